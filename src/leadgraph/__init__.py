@@ -1,5 +1,43 @@
-"""leadgraph: a sourced knowledge graph of NHS technology leaders."""
+"""leadgraph: a sourced knowledge graph of NHS technology leaders.
+
+The public API is imported lazily (see ``_LAZY``) so ``import leadgraph`` and the CLI's
+start-up stay fast; ``leadgraph.load`` pulls in the loader only when first used.
+
+>>> import leadgraph
+>>> graph = leadgraph.load()
+>>> leadgraph.validate(graph).conforms
+True
+"""
 
 from __future__ import annotations
 
+from importlib import import_module
+from typing import Any
+
 __version__ = "0.1.0"
+
+# public name -> module defining it; each helper adds its own names here.
+_LAZY: dict[str, str] = {
+    "load": "leadgraph.loading",
+    "LeadGraph": "leadgraph.loading",
+    "validate": "leadgraph.validation",
+    "ValidationReport": "leadgraph.validation",
+    "ValidationResult": "leadgraph.validation",
+    "stats": "leadgraph.stats",
+    "Stats": "leadgraph.stats",
+}
+
+__all__ = ["__version__", *_LAZY]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'leadgraph' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value  # later look-ups skip __getattr__
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
