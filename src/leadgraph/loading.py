@@ -147,21 +147,15 @@ def load(data: str | Path | Iterable[str | Path] | None = None) -> LeadGraph:
     >>> len(graph) > 0 and len(graph.data_paths) > 0
     True
     """
-    ontology_paths = resources.ontology_files()
-    data_paths = _resolve_data(data)
-    store = ox.Store()
-    seen: set[Path] = set()
-    loaded_ontology: list[Path] = []
-    loaded_data: list[Path] = []
-    for path, bucket in [(p, loaded_ontology) for p in ontology_paths] + [(p, loaded_data) for p in data_paths]:
-        key = path.resolve()
-        if key in seen:  # the same file named twice, or the ontology passed as data
-            continue
-        seen.add(key)
-        _load_file(store, path)
-        bucket.append(path)
-    _merge_named_graphs(store)
-    return LeadGraph(store, loaded_ontology, loaded_data)
+    return _build(resources.ontology_files(), _resolve_data(data))
+
+
+def load_files(paths: Iterable[str | Path]) -> LeadGraph:
+    """Load exactly ``paths`` (files or folders), without the ontology.
+
+    For side graphs such as SHACL shapes; the files count as data in the result.
+    """
+    return _build([], _resolve_data(list(paths)))
 
 
 def data_files(data: str | Path | Iterable[str | Path] | None = None) -> list[Path]:
@@ -171,6 +165,22 @@ def data_files(data: str | Path | Iterable[str | Path] | None = None) -> list[Pa
     unknown extension.
     """
     return _resolve_data(data)
+
+
+def _build(ontology_paths: list[Path], data_paths: list[Path]) -> LeadGraph:
+    store = ox.Store()
+    seen: set[Path] = set()
+    loaded: tuple[list[Path], list[Path]] = ([], [])
+    for bucket, paths in zip(loaded, (ontology_paths, data_paths)):
+        for path in paths:
+            key = path.resolve()
+            if key in seen:  # the same file named twice, or the ontology passed as data
+                continue
+            seen.add(key)
+            _load_file(store, path)
+            bucket.append(path)
+    _merge_named_graphs(store)
+    return LeadGraph(store, *loaded)
 
 
 def _resolve_data(data: str | Path | Iterable[str | Path] | None) -> list[Path]:
