@@ -7,6 +7,7 @@ so ``leadgraph --help`` stays fast.
 
 from __future__ import annotations
 
+import os
 import sys
 from importlib import import_module
 
@@ -17,6 +18,8 @@ from leadgraph.errors import LeadgraphError
 
 # (module, command) pairs; each module defines a click command with that attribute name.
 COMMANDS: list[tuple[str, str]] = [
+    ("core", "validate"),
+    ("core", "stats"),
 ]
 
 
@@ -58,20 +61,39 @@ for _module, _name in COMMANDS:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Run the CLI: library errors become one line on stderr and their exit code."""
+    """Run the CLI: errors become one line on stderr and their exit code, never a traceback.
+
+    Set LEADGRAPH_DEBUG=1 to see the traceback of an unexpected error.
+    """
     try:
         cli.main(args=argv, prog_name="leadgraph", standalone_mode=False)
     except LeadgraphError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(exc.exit_code)
+        _fail(str(exc), exc.exit_code)
     except click.exceptions.Abort:
-        click.echo("aborted", err=True)
-        sys.exit(1)
+        _fail("aborted", 1)
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except BrokenPipeError:
+        # The reader went away (e.g. `| head`): stop quietly, and keep Python from
+        # complaining again when it flushes stdout at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(0)
+    except KeyboardInterrupt:
+        _fail("interrupted", 130)
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        _fail(f"{where}{exc.strerror or exc}", 1)
+    except Exception as exc:
+        if os.environ.get("LEADGRAPH_DEBUG"):
+            raise
+        _fail(f"unexpected {type(exc).__name__}: {exc} (set LEADGRAPH_DEBUG=1 for details)", 1)
     sys.exit(0)
+
+
+def _fail(message: str, code: int) -> None:
+    # One line, whatever the message holds, so scripts can grep it.
+    click.echo("error: " + " ".join(message.splitlines()), err=True)
+    sys.exit(code)
