@@ -20,6 +20,7 @@ from leadgraph.errors import LeadgraphError
 COMMANDS: list[tuple[str, str]] = [
     ("core", "validate"),
     ("core", "stats"),
+    ("docs", "docs"),
 ]
 
 
