@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from leadgraph import resources
 from leadgraph.namespaces import LG, PREFIXES
+from leadgraph.naming import compact
 
 if TYPE_CHECKING:
     import rdflib
@@ -41,11 +42,7 @@ def _graphs() -> tuple[rdflib.Graph, rdflib.Graph]:
 
 
 def _curie(term) -> str:
-    iri = str(term)
-    for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
-        if iri.startswith(ns) and len(iri) > len(ns):
-            return f"{prefix}:{iri[len(ns):]}"
-    return f"<{iri}>"
+    return compact(str(term))
 
 
 def _mermaid_id(term) -> str:
