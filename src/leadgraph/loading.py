@@ -61,8 +61,9 @@ SERIALIZE_FORMATS: dict[str, ox.RdfFormat] = {
 
 _UTF8_BOM = b"\xef\xbb\xbf"
 _POSITION = re.compile(
-    r"^Parser error at line \d+ (?:column (?P<col>\d+)|between columns (?P<start>\d+) and \d+): "
+    r"^Parser error at line \d+ (?:column (?P<col>\d+)|between columns (?P<start>\d+) and (?P<end>\d+)): "
 )
+_BAD_IRI = re.compile(r"invalid iri|absolute iri|iri code point|iri character|relative iri", re.IGNORECASE)
 
 
 class LeadGraph:
@@ -245,7 +246,7 @@ def _load_file(store: ox.Store, path: Path) -> None:
         store.load(content, rdf_format)
         first = next(iter(ox.parse(content, rdf_format)), None)
     except SyntaxError as exc:
-        raise _syntax_error(exc, path) from None
+        raise _syntax_error(exc, path, content) from None
     except (ValueError, OSError) as exc:
         raise DataError(f"cannot load: {exc}", path=path) from None
     if first is None:
@@ -267,23 +268,42 @@ def _check_utf8(content: bytes, path: Path) -> None:
         ) from None
 
 
-def _syntax_error(exc: SyntaxError, path: Path) -> DataError:
+def _syntax_error(exc: SyntaxError, path: Path, content: bytes) -> DataError:
     message = exc.msg or str(exc)
-    column: str | None = None
+    line = exc.lineno if isinstance(exc.lineno, int) and exc.lineno > 0 else None
+    start = end = None
     match = _POSITION.match(message)
     if match:
-        column = match.group("col") or match.group("start")
+        start = int(match.group("col") or match.group("start"))
+        end = int(match.group("end") or start)
         message = message[match.end() :]
-    if "LoadDocumentCallback" in message:
+    message = message[:1].lower() + message[1:]
+    last_line = content.rstrip().count(b"\n") + 1
+    if "loaddocumentcallback" in message.lower():
         message = "remote JSON-LD @context is not fetched (leadgraph never reads the network): inline it"
-    elif "IRI" in message and not message.lower().startswith("bad iri"):
-        message = f"bad IRI: {message}"
-    elif not message.lower().startswith("syntax error"):
+    elif line is not None and line > last_line:
+        # Parsers report a truncated last statement at the end of the file; point at that statement.
+        line, start = last_line, None
+        message = f"syntax error: unexpected end of file: {message}"
+    elif _BAD_IRI.search(message):
+        shown = _excerpt(content, line, start, end)
+        message = f"bad IRI{' ' + shown if shown else ''}: {message}"
+    else:
         message = f"syntax error: {message}"
-    if column is not None:
-        message += f" (column {column})"
-    line = exc.lineno if isinstance(exc.lineno, int) and exc.lineno > 0 else None
+    if start is not None:
+        message += f" (column {start})"
     return DataError(message, path=path, line=line)
+
+
+def _excerpt(content: bytes, line: int | None, start: int | None, end: int | None) -> str | None:
+    """The text between two 1-based columns of a line, when short enough to quote."""
+    if line is None or start is None or end is None or end <= start:
+        return None
+    lines = content.decode("utf-8").splitlines()
+    if line > len(lines):
+        return None
+    text = lines[line - 1][start - 1 : end - 1]
+    return text if 0 < len(text) <= 200 and text.isprintable() else None
 
 
 def _merge_named_graphs(store: ox.Store) -> None:
