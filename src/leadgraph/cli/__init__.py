@@ -21,6 +21,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("core", "validate"),
     ("core", "stats"),
     ("docs", "docs"),
+    ("privacy", "forget"),
 ]
 
 
@@ -31,7 +32,18 @@ class Context:
         self.data = list(data) or None
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class _Group(click.Group):
+    """Maps library errors to their exit codes inside click, so CliRunner sees what a shell sees."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except LeadgraphError as exc:
+            click.echo("error: " + " ".join(str(exc).splitlines()), err=True)
+            ctx.exit(exc.exit_code)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, "--version", prog_name="leadgraph")
 @click.option(
     "--data",
@@ -67,7 +79,10 @@ def main(argv: list[str] | None = None) -> None:
     Set LEADGRAPH_DEBUG=1 to see the traceback of an unexpected error.
     """
     try:
-        cli.main(args=argv, prog_name="leadgraph", standalone_mode=False)
+        # Without standalone mode click returns ctx.exit()'s code instead of exiting.
+        code = cli.main(args=argv, prog_name="leadgraph", standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except LeadgraphError as exc:
         _fail(str(exc), exc.exit_code)
     except click.exceptions.Abort:
