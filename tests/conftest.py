@@ -1,0 +1,94 @@
+"""Shared fixtures: the bundled graph (loaded once per session) and ways to run the CLI.
+
+``cli`` runs :func:`leadgraph.cli.main` in-process through click's test runner, so the
+same error handling as the console script applies; ``run_cli`` runs the real installed
+``leadgraph`` console script in a subprocess.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@dataclass
+class CliResult:
+    """What a CLI run produced; ``stdout``/``stderr`` are text."""
+
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture(scope="session")
+def repo() -> Path:
+    return REPO
+
+
+@pytest.fixture(scope="session")
+def fixtures() -> Path:
+    return FIXTURES
+
+
+@pytest.fixture(scope="session")
+def bundled_graph():
+    """The ontology plus the bundled data, loaded once. Tests must not modify it."""
+    from leadgraph.loading import load
+
+    return load()
+
+
+@pytest.fixture
+def cli():
+    """Run ``leadgraph ARGS...`` in-process through ``main()`` and click's runner."""
+    from leadgraph.cli import main
+
+    def invoke(*args: str) -> CliResult:
+        runner = CliRunner()
+        with runner.isolation() as (out, err, _):
+            try:
+                main(list(args))
+                code = 0
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+            return CliResult(code, out.getvalue().decode(), err.getvalue().decode())
+
+    return invoke
+
+
+def _console_script() -> str:
+    # The script installed next to the interpreter running the tests (the project's venv).
+    found = shutil.which("leadgraph", path=str(Path(sys.executable).parent))
+    if found is None:
+        pytest.fail("the leadgraph console script is not installed: run `make test`")
+    return found
+
+
+@pytest.fixture
+def run_cli():
+    """Run the real ``leadgraph`` console script in a subprocess."""
+    script = _console_script()
+
+    def run(*args: str, cwd: Path | None = None, timeout: float = 120) -> CliResult:
+        env = {**os.environ, "LEADGRAPH_DEBUG": ""}  # the user's view: no tracebacks
+        proc = subprocess.run(
+            [script, *args],
+            cwd=cwd or REPO,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env=env,
+        )
+        return CliResult(proc.returncode, proc.stdout, proc.stderr)
+
+    return run

@@ -1,0 +1,142 @@
+"""validate(): the bundled data conforms; each broken fixture fails with the expected result."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from leadgraph.errors import DataError
+from leadgraph.loading import load
+from leadgraph.validation import ValidationReport, ValidationResult, validate
+
+FIXTURES = Path(__file__).parent / "fixtures"
+INVALID = FIXTURES / "invalid"
+
+
+def test_bundled_data_conforms(bundled_graph):
+    report = validate(bundled_graph)
+    assert report.results == [], report.text()
+    assert report.conforms
+    assert report.triples == len(bundled_graph)
+    assert report.files == len(bundled_graph.paths)
+    assert report.text() == f"conforms: {len(bundled_graph)} triples from {len(bundled_graph.paths)} files"
+
+
+def test_minimal_valid_fixture_conforms():
+    # Its trust is typed lg:NHSTrust only: passing sh:class org:Organization needs the
+    # ontology's subclass axioms, i.e. validation with the ontology and RDFS inference.
+    report = validate(data=FIXTURES / "valid" / "minimal.ttl")
+    assert report.conforms, report.text()
+
+
+# (fixture, focus node, path, words in the message, offending value or None)
+BROKEN = [
+    ("membership-no-source.ttl", "lgd:test-membership", "prov:wasDerivedFrom", "role must name its source", None),
+    (
+        "membership-no-organisation.ttl",
+        "[org:Membership; org:member lgd:test-leader]",
+        "org:organization",
+        "held at exactly one organisation",
+        None,
+    ),
+    ("ods-lowercase.ttl", "lgd:test-trust", "lg:odsCode", "ODS code", "'rw5x'"),
+    ("ods-space.ttl", "lgd:test-trust", "lg:odsCode", "ODS code", "'R 5'"),
+    ("empty-label.ttl", "lgd:test-trust", "rdfs:label", "label must be non-empty", "''"),
+    ("attribution-no-source.ttl", "lgd:test-attribution", "prov:wasDerivedFrom", "must name its source", None),
+    ("quotation-no-source.ttl", "lgd:test-quote", "prov:wasQuotedFrom", "quotation must name its source", None),
+    ("leader-without-role.ttl", "lgd:test-leader", "^org:member", "at least one role", None),
+]
+
+
+@pytest.mark.parametrize("name,focus,path,words,value", BROKEN, ids=[b[0] for b in BROKEN])
+def test_broken_fixture_is_rejected(name, focus, path, words, value):
+    report = validate(data=INVALID / name)
+    assert not report.conforms
+    assert len(report.results) == 1, report.text()
+    result = report.results[0]
+    assert result.severity == "Violation"
+    assert result.focus_node == focus
+    assert result.path == path
+    assert words in result.message
+    assert result.value == value
+    assert result.source_shape and result.source_shape.startswith("lgsh:")
+
+
+def test_every_invalid_fixture_is_covered():
+    assert {p.name for p in INVALID.glob("*.ttl")} == {b[0] for b in BROKEN}
+
+
+def test_report_text_names_focus_path_and_message():
+    report = validate(data=INVALID / "ods-lowercase.ttl")
+    text = report.text()
+    assert text.splitlines()[0] == f"does not conform: 1 problem in {report.triples} triples from {report.files} files"
+    for part in ("lgd:test-trust", "path:    lg:odsCode", "message: an ODS code", "value:   'rw5x'"):
+        assert part in text
+
+
+def test_report_to_dict_is_json():
+    report = validate(data=INVALID / "membership-no-source.ttl")
+    data = json.loads(json.dumps(report.to_dict()))
+    assert data["conforms"] is False
+    assert data["results"][0]["focus_node"] == "lgd:test-membership"
+    assert set(data["results"][0]) == {"focus_node", "path", "message", "severity", "source_shape", "value"}
+
+
+def test_broken_fixture_with_bundled_data_still_fails(bundled_graph):
+    from leadgraph.resources import data_dir
+
+    report = validate(data=[data_dir(), INVALID / "ods-space.ttl"])
+    assert not report.conforms
+    assert [r.focus_node for r in report.results] == ["lgd:test-trust"]
+
+
+def test_custom_shapes(tmp_path):
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        "@prefix lg: <https://w3id.org/leadgraph/ontology#> .\n"
+        "@prefix ex: <https://example.org/> .\n"
+        "ex:NeedsNickname a sh:NodeShape ; sh:targetClass lg:Leader ;\n"
+        '  sh:property [ sh:path ex:nickname ; sh:minCount 1 ; sh:message "needs a nickname" ] .\n'
+    )
+    report = validate(data=FIXTURES / "valid" / "minimal.ttl", shapes=shapes)
+    assert [(r.focus_node, r.path, r.message, r.source_shape) for r in report.results] == [
+        ("lgd:test-leader", "<https://example.org/nickname>", "needs a nickname", "<https://example.org/NeedsNickname>")
+    ]
+
+
+def test_warnings_do_not_fail_validation(tmp_path):
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        "@prefix lg: <https://w3id.org/leadgraph/ontology#> .\n"
+        "@prefix ex: <https://example.org/> .\n"
+        "ex:Nickname a sh:NodeShape ; sh:targetClass lg:Leader ; sh:severity sh:Warning ;\n"
+        '  sh:property [ sh:path ex:nickname ; sh:minCount 1 ; sh:severity sh:Warning ; sh:message "no nickname" ] .\n'
+    )
+    report = validate(data=FIXTURES / "valid" / "minimal.ttl", shapes=shapes)
+    assert report.conforms
+    assert [r.severity for r in report.results] == ["Warning"]
+    assert report.text().startswith("conforms: 1 problem")
+
+
+def test_missing_shapes_file(tmp_path):
+    with pytest.raises(DataError, match="shapes file is missing"):
+        validate(data=FIXTURES / "valid" / "minimal.ttl", shapes=tmp_path / "none.ttl")
+
+
+def test_validation_leaves_the_graph_unchanged():
+    graph = load(FIXTURES / "valid" / "minimal.ttl")
+    before = len(graph.to_rdflib())
+    validate(graph)  # RDFS inference must work on a copy
+    assert len(graph.to_rdflib()) == before == len(graph)
+
+
+def test_result_text_layout():
+    result = ValidationResult("lgd:x", "foaf:name", "needs a name", "Violation", "lgsh:Leader")
+    assert result.text() == (
+        "- Violation: lgd:x\n    path:    foaf:name\n    message: needs a name\n    shape:   lgsh:Leader"
+    )
+    assert ValidationReport(False, [result], triples=3, files=1).text().startswith("does not conform: 1 problem in 3")
