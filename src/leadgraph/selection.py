@@ -1,0 +1,454 @@
+"""Choosing part of the graph, shared by ``leadgraph export`` and ``leadgraph viz``.
+
+:func:`select` works on the projected graph (:func:`leadgraph.projection.to_networkx`)
+and returns a :class:`Selection`: the chosen subgraph, and on request the RDF triples
+behind it. The criteria combine like this:
+
+1. ``query`` (a CONSTRUCT, or a SELECT returning ``?s ?p ?o``) narrows the graph to what
+   its result mentions: every node the result names, plus the two ends of every edge
+   made from a statement node the result names. With ``raw=True``, the result's
+   triples that are in the data.
+2. ``focus``, ``trait`` and ``organisation`` choose anchors. ``focus`` is one node;
+   ``trait`` is the trait and the people it is attributed to; ``organisation`` is the
+   organisation and the people who hold or held a role there. Given together, only the
+   anchors they agree on remain (``--focus Phil --trait Resilience`` is Phil, if the
+   source attributes resilience to him).
+3. ``hops`` (default 1, only with anchors): everything within that many edges of an
+   anchor, whatever the direction. The walk reaches source nodes but never passes
+   through them, because everyone is "described in" the same article and would
+   otherwise be two hops from everyone else. (Raw graphs: nor through literals or
+   classes.)
+4. ``kinds`` keeps only nodes of those kinds, after the walk: ``--focus Phil --hops 2
+   --kinds person`` is the people within two hops of Phil.
+
+The selected graph has the chosen nodes and every edge between them. A name is
+matched case-insensitively against labels, names, name variants (schema:alternateName,
+skos:altLabel), and ODS codes; given names count when nothing else matches; an IRI or
+prefixed name (``lgd:phill-james``) is taken as it is.
+
+The RDF triples of a selection (:meth:`Selection.triples`):
+
+- no criteria: every triple of the graph;
+- only ``query``: exactly the query's result triples (new triples a CONSTRUCT makes
+  included);
+- ``raw=True``: the triples of the selected edges (intersected with the query's result);
+- otherwise: every triple whose subject is a selected node, or a statement node behind
+  a selected edge or folded into a selected node's facts (the ``statements``
+  attribute), or a blank node reached from those; with ``query`` as well, only the
+  query's result triples among them.
+
+>>> from leadgraph.loading import load
+>>> chosen = select(load(), focus="phil", hops=1, kinds="organisation")
+>>> sorted(d["label"] for _, d in chosen.graph.nodes(data=True))
+['NHS', 'North West Ambulance Service NHS Trust', 'Warrington Together and Halton One']
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pyoxigraph as ox
+
+from leadgraph.errors import QueryError, UsageError
+from leadgraph.namespaces import FOAF, LG, ORG, PREFIXES, RDFS, SCHEMA, SKOS
+from leadgraph.projection import KINDS, RAW_KINDS, id_term, store_of, term_id, to_networkx
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+
+class EmptySelection(QueryError):
+    """The selection matched no nodes (exit 1)."""
+
+
+_NAME_PREDICATES = (
+    RDFS + "label",
+    SKOS + "prefLabel",
+    SKOS + "altLabel",
+    FOAF + "name",
+    SCHEMA + "name",
+    SCHEMA + "alternateName",
+    LG + "odsCode",
+)
+_GIVEN_NAME_PREDICATES = (FOAF + "givenName", SCHEMA + "givenName")
+_NOT_THROUGH = {"source", "literal", "class"}
+
+
+@dataclass
+class Selection:
+    """The outcome of :func:`select`.
+
+    Attributes:
+        graph: the selected subgraph (a new ``networkx.MultiDiGraph``, same schema as
+            :func:`leadgraph.projection.to_networkx`).
+        raw: whether ``graph`` is the raw (one edge per triple) projection.
+        criteria: the criteria given, as ``{"focus": ..., "hops": ...}``; empty for the
+            whole graph.
+    """
+
+    graph: nx.MultiDiGraph
+    raw: bool
+    criteria: dict[str, Any]
+    store: ox.Store = field(repr=False)
+    query_triples: list[ox.Triple] | None = field(default=None, repr=False)
+
+    @property
+    def whole(self) -> bool:
+        """True when no criterion was given: the selection is the whole graph."""
+        return not self.criteria
+
+    def triples(self) -> list[ox.Triple]:
+        """The RDF triples of the selection (see the module documentation), sorted."""
+        only_query = set(self.criteria) == {"query"}
+        if self.whole:
+            found = {q.triple for q in self.store.quads_for_pattern(None, None, None, ox.DefaultGraph())}
+        elif only_query:
+            found = set(self.query_triples or [])
+        elif self.raw:
+            found = {_edge_triple(u, v, d) for u, v, d in self.graph.edges(data=True)}
+        else:
+            found = self._described_triples()
+        if self.query_triples is not None and not only_query:
+            found &= set(self.query_triples)
+        return sorted(found, key=_triple_key)
+
+    def _described_triples(self) -> set[ox.Triple]:
+        subjects: set[str] = set()
+        for n, data in self.graph.nodes(data=True):
+            subjects.add(n)
+            subjects.update(_split(data.get("statements")))
+        for _, _, data in self.graph.edges(data=True):
+            subjects.update(_split(data.get("statements")))
+        found: set[ox.Triple] = set()
+        todo = deque(sorted(subjects))
+        seen = set(subjects)
+        while todo:
+            for quad in self.store.quads_for_pattern(id_term(todo.popleft()), None, None, ox.DefaultGraph()):
+                found.add(quad.triple)
+                if isinstance(quad.object, ox.BlankNode):
+                    blank = term_id(quad.object)
+                    if blank not in seen:
+                        seen.add(blank)
+                        todo.append(blank)
+        return found
+
+
+def select(
+    graph: Any,
+    focus: str | None = None,
+    hops: int | None = None,
+    kinds: str | Iterable[str] | None = None,
+    trait: str | None = None,
+    organisation: str | None = None,
+    query: str | os.PathLike[str] | None = None,
+    *,
+    raw: bool = False,
+    network: nx.MultiDiGraph | None = None,
+) -> Selection:
+    """Select part of ``graph`` (a LeadGraph or a pyoxigraph Store); see the module docs.
+
+    ``kinds`` is a list or a comma-separated string. ``query`` is a path to a ``.rq``
+    file, or the query text itself when it is a ``str`` containing ``{``. ``network`` is
+    an already projected graph of ``graph`` (saves projecting it again).
+
+    Raises:
+        UsageError: a bad option value, a name that matches nothing or more than one
+            node (the message lists candidates), ``hops`` without an anchor.
+        QueryError: an unreadable, malformed or unsafe query, or one of the wrong form.
+        EmptySelection: nothing matched (a QueryError, exit 1).
+
+    >>> from leadgraph.loading import load
+    >>> s = select(load(), trait="resilience", hops=0)
+    >>> sorted(d["label"] for _, d in s.graph.nodes(data=True))
+    ['Garry Harris', 'Phill James', 'Resilience']
+    """
+    store = store_of(graph)
+    kind_set = _parse_kinds(kinds, raw)
+    anchored = focus is not None or trait is not None or organisation is not None
+    if hops is not None:
+        if not anchored:
+            raise UsageError("--hops needs --focus, --trait or --organisation")
+        if isinstance(hops, bool) or not isinstance(hops, int) or hops < 0:
+            raise UsageError(f"--hops must be a whole number, 0 or more (got {hops!r})")
+    criteria: dict[str, Any] = {
+        k: v
+        for k, v in (
+            ("focus", focus),
+            ("hops", (1 if hops is None else hops) if anchored else None),
+            ("kinds", ",".join(sorted(kind_set)) if kind_set else None),
+            ("trait", trait),
+            ("organisation", organisation),
+            ("query", str(query) if query is not None else None),
+        )
+        if v is not None
+    }
+    full = network if network is not None else to_networkx(store, raw=raw)
+    if not criteria:
+        return Selection(full, raw, criteria, store)
+
+    query_triples = run_query(store, query) if query is not None else None
+    universe = set(full) if query_triples is None else _query_nodes(full, query_triples, raw)
+
+    chosen = universe
+    if anchored:
+        anchors: set[str] | None = None
+        if focus is not None:
+            anchors = {resolve(store, focus, full, option="--focus")}
+        if trait is not None:
+            t = resolve(store, trait, full, kinds=("trait",), option="--trait")
+            found = _people(store, "?a lg:trait ?x ; lg:person ?p", t) | {t}
+            anchors = found if anchors is None else anchors & found
+        if organisation is not None:
+            o = resolve(store, organisation, full, kinds=("organisation",), option="--organisation")
+            found = _people(store, "?m org:organization ?x ; org:member ?p", o) | {o}
+            anchors = found if anchors is None else anchors & found
+        chosen = _ball(full, (anchors or set()) & universe, criteria["hops"], universe)
+    if kind_set:
+        chosen = {n for n in chosen if full.nodes[n].get("kind") in kind_set}
+    if not chosen:
+        shown = " ".join(f"--{k} {v!r}" if k != "hops" else f"--hops {v}" for k, v in criteria.items())
+        raise EmptySelection(f"selection matched no nodes: {shown}")
+
+    sub = full.subgraph([n for n in full if n in chosen])
+    if raw and query_triples is not None:
+        wanted = {_triple_key(t) for t in query_triples}
+        sub = sub.edge_subgraph(
+            [(u, v, k) for u, v, k, d in sub.edges(keys=True, data=True) if _triple_key(_edge_triple(u, v, d)) in wanted]
+        )
+    return Selection(sub.copy(), raw, criteria, store, query_triples)
+
+
+def resolve(
+    graph: Any,
+    name: str,
+    network: nx.MultiDiGraph | None = None,
+    *,
+    kinds: Iterable[str] | None = None,
+    option: str = "--focus",
+) -> str:
+    """The node id ``name`` stands for: an IRI, a prefixed name, or a label or name variant
+    (case-insensitive). ``kinds`` limits the nodes considered.
+
+    Raises UsageError when nothing or more than one node matches, listing candidates.
+
+    >>> from leadgraph.loading import load
+    >>> resolve(load(), "PHIL")
+    'https://w3id.org/leadgraph/id/phill-james'
+    """
+    store = store_of(graph)
+    network = network if network is not None else to_networkx(store)
+    allowed = set(kinds) if kinds is not None else None
+    what = " or ".join(sorted(allowed)) if allowed else "node"
+
+    def eligible(n: str) -> bool:
+        kind = network.nodes[n].get("kind") if n in network else None
+        return kind is not None and kind != "literal" and (allowed is None or kind in allowed)
+
+    text = name.strip()
+    iri = _as_iri(text)
+    if iri is not None:
+        if eligible(iri):
+            return iri
+        raise UsageError(f"{option} {name!r}: no {what} with that IRI in the graph")
+
+    names: dict[str, set[str]] = {}
+    given: dict[str, set[str]] = {}
+    for n, predicate, value in _name_rows(store):
+        if not eligible(n):
+            continue
+        bucket = given if predicate in _GIVEN_NAME_PREDICATES else names
+        bucket.setdefault(_normal(value), set()).add(n)
+    key = _normal(text)
+    matches = names.get(key) or given.get(key) or set()
+    if len(matches) == 1:
+        return next(iter(matches))
+    if matches:
+        shown = ", ".join(f"{network.nodes[n].get('label', n)} <{n}>" for n in sorted(matches))
+        raise UsageError(f"{option} {name!r} is ambiguous: it names {shown}; give the IRI instead")
+    labels = sorted({network.nodes[n]["label"] for ns in names.values() for n in ns})
+    close = difflib.get_close_matches(text, labels, n=5, cutoff=0.6)
+    if not close:
+        close = difflib.get_close_matches(key, list(names), n=5, cutoff=0.6)
+    hint = f"did you mean: {', '.join(close)}?" if close else f"known: {', '.join(labels[:12])}" + (
+        ", ..." if len(labels) > 12 else ""
+    )
+    raise UsageError(f"{option} {name!r} matches no {what}; {hint}")
+
+
+_SAFE_CHECK = re.compile(
+    r"""
+    (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+              |'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
+    |(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+    |(?P<comment>\#[^\n]*)
+    |(?P<word>(?<![\w:?$])(?:SERVICE|FROM|LOAD)(?![\w:-]))
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+def check_query(text: str, path: str | None = None) -> None:
+    """Refuse what could reach outside the loaded graph: SERVICE (network), FROM / FROM
+    NAMED (other datasets) and LOAD. Strings, IRIs and comments are skipped.
+
+    >>> check_query('SELECT * WHERE { ?s ?p "SERVICE" }  # no SERVICE here')
+    >>> check_query("SELECT * WHERE { SERVICE <http://x/> { ?s ?p ?o } }")
+    Traceback (most recent call last):
+    ...
+    leadgraph.errors.QueryError: line 1: SERVICE is not allowed: queries run on the loaded graph only and never reach the network
+    """
+    for match in _SAFE_CHECK.finditer(text):
+        word = match.group("word")
+        if word:
+            line = text.count("\n", 0, match.start()) + 1
+            message = (
+                f"{word.upper()} is not allowed: queries run on the loaded graph only and never reach the network"
+            )
+            if path is None:
+                raise QueryError(f"line {line}: {message}")
+            raise QueryError(message, path=path, line=line)
+
+
+def run_query(graph: Any, query: str | os.PathLike[str]) -> list[ox.Triple]:
+    """Run a CONSTRUCT (or DESCRIBE), or a SELECT returning ``?s ?p ?o``, read-only on
+    ``graph``; return its triples. Project prefixes (``lgd:``, ``org:``...) are predeclared.
+
+    >>> from leadgraph.loading import load
+    >>> t = run_query(load(), "CONSTRUCT { ?p a lg:Leader } WHERE { ?p a lg:Leader }")
+    >>> len(t)
+    6
+    """
+    store = store_of(graph)
+    text, path = _query_text(query)
+    check_query(text, path)
+    try:
+        result = store.query(text, prefixes=PREFIXES)
+    except SyntaxError as exc:
+        raise QueryError(f"syntax error: {exc}", path=path) from None
+    except (OSError, ValueError) as exc:
+        raise QueryError(f"query failed: {exc}", path=path) from None
+    if isinstance(result, ox.QueryTriples):
+        return list(result)
+    if isinstance(result, ox.QuerySolutions):
+        names = [v.value for v in result.variables]
+        missing = [v for v in ("s", "p", "o") if v not in names]
+        if missing:
+            raise QueryError(
+                "a SELECT query must return ?s ?p ?o (missing " + ", ".join("?" + m for m in missing) + ")", path=path
+            )
+        triples = []
+        for row, solution in enumerate(result, start=1):
+            s, p, o = solution["s"], solution["p"], solution["o"]
+            try:
+                triples.append(ox.Triple(s, p, o))
+            except TypeError:
+                raise QueryError(
+                    f"result row {row} is not a triple (?s {s}, ?p {p}, ?o {o}): ?s must be an IRI or blank node, "
+                    "?p an IRI, and none unbound",
+                    path=path,
+                ) from None
+        return triples
+    raise QueryError("the query must be a CONSTRUCT, or a SELECT returning ?s ?p ?o (an ASK gives no triples)", path=path)
+
+
+def _query_text(query: str | os.PathLike[str]) -> tuple[str, str | None]:
+    if isinstance(query, str) and "{" in query:
+        return query, None
+    path = Path(query)
+    try:
+        return path.read_text(encoding="utf-8"), str(path)
+    except FileNotFoundError:
+        raise QueryError("no such query file", path=path) from None
+    except UnicodeDecodeError:
+        raise QueryError("query file is not UTF-8 text", path=path) from None
+    except OSError as exc:
+        raise QueryError(f"cannot read query file: {exc.strerror or exc}", path=path) from None
+
+
+def _parse_kinds(kinds: str | Iterable[str] | None, raw: bool) -> set[str]:
+    if kinds is None:
+        return set()
+    items = kinds.split(",") if isinstance(kinds, str) else list(kinds)
+    wanted = {k.strip().lower() for k in items if k.strip()}
+    valid = RAW_KINDS if raw else KINDS
+    unknown = sorted(wanted - set(valid))
+    if unknown or not wanted:
+        raise UsageError(f"--kinds: unknown kind {', '.join(unknown) or '(none given)'}; choose from {', '.join(valid)}")
+    return wanted
+
+
+def _people(store: ox.Store, pattern: str, node: str) -> set[str]:
+    rows = store.query(
+        f"SELECT DISTINCT ?p ?x WHERE {{ {pattern} }}",
+        prefixes=PREFIXES,
+        substitutions={ox.Variable("x"): id_term(node)},
+    )
+    return {term_id(r["p"]) for r in rows}
+
+
+def _ball(network: nx.MultiDiGraph, anchors: set[str], hops: int, universe: set[str]) -> set[str]:
+    reached = set(anchors)
+    frontier = set(anchors)
+    for _ in range(hops):
+        following: set[str] = set()
+        for n in frontier:
+            if n not in anchors and network.nodes[n].get("kind") in _NOT_THROUGH:
+                continue
+            for m in (*network.successors(n), *network.predecessors(n)):
+                if m in universe and m not in reached:
+                    following.add(m)
+        reached |= following
+        frontier = following
+    return reached
+
+
+def _query_nodes(network: nx.MultiDiGraph, triples: list[ox.Triple], raw: bool) -> set[str]:
+    mentioned = {term_id(t.subject) for t in triples} | {term_id(t.object) for t in triples}
+    found = {n for n in mentioned if n in network}
+    if not raw:
+        for u, v, data in network.edges(data=True):
+            if mentioned.intersection(_split(data.get("statements"))):
+                found.update((u, v))
+    return found
+
+
+def _name_rows(store: ox.Store) -> Iterable[tuple[str, str, str]]:
+    values = " ".join(f"<{p}>" for p in (*_NAME_PREDICATES, *_GIVEN_NAME_PREDICATES))
+    for row in store.query(f"SELECT ?n ?p ?v WHERE {{ VALUES ?p {{ {values} }} ?n ?p ?v FILTER(isLiteral(?v)) }}"):
+        yield term_id(row["n"]), row["p"].value, row["v"].value
+
+
+def _as_iri(text: str) -> str | None:
+    if re.match(r"^(https?|urn|file):", text):
+        return text
+    match = re.match(r"^([A-Za-z][\w-]*):([^\s:/]+)$", text)
+    if match and match.group(1) in PREFIXES:
+        return PREFIXES[match.group(1)] + match.group(2)
+    return None
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def _split(value: Any) -> list[str]:
+    return [v for v in str(value).split("; ") if v] if value else []
+
+
+def _edge_triple(u: str, v: str, data: dict[str, Any]) -> ox.Triple:
+    predicate = ox.NamedNode(data["predicate"])
+    if v.startswith('"'):
+        parsed = next(iter(ox.parse(f"<urn:x:s> <urn:x:p> {v} .".encode(), ox.RdfFormat.N_TRIPLES)))
+        return ox.Triple(id_term(u), predicate, parsed.object)
+    return ox.Triple(id_term(u), predicate, id_term(v))
+
+
+def _triple_key(triple: ox.Triple) -> tuple[bool, str, str, str]:
+    return (isinstance(triple.subject, ox.BlankNode), str(triple.subject), str(triple.predicate), str(triple.object))
