@@ -9,7 +9,7 @@ from pathlib import Path
 from rdflib import RDF
 
 from leadgraph.naming import compact
-from leadgraph.stats import Stats, stats
+from leadgraph.statistics import Stats, stats
 
 FORMATS = Path(__file__).parent / "fixtures" / "formats"
 

@@ -17,14 +17,18 @@ from typing import Any
 __version__ = "0.1.0"
 
 # public name -> module defining it; each helper adds its own names here.
+# A module must not share a public name: importing leadgraph.<name> would rebind
+# leadgraph.<name> to the module and hide the function (hence leadgraph.statistics).
 _LAZY: dict[str, str] = {
     "load": "leadgraph.loading",
     "LeadGraph": "leadgraph.loading",
     "validate": "leadgraph.validation",
     "ValidationReport": "leadgraph.validation",
     "ValidationResult": "leadgraph.validation",
-    "stats": "leadgraph.stats",
-    "Stats": "leadgraph.stats",
+    "stats": "leadgraph.statistics",
+    "Stats": "leadgraph.statistics",
+    "render_html": "leadgraph.viz",
+    "write_html": "leadgraph.viz",
 }
 
 __all__ = ["__version__", *_LAZY]

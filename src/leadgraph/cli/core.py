@@ -73,7 +73,7 @@ def stats(ctx: click.Context, fmt: str) -> None:
       leadgraph stats --format json
       leadgraph --data my-data/ stats
     """
-    from leadgraph.stats import stats as run_stats
+    from leadgraph.statistics import stats as run_stats
 
     result = run_stats(data=_data(ctx))
     if fmt == "json":
