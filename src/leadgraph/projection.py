@@ -33,10 +33,10 @@ Attributes, all optional except ``kind`` and ``label``:
 
 - every kind: ``types`` (labels of the most specific rdf:types), ``alternate_names``
   (schema:alternateName and skos:altLabel), ``description`` (lg:description,
-  dcterms:description or skos:definition), ``source``/``source_title``/``source_date``
+  dcterms:description or skos:definition), ``source_iri``/``source_title``/``source_date``
   (the node's own prov:wasDerivedFrom), ``statements`` (IRIs of the statement nodes
   folded into this node's facts).
-- person: ``name``, ``given_name``, ``family_name``; ``background`` (e.g. "Perinatal
+- person: ``full_name``, ``given_name``, ``family_name``; ``background`` (e.g. "Perinatal
   psychiatrist"), ``fields``, ``sectors``, ``background_source``; ``service`` (e.g.
   "16 years in NHS, as of 2021-06-23"), ``years_of_service`` (int: the longest service
   record), ``service_source``; ``responsibility`` (e.g. "approx. 500 Systems"),
@@ -54,7 +54,7 @@ Every edge has ``relation`` (what it says, in words); the edge key is a stable i
 unique in the graph: ``STATEMENT|relation|TARGET`` for edges made from a statement
 node, ``SUBJECT|relation|TARGET`` otherwise (spaces in the relation become ``-``).
 Edges from statements carry ``statements`` (the statement's IRI, plus the IRI of a
-supporting quotation) and ``source``, ``source_title``, ``source_date`` (lists in the
+supporting quotation) and ``source_iri``, ``source_title``, ``source_date`` (lists in the
 same order; a source with no date reads "undated" when there are several).
 
 =====================  ==========================  ===========================================
@@ -420,13 +420,13 @@ class Index:
         return sorted({s for n in node_ids for s in self.ids(n, *_PROVENANCE, DCTERMS + "source")})
 
     def source_attrs(self, node_ids: Iterable[str]) -> dict[str, str]:
-        """``source``, ``source_title``, ``source_date`` for the sources of ``node_ids``."""
+        """``source_iri``, ``source_title``, ``source_date`` for the sources of ``node_ids``."""
         sources = self.sources(node_ids)
         if not sources:
             return {}
         titles = [str(self.first(s, DCTERMS + "title") or self.label(s)) for s in sources]
         dates = [str(self.first(s, DCTERMS + "issued") or "") for s in sources]
-        attrs = {"source": "; ".join(sources), "source_title": "; ".join(titles)}
+        attrs = {"source_iri": "; ".join(sources), "source_title": "; ".join(titles)}
         if len(sources) == 1:
             if dates[0]:
                 attrs["source_date"] = dates[0]
@@ -503,7 +503,7 @@ class Index:
 
     def _person_facts(self, n: str, statements: list[str]) -> dict[str, Any]:
         facts: dict[str, Any] = {
-            "name": self.first(n, FOAF + "name", SCHEMA + "name"),
+            "full_name": self.first(n, FOAF + "name", SCHEMA + "name"),
             "given_name": self.first(n, FOAF + "givenName"),
             "family_name": self.first(n, FOAF + "familyName"),
         }
