@@ -12,15 +12,15 @@ def _data(ctx: click.Context) -> list[str] | None:
     return getattr(ctx.obj, "data", None)
 
 
+def _format_option(*choices: str):
+    """``--format`` with the first choice as the default."""
+    return click.option(
+        "--format", "fmt", type=click.Choice(choices), default=choices[0], show_default=True, help="Output format."
+    )
+
+
 @click.command("validate")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Report format.",
-)
+@_format_option("text", "json")
 @click.option(
     "--shapes",
     type=click.Path(),
@@ -53,14 +53,7 @@ def validate(ctx: click.Context, fmt: str, shapes: str | None) -> None:
 
 
 @click.command("stats")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="Output format.",
-)
+@_format_option("table", "json")
 @click.pass_context
 def stats(ctx: click.Context, fmt: str) -> None:
     """Count triples, instances per class and triples per property.
