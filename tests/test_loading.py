@@ -195,3 +195,10 @@ def test_remote_jsonld_context_is_never_fetched(tmp_path):
     path.write_text('{"@context": "https://schema.org/", "@id": "https://e.org/a", "name": "A"}\n')
     with pytest.raises(DataError, match="remote JSON-LD @context is not fetched"):
         load(path)
+
+
+def test_symlink_loop_in_a_folder_is_walked_once(tmp_path):
+    shutil.copy(FORMATS_DIR / "sample.ttl", tmp_path / "a.ttl")
+    (tmp_path / "loop").symlink_to(tmp_path, target_is_directory=True)
+    assert load(tmp_path).data_paths == [tmp_path / "a.ttl"]
+

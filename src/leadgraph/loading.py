@@ -208,14 +208,19 @@ def _resolve_data(data: str | Path | Iterable[str | Path] | None) -> list[Path]:
     return files
 
 
-def _walk(folder: Path) -> list[Path]:
+def _walk(folder: Path, _seen: set[Path] | None = None) -> list[Path]:
+    seen = _seen if _seen is not None else set()
+    here = folder.resolve()
+    if here in seen:  # a symlink back up the tree: walking on would never end
+        return []
+    seen.add(here)
     skip = resources.shapes_path().resolve()
     found: list[Path] = []
     for entry in sorted(folder.iterdir(), key=lambda p: p.name):
         if entry.name.startswith("."):
             continue
         if entry.is_dir():
-            found.extend(_walk(entry))
+            found.extend(_walk(entry, seen))
         elif entry.suffix.lower() in FORMATS and entry.is_file() and entry.resolve() != skip:
             found.append(entry)
     return found
