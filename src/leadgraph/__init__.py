@@ -29,6 +29,10 @@ _LAZY: dict[str, str] = {
     "Stats": "leadgraph.statistics",
     "render_html": "leadgraph.viz",
     "write_html": "leadgraph.viz",
+    "to_networkx": "leadgraph.projection",
+    "select": "leadgraph.selection",
+    "Selection": "leadgraph.selection",
+    "export": "leadgraph.exporting",
 }
 
 __all__ = ["__version__", *_LAZY]

@@ -22,6 +22,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("core", "stats"),
     ("docs", "docs"),
     ("privacy", "forget"),
+    ("export", "export"),
 ]
 
 
