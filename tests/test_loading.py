@@ -184,6 +184,11 @@ def test_missing_path():
     assert str(caught.value) == "no/such/place.ttl: no such file or folder"
 
 
+def test_empty_path_is_not_the_current_folder():
+    with pytest.raises(DataError, match="empty path"):
+        load("")
+
+
 def test_folder_without_data_files(tmp_path):
     (tmp_path / "README.md").write_text("nothing here\n")
     with pytest.raises(DataError, match="folder has no data files"):

@@ -193,6 +193,8 @@ def _resolve_data(data: str | Path | Iterable[str | Path] | None) -> list[Path]:
     items = [data] if isinstance(data, (str, Path)) else list(data)
     files: list[Path] = []
     for item in items:
+        if str(item).strip() == "":  # Path("") means the current folder: never what was meant
+            raise DataError("empty path given as data")
         path = Path(item)
         if path.is_dir():
             found = _walk(path)
