@@ -207,3 +207,11 @@ def test_symlink_loop_in_a_folder_is_walked_once(tmp_path):
     (tmp_path / "loop").symlink_to(tmp_path, target_is_directory=True)
     assert load(tmp_path).data_paths == [tmp_path / "a.ttl"]
 
+
+
+def test_data_files_lists_what_load_reads(bundled_graph, tmp_path):
+    from leadgraph.loading import data_files
+
+    assert data_files() == bundled_graph.data_paths
+    shutil.copy(FORMATS_DIR / "sample.nt", tmp_path / "x.nt")
+    assert data_files([tmp_path, FORMATS_DIR / "sample.ttl"]) == [tmp_path / "x.nt", FORMATS_DIR / "sample.ttl"]
