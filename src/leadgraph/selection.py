@@ -216,13 +216,20 @@ def select(
         shown = " ".join(f"--{k} {v!r}" if k != "hops" else f"--hops {v}" for k, v in criteria.items())
         raise EmptySelection(f"selection matched no nodes: {shown}")
 
-    sub = full.subgraph([n for n in full if n in chosen])
+    edges = [(u, v, k, d) for u, v, k, d in full.edges(keys=True, data=True) if u in chosen and v in chosen]
     if raw and query_triples is not None:
         wanted = {_triple_key(t) for t in query_triples}
-        sub = sub.edge_subgraph(
-            [(u, v, k) for u, v, k, d in sub.edges(keys=True, data=True) if _triple_key(_edge_triple(u, v, d)) in wanted]
-        )
-    return Selection(sub.copy(), raw, criteria, store, query_triples)
+        edges = [e for e in edges if _triple_key(_edge_triple(e[0], e[1], e[3])) in wanted]
+    return Selection(_rebuilt(full, chosen, edges), raw, criteria, store, query_triples)
+
+
+def _rebuilt(full: nx.MultiDiGraph, chosen: set[str], edges: list) -> nx.MultiDiGraph:
+    # Not full.subgraph(): its views iterate the chosen set when it is small, in an order that
+    # changes with Python's string hashing, and exports must not change from run to run.
+    sub = full.__class__()
+    sub.add_nodes_from((n, dict(d)) for n, d in full.nodes(data=True) if n in chosen)
+    sub.add_edges_from((u, v, k, dict(d)) for u, v, k, d in edges)
+    return sub
 
 
 def resolve(

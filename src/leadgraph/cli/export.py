@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 # Kept here as literals so start-up imports no library module; a test checks they match
@@ -59,9 +61,9 @@ def export(ctx: click.Context, fmt: str, output: str | None, focus: str | None, 
         kinds=kinds, trait=trait, organisation=organisation, query=query, raw=raw,
     )
     if isinstance(result, bytes):
-        stdout = click.get_binary_stream("stdout")
-        stdout.write(result)
-        stdout.flush()
+        sys.stdout.flush()
+        sys.stdout.buffer.write(result)
+        sys.stdout.buffer.flush()
     else:
         for path in result:
             click.echo(str(path))
