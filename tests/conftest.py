@@ -48,6 +48,16 @@ def bundled_graph():
     return load()
 
 
+@pytest.fixture(scope="session")
+def mini_graph():
+    """The ontology's classes plus the fictional tests/fixtures/export/mini.ttl (projection,
+    selection and export tests), loaded once. Tests must not modify it."""
+    from leadgraph import resources
+    from leadgraph.loading import load_files
+
+    return load_files([resources.ontology_dir() / "leadgraph.ttl", FIXTURES / "export" / "mini.ttl"])
+
+
 @pytest.fixture
 def cli():
     """Run ``leadgraph ARGS...`` in-process through ``main()`` and click's runner."""

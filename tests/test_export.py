@@ -17,10 +17,8 @@ import networkx as nx
 import pyoxigraph as ox
 import pytest
 
-from leadgraph import resources
 from leadgraph.errors import QueryError, UsageError
 from leadgraph.exporting import FORMATS, csv_paths, export
-from leadgraph.loading import load_files
 from leadgraph.namespaces import LGD
 from leadgraph.projection import to_networkx
 from leadgraph.selection import select
@@ -31,8 +29,8 @@ GRAPH_FORMATS = ["graphml", "gexf", "cyjs", "json"]
 
 
 @pytest.fixture(scope="module")
-def mini():
-    return load_files([resources.ontology_dir() / "leadgraph.ttl", MINI])
+def mini(mini_graph):
+    return mini_graph
 
 
 @pytest.fixture(scope="module")

@@ -9,24 +9,19 @@ from __future__ import annotations
 import subprocess
 import sys
 from collections import Counter
-from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
-from leadgraph import resources
-from leadgraph.loading import load_files
 from leadgraph.namespaces import LGD, sparql_prefixes
 from leadgraph.projection import KINDS, to_networkx
 
-MINI = Path(__file__).parent / "fixtures" / "export" / "mini.ttl"
 EX = "https://example.org/lgtest/"
 
 
 @pytest.fixture(scope="module")
-def mini():
-    # The ontology's class hierarchy (not its concept schemes), plus the fictional fixture.
-    return load_files([resources.ontology_dir() / "leadgraph.ttl", MINI])
+def mini(mini_graph):
+    return mini_graph
 
 
 @pytest.fixture(scope="module")

@@ -6,24 +6,20 @@ variants, from the seed article ("Phil" for Phill James, "Gary" for Garry Harris
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
-from leadgraph import resources
 from leadgraph.errors import QueryError, UsageError
-from leadgraph.loading import load_files
 from leadgraph.namespaces import LGD
 from leadgraph.selection import EmptySelection, check_query, resolve, run_query, select
 
-MINI = Path(__file__).parent / "fixtures" / "export" / "mini.ttl"
 EX = "https://example.org/lgtest/"
 
 
 @pytest.fixture(scope="module")
-def mini():
-    return load_files([resources.ontology_dir() / "leadgraph.ttl", MINI])
+def mini(mini_graph):
+    return mini_graph
 
 
 def ex(*names: str) -> set[str]:

@@ -108,7 +108,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from leadgraph.namespaces import DCTERMS, FOAF, LG, ORG, OWL, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, TIME, XSD
+from leadgraph.namespaces import DCTERMS, FOAF, LG, ORG, OWL, PREFIXES, PROV, RDFS, SCHEMA, SKOS, TIME, XSD
 from leadgraph.naming import compact
 
 if TYPE_CHECKING:  # networkx costs ~350 ms to import: only when a graph is built

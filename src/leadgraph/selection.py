@@ -57,7 +57,7 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from leadgraph.errors import QueryError, UsageError
-from leadgraph.namespaces import FOAF, LG, ORG, PREFIXES, RDFS, SCHEMA, SKOS
+from leadgraph.namespaces import FOAF, LG, PREFIXES, RDFS, SCHEMA, SKOS
 from leadgraph.projection import KINDS, RAW_KINDS, id_term, store_of, term_id, to_networkx
 
 if TYPE_CHECKING:
