@@ -64,6 +64,8 @@ LARGE_GRAPH = 300
 SEED = 1
 """Default layout seed: the same graph always gets the same picture."""
 
+DEFAULT_TITLE = "leadgraph: NHS technology leaders"
+
 # kind -> (legend label, colour, vis-network shape, legend symbol, size). NHS palette colours.
 # vis-network has only a few shapes that keep the label outside the node, so some kinds share a
 # shape and differ by colour.
@@ -87,12 +89,13 @@ ORGANISATION_KIND = "organisation"
 # How leadgraph.projection names things (see its module docstring). Lists arrive as one
 # string joined with "; ".
 _LIST_SEPARATOR = "; "
-_NAME_KEYS = ("name", "alternate_names")
+_NAME_KEYS = ("full_name", "alternate_names")
 _QUOTE_KEYS = ("quote", "headline_advice")
 _SOURCE_SUFFIX = "_source"  # "service_source": where the "service" fact comes from
 # Shown in their own place (title, names, source line) or only useful to programs.
-_NOT_FACTS = {"kind", "label", "name", "alternate_names", "source", "source_title",
-              "source_date", "statements", "predicate", "relation", "quote"}
+_SOURCE_KEYS = ("source_iri", "source_title", "source_date")  # parallel "; "-joined lists
+_NOT_FACTS = {"kind", "label", "full_name", "alternate_names", *_SOURCE_KEYS, "statements",
+              "predicate", "relation"}
 # Most telling first; anything else follows in alphabetical order.
 _FACT_ORDER = ("types", "job_title", "role", "organisation", "programme", "current", "as_of",
                "start_date", "end_date", "years", "at_least", "description", "supporting_text",
@@ -106,18 +109,21 @@ _MARKER = re.compile(r"\{\{(\w+)\}\}")
 
 def render_html(
     nxgraph: nx.Graph,
-    title: str = "leadgraph",
+    title: str = DEFAULT_TITLE,
     *,
     seed: int = SEED,
     positions: Mapping[Any, tuple[float, float]] | None = None,
 ) -> str:
     """Render a networkx graph as one self-contained, offline HTML page.
 
-    Node attributes used: ``kind`` (colour, shape, legend, filters), ``label`` (the text drawn;
-    defaults to the node id), name variants (``names``, searchable), ``source``/``date``, and
-    any other attribute as a row of the details panel. Edge attributes: ``label`` or
-    ``relation`` (drawn on the edge), ``source``/``source_label``/``date``, ``quote``, others as
-    rows. ``positions`` overrides the seeded layout (node -> (x, y) in pixels).
+    Attributes are read as :mod:`leadgraph.projection` writes them. Nodes: ``kind`` (colour,
+    shape, legend, filters; missing: "other"), ``label`` (drawn; default the node id),
+    ``full_name`` and ``alternate_names`` (searchable), ``source_iri``/``source_title``/
+    ``source_date`` (the source line), and every other attribute as a fact in the details
+    panel, with the ``<fact>_source`` attribute as that fact's source. Edges: ``relation``
+    (drawn on the edge; ``label`` if there is none), the same source attributes, ``quote``,
+    and other attributes as facts. Other graphs work too: any attribute becomes a fact.
+    ``positions`` (node -> (x, y) in pixels) replaces the seeded layout.
 
     >>> import networkx as nx
     >>> page = render_html(nx.path_graph(3), title="Path </title>")
@@ -139,36 +145,69 @@ def render_html(
 
 
 def write_html(
-    graph_or_nx: LeadGraph | nx.Graph,
+    graph_or_nx: LeadGraph | nx.Graph | None,
     path: str | Path,
     *,
     title: str | None = None,
     seed: int = SEED,
     open_browser: bool = False,
-    **selection: Any,
+    data: str | Path | list[str | Path] | None = None,
+    focus: str | None = None,
+    hops: int | None = None,
+    kinds: str | list[str] | None = None,
+    trait: str | None = None,
+    organisation: str | None = None,
+    query: str | Path | None = None,
 ) -> Path:
     """Write the picture of a graph to ``path`` (atomically) and return the path.
 
-    ``graph_or_nx`` is a loaded :class:`~leadgraph.loading.LeadGraph` (selection options such
-    as ``focus``, ``hops``, ``kinds``, ``trait``, ``organisation`` or ``query`` pick the subgraph,
-    then it is projected with :func:`leadgraph.projection.to_networkx`) or a networkx graph
-    drawn as it is. ``open_browser`` opens the written file in the default web browser.
+    ``graph_or_nx`` is a loaded :class:`~leadgraph.loading.LeadGraph`, ``None`` to load
+    ``data`` (``None``: the bundled data) with :func:`leadgraph.loading.load`, or a networkx
+    graph drawn as it is. For a LeadGraph, ``focus``, ``hops``, ``kinds``, ``trait``,
+    ``organisation`` and ``query`` pick the subgraph exactly as ``leadgraph export`` does
+    (:func:`leadgraph.selection.select`). ``title`` defaults to one naming the selection.
+    ``open_browser`` opens the written file in the default web browser.
+
+    Raises :class:`~leadgraph.errors.UsageError` for selection options with a networkx graph,
+    and whatever loading and selection raise (a name that matches nothing, an empty selection).
 
     >>> import networkx as nx, tempfile, pathlib
     >>> out = pathlib.Path(tempfile.mkdtemp()) / "g.html"
     >>> write_html(nx.path_graph(2), out).read_text().startswith("<!DOCTYPE html>")
     True
     """
+    import networkx as nx
+
     from leadgraph.fileio import atomic_write
 
-    nxgraph = _to_networkx(graph_or_nx, selection)
-    page = render_html(nxgraph, title=title or "leadgraph: NHS technology leaders", seed=seed)
-    path = atomic_write(path, page)
+    criteria = {"focus": focus, "hops": hops, "kinds": kinds, "trait": trait,
+                "organisation": organisation, "query": query}
+    given = {key: value for key, value in criteria.items() if value is not None}
+    if isinstance(graph_or_nx, nx.Graph):
+        if given:
+            raise UsageError("selection options need a loaded graph, not a networkx graph")
+        nxgraph = graph_or_nx
+    else:
+        from leadgraph.selection import select
+
+        if graph_or_nx is None:
+            from leadgraph.loading import load
+
+            graph_or_nx = load(data)
+        chosen = select(graph_or_nx, **given)
+        nxgraph = chosen.graph
+        given = chosen.criteria
+    if title is None:
+        title = DEFAULT_TITLE
+        if given:
+            title += ": " + ", ".join(f"{key} {value}" for key, value in given.items())
+    page = render_html(nxgraph, title=title, seed=seed)
+    written = Path(atomic_write(path, page))
     if open_browser:
         import webbrowser
 
-        webbrowser.open(Path(path).resolve().as_uri())
-    return Path(path)
+        webbrowser.open(written.resolve().as_uri())
+    return written
 
 
 def extract_payload(page: str) -> dict[str, Any]:
@@ -182,23 +221,6 @@ def extract_payload(page: str) -> dict[str, Any]:
     if match is None:
         raise ValueError("no leadgraph data block in this page")
     return json.loads(match.group(1))
-
-
-def _to_networkx(graph_or_nx: Any, selection: dict[str, Any]) -> nx.Graph:
-    import networkx as nx
-
-    if isinstance(graph_or_nx, nx.Graph):
-        if any(value not in (None, (), [], False) for value in selection.values()):
-            raise UsageError("selection options need a loaded graph, not a networkx graph")
-        return graph_or_nx
-    from leadgraph.projection import to_networkx
-
-    chosen = {key: value for key, value in selection.items() if value not in (None, (), [])}
-    if chosen:
-        from leadgraph.selection import select
-
-        graph_or_nx = select(graph_or_nx, **chosen)
-    return to_networkx(graph_or_nx)
 
 
 # ---------------------------------------------------------------- data for the page
@@ -315,18 +337,18 @@ class _SourceTable:
         self._seen: dict[tuple[str | None, ...], int] = {}
 
     def keys(self, attrs: Mapping[str, Any]) -> list[int]:
-        """Numbers of the sources named by ``source``/``source_title``/``source_date``.
+        """Numbers of the sources named by ``source_iri``/``source_title``/``source_date``.
 
         The projection joins several sources with "; ", in the same order in all three.
         """
-        columns = [_split(attrs.get(key)) for key in ("source", "source_title", "source_date")]
+        columns = [_split(attrs.get(key)) for key in _SOURCE_KEYS]
         width = max(len(column) for column in columns)
         if width == 0:
             return []
         if any(len(column) not in (0, width) for column in columns):
             # A title with "; " in it: keep each value whole rather than mis-pair them.
             columns = [[_text(attrs[key])] if attrs.get(key) not in (None, "") else []
-                       for key in ("source", "source_title", "source_date")]
+                       for key in _SOURCE_KEYS]
             width = 1
         out = []
         for i in range(width):

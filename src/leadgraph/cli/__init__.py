@@ -23,6 +23,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("docs", "docs"),
     ("privacy", "forget"),
     ("export", "export"),
+    ("viz", "viz"),
 ]
 
 
