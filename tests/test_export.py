@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -305,3 +307,38 @@ def test_real_process(run_cli, tmp_path):
     failed = run_cli("export", "--format", "gexf", "-o", str(out), "--query", str(tmp_path / "missing.rq"))
     assert failed.exit_code == 1
     assert failed.stderr == f"error: {tmp_path / 'missing.rq'}: no such query file\n"
+
+
+# -- the README section ----------------------------------------------------------------------------
+
+DOC = Path(__file__).resolve().parents[1] / "docs" / "readme" / "exporting.md"
+
+
+def test_docs_python_examples_run():
+    import doctest
+
+    failures, tried = doctest.testfile(str(DOC), module_relative=False)
+    assert tried >= 5 and failures == 0
+
+
+def test_docs_commands_run(tmp_path):
+    text = DOC.read_text(encoding="utf-8")
+    bin_dir = Path(sys.executable).parent
+    commands = re.findall(r"`(leadgraph export [^`]*)`", text)
+    scripts = re.findall(r"```sh\n(.*?)```", text, re.S)
+    assert len(commands) == 8 and len(scripts) == 1
+    for script in [*commands, *scripts]:
+        proc = subprocess.run(
+            ["bash", "-euo", "pipefail", "-c", script], cwd=tmp_path, capture_output=True, text=True,
+            env={**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"},
+        )
+        assert proc.returncode == 0, (script, proc.stderr)
+    written = sorted(p.name for p in tmp_path.iterdir())
+    assert written == sorted([
+        "leaders.graphml", "leaders.gexf", "leaders.cyjs", "phil.json", "leaders-nodes.csv", "leaders-edges.csv",
+        "leadgraph.ttl", "resilience.nt", "rw5.jsonld", "garry.gexf", "people-and-organisations-nodes.csv",
+        "people-and-organisations-edges.csv", "strategic.cyjs", "cio.rq", "cio-roles.ttl", "cio-roles.graphml",
+    ])
+    # The CIO query picks the three CIO-type roles the article names (Ayesha, Gregg, Phill).
+    subjects = {q.subject.value for q in ox.parse((tmp_path / "cio-roles.ttl").read_bytes(), ox.RdfFormat.TURTLE)}
+    assert subjects == {LGD + "ayesha-rahim-role-rw5", LGD + "gregg-holland-role-rbq", LGD + "phill-james-role-warrington-halton"}
