@@ -54,6 +54,7 @@ Edges (``raw=False``)
 Every edge has ``relation`` (what it says, in words); the edge key is a stable id,
 unique in the graph: ``STATEMENT|relation|TARGET`` for edges made from a statement
 node, ``SUBJECT|relation|TARGET`` otherwise (spaces in the relation become ``-``).
+Exports use the key as the edge id (GraphML, GEXF, Cytoscape JSON, CSV).
 Edges from statements carry ``statements`` (the statement's IRI, plus the IRI of a
 supporting quotation) and ``source_iri``, ``source_title``, ``source_date`` (lists in the
 same order; a source with no date reads "undated" when there are several).
@@ -62,7 +63,7 @@ same order; a source with no date reads "undated" when there are several).
 relation               from -> to                  attributes besides the statement/source ones
 =====================  ==========================  ===========================================
 holds role at          person -> organisation      role, job_title, current (bool), as_of,
-                                                   start_date, end_date, programme, description
+                       (or programme)              start_date, end_date, programme, description
 holds role             person -> role              organisation, job_title, current, as_of, ...
 works on               person -> programme         role, organisation, job_title, current, ...
 has trait              person -> trait             quote (the person's words), supporting_text
