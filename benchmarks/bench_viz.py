@@ -78,21 +78,19 @@ def synthetic_turtle(nodes: int, seed: int = 0, already: int = 0) -> str:
     add = out.append
     add(f'{src} a lg:Source, prov:Entity ; rdfs:label "SYNTHETIC benchmark source" ;\n'
         '    dcterms:title "SYNTHETIC benchmark source" ; dcterms:issued "2021-06-23"^^xsd:date .\n')
-    for g in range(trait_groups):
-        add(f'lgd:synthetic-traitgroup-{g} a lg:TraitGroup, skos:Concept ; rdfs:label "Synthetic trait group {g}" ;'
-            f' skos:prefLabel "Synthetic trait group {g}" .\n')
-    for t in range(traits):
-        add(f'lgd:synthetic-trait-{t} a lg:Trait, skos:Concept ; rdfs:label "Synthetic trait {t}" ;'
-            f' skos:prefLabel "Synthetic trait {t}" ; skos:broader lgd:synthetic-traitgroup-{t % trait_groups} .\n')
-    for g in range(role_groups):
-        add(f'lgd:synthetic-rolegroup-{g} a lg:RoleGroup, skos:Concept ; rdfs:label "Synthetic role group {g}" ;'
-            f' skos:prefLabel "Synthetic role group {g}" .\n')
-    for r in range(roles):
-        add(f'lgd:synthetic-role-{r} a org:Role, lg:RoleType, skos:Concept ; rdfs:label "Synthetic role {r}" ;'
-            f' skos:prefLabel "Synthetic role {r}" ; skos:broader lgd:synthetic-rolegroup-{r % role_groups} .\n')
-    for r in range(regions):
-        add(f'lgd:synthetic-region-{r} a lg:Region, skos:Concept ; rdfs:label "Synthetic region {r}" ;'
-            f' skos:prefLabel "Synthetic region {r}" .\n')
+    # (id stem, label stem, classes, how many, id stem of the broader concept, how many of those)
+    schemes = [
+        ("traitgroup", "trait group", "lg:TraitGroup", trait_groups, None, 0),
+        ("trait", "trait", "lg:Trait", traits, "traitgroup", trait_groups),
+        ("rolegroup", "role group", "lg:RoleGroup", role_groups, None, 0),
+        ("role", "role", "org:Role, lg:RoleType", roles, "rolegroup", role_groups),
+        ("region", "region", "lg:Region", regions, None, 0),
+    ]
+    for stem, label, classes, count, broader, broader_count in schemes:
+        for k in range(count):
+            up = f" ; skos:broader lgd:synthetic-{broader}-{k % broader_count}" if broader else ""
+            add(f'lgd:synthetic-{stem}-{k} a {classes}, skos:Concept ; rdfs:label "Synthetic {label} {k}" ;'
+                f' skos:prefLabel "Synthetic {label} {k}"{up} .\n')
     for o in range(orgs):
         add(f'lgd:synthetic-org-{o} a lg:NHSTrust ; rdfs:label "Synthetic NHS Trust {o}" ;'
             f' lg:odsCode "S{o:04d}" ; lg:servesArea lgd:synthetic-region-{rng.randrange(regions)} .\n')
