@@ -61,6 +61,9 @@ VIS_VERSION = "9.1.2"
 LARGE_GRAPH = 300
 """Above this many nodes the page hides edges while dragging/zooming and draws labels only when zoomed in."""
 
+SMALL_GRAPH_EDGE = 200.0
+"""Edge length in pixels for graphs up to LARGE_GRAPH nodes (larger ones: layout.DEFAULT_SCALE)."""
+
 SEED = 1
 """Default layout seed: the same graph always gets the same picture."""
 
@@ -237,7 +240,9 @@ def _build(nxgraph, title, seed, positions):
     src = np.fromiter((index[u] for u, _, _ in edge_rows), dtype=np.int64, count=len(edge_rows))
     dst = np.fromiter((index[v] for _, v, _ in edge_rows), dtype=np.int64, count=len(edge_rows))
     if positions is None:
-        xy = layout_arrays(len(node_ids), src, dst, seed=seed, scale=DEFAULT_SCALE)
+        # Small pictures are read label by label: give the labels more room.
+        scale = SMALL_GRAPH_EDGE if len(node_ids) <= LARGE_GRAPH else DEFAULT_SCALE
+        xy = layout_arrays(len(node_ids), src, dst, seed=seed, scale=scale)
     else:
         xy = np.array([positions[node] for node in node_ids], dtype=float).reshape(-1, 2)
     xy = np.round(xy, 1)
@@ -306,8 +311,12 @@ def _kinds(nxgraph) -> list[dict[str, Any]]:
 def _options(kinds: list[dict[str, Any]], size: int, directed: bool) -> dict[str, Any]:
     large = size > LARGE_GRAPH
     groups = {
-        row["key"]: {"shape": row["shape"], "size": row["size"], "color": {"background": row["color"], "border": row["color"],
-                     "highlight": {"background": "#ffeb3b", "border": row["color"]}}}
+        row["key"]: {
+            "shape": row["shape"], "size": row["size"],
+            "font": {"size": 18 if row["key"] == PERSON_KIND else 14},
+            "color": {"background": row["color"], "border": row["color"],
+                      "highlight": {"background": "#ffeb3b", "border": row["color"]}},
+        }
         for row in kinds
     }
     return {
