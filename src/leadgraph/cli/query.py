@@ -1,0 +1,140 @@
+"""``leadgraph query`` and ``leadgraph queries``: thin wrappers over :func:`leadgraph.querying.query`
+and :func:`leadgraph.named_queries.named_queries`."""
+
+from __future__ import annotations
+
+import json
+import sys
+import textwrap
+
+import click
+
+# Literals so start-up imports no library module; a test checks they match leadgraph.results.
+TABLE_FORMATS = ("table", "csv", "tsv", "json", "jsonl", "sparql-json", "sparql-xml")
+GRAPH_FORMATS = ("ttl", "nt", "jsonld")
+DEFAULT_TIMEOUT = 30.0  # a test checks it matches leadgraph.querying.DEFAULT_TIMEOUT
+
+
+@click.command("query")
+@click.argument("query_arg", metavar="[QUERY]", required=False)
+@click.option("-e", "--expression", metavar="TEXT", default=None, help="The query text itself.")
+@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="Bind ?NAME to VALUE (repeatable; a name given twice matches either value). VALUE is "
+              "<iri>, a prefixed name (lgd:ayesha-rahim), a number, a date (2021-06-23) or else text; "
+              "\"quoted\" is always text.")
+@click.option("-f", "--format", "fmt", type=click.Choice(TABLE_FORMATS + GRAPH_FORMATS, case_sensitive=False),
+              default=None, help="Output format. SELECT/ASK: table (default), csv, tsv, json, jsonl, "
+              "sparql-json, sparql-xml. CONSTRUCT/DESCRIBE: ttl (default), nt, jsonld.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), metavar="FILE", default=None,
+              help="Write the result to FILE (atomically) instead of stdout.")
+@click.option("--labels", is_flag=True, help="Show labels (rdfs:label, foaf:name...) instead of IRIs.")
+@click.option("--timeout", type=click.FloatRange(min=0), default=DEFAULT_TIMEOUT, show_default=True,
+              metavar="SECONDS", help="Stop the query after this long (0: no limit).")
+@click.option("--allow-network", is_flag=True,
+              help="Permit SERVICE, LOAD, FROM / FROM NAMED and file: IRIs (refused by default).")
+@click.option("--allow-update", is_flag=True,
+              help="Permit a SPARQL Update; it runs on a copy and needs --update-output.")
+@click.option("--update-output", type=click.Path(dir_okay=False), metavar="FILE", default=None,
+              help="With --allow-update: write the updated data here (atomically; format from the "
+              "extension). Loaded files are never changed.")
+@click.pass_context
+def query(ctx: click.Context, query_arg: str | None, expression: str | None, params: tuple[str, ...],
+          fmt: str | None, output: str | None, labels: bool, timeout: float, allow_network: bool,
+          allow_update: bool, update_output: str | None) -> None:
+    """Ask the graph a SPARQL question.
+
+    QUERY is a named query (see `leadgraph queries`), a .rq file, `-` for
+    stdin, or the query text; or give the text with -e. Common prefixes (lg, lgd,
+    org, schema, foaf, prov, skos, dcterms, time, rdf, rdfs, owl, xsd) need no
+    PREFIX line; a PREFIX you declare wins.
+
+    Queries are read-only and never reach the network or local files unless you
+    opt in. An empty result is not an error (exit 0); refused, malformed or
+    timed-out queries exit 1, bad options or parameters exit 2.
+
+    \b
+    Examples:
+      leadgraph query cio-roles
+      leadgraph query leaders-with-trait --param trait=lgd:trait-resilience
+      leadgraph query name-search --param name=gary --format json
+      leadgraph query -e 'SELECT ?name WHERE { ?p a lg:Leader ; foaf:name ?name }'
+      leadgraph query my-question.rq --format csv -o answers.csv
+      echo 'ASK { lgd:ayesha-rahim a lg:Leader }' | leadgraph query -
+      leadgraph query person-neighbourhood --param person=lgd:phill-james --format nt
+      leadgraph --data my-data/ query organisations --labels
+    """
+    from leadgraph.errors import UsageError
+    from leadgraph.params import parse_assignments
+    from leadgraph.querying import query as run_query
+
+    if (query_arg is None) == (expression is None):
+        raise UsageError("give a query: a name, a .rq file, '-' for stdin or the text, or -e TEXT (not both)")
+    source = expression if expression is not None else query_arg
+    if source == "-":
+        source = sys.stdin.read()
+    elif expression is not None and not expression.strip():
+        raise UsageError("the query is empty")
+    result = run_query(
+        source, parse_assignments(params), timeout=timeout or None, data=getattr(ctx.obj, "data", None),
+        allow_network=allow_network, allow_update=allow_update, update_output=update_output,
+    )
+    body = result.serialize(fmt, labels=labels)
+    if output is not None:
+        from leadgraph.fileio import atomic_write
+
+        atomic_write(output, body)
+        click.echo(f"wrote {output}", err=True)
+        return
+    sys.stdout.flush()
+    sys.stdout.buffer.write(body)
+    sys.stdout.buffer.flush()
+
+
+@click.command("queries")
+@click.argument("name", required=False)
+@click.option("-f", "--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
+              help="Output format.")
+def queries(name: str | None, fmt: str) -> None:
+    """List the named queries with their parameters, or show one in full.
+
+    Named queries are the .rq files in the bundled library (and in folders listed
+    in $LEADGRAPH_QUERIES); each describes itself in a comment header, so a new
+    one is a file away.
+
+    \b
+    Examples:
+      leadgraph queries
+      leadgraph queries leaders-with-trait
+      leadgraph queries --format json
+    """
+    from leadgraph.named_queries import get, named_queries
+
+    chosen = [get(name)] if name else list(named_queries().values())
+    if fmt == "json":
+        listing = [
+            {
+                "name": q.name, "title": q.title, "description": q.description, "path": str(q.path),
+                "params": [{"name": p.name, "type": p.type, "description": p.description, "default": p.default,
+                            "required": p.required} for p in q.params],
+                "examples": q.examples,
+            }
+            for q in chosen
+        ]
+        click.echo(json.dumps(listing[0] if name else listing, indent=2, ensure_ascii=False))
+        return
+    blocks = [_describe(q) for q in chosen]
+    if name:
+        blocks.append("\n" + chosen[0].text.rstrip())
+    click.echo("\n\n".join(blocks))
+
+
+def _describe(named) -> str:
+    lines = [f"{named.name} — {named.title}"]
+    if named.description:
+        lines += textwrap.wrap(named.description, width=88, initial_indent="    ", subsequent_indent="    ")
+    for param in named.params:
+        extra = f", default {param.default}" if param.default is not None else ("" if param.required else ", optional")
+        lines += textwrap.wrap(f"--param {param.name}=… ({param.type}{extra}) {param.description}", width=88,
+                               initial_indent="    ", subsequent_indent="        ")
+    lines += [f"    e.g. {example}" for example in named.examples]
+    return "\n".join(lines)

@@ -1,0 +1,207 @@
+"""The library of named queries: ``.rq`` files whose comment header describes them.
+
+A named query is a file ``NAME.rq`` in the bundled folder (``examples/queries/`` in a
+checkout, ``leadgraph/_bundled/queries`` in a wheel) or in a folder listed in the
+``LEADGRAPH_QUERIES`` environment variable (``os.pathsep``-separated; searched first,
+so a user's file can shadow a bundled one). Its leading comment lines form the header::
+
+    # title: Leaders with a trait
+    # description: Everyone the article attributes the trait to,
+    #   with the supporting quote.          (indented lines continue a field)
+    # param: trait (iri) The trait, e.g. lgd:trait-resilience.
+    # param: min (integer, default 2) Keep people sharing at least this many.
+    # param: region (iri, optional) Unbound when not given.
+    # example: leadgraph query leaders-with-trait --param trait=lgd:trait-resilience
+
+``title`` is required; ``param`` and ``example`` may repeat. Parameter types are
+those of :data:`leadgraph.params.TYPES`.
+
+>>> header = parse_header('# title: T\\n# param: n (integer, default 2) How many.\\nASK {}\\n')
+>>> header.title, header.params[0]
+('T', Param(name='n', type='integer', description='How many.', default='2', required=False))
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from leadgraph.errors import QueryError, UsageError
+from leadgraph.params import TYPES, Param
+
+ENV_VAR = "LEADGRAPH_QUERIES"
+_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
+_FIELD = re.compile(r"#\s?(?P<key>[A-Za-z]+):\s*(?P<value>.*)")
+_CONTINUATION = re.compile(r"#\s{2,}(?P<value>\S.*)")
+_PARAM = re.compile(
+    r"(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*\((?P<spec>[^)]*)\)\s*(?P<description>.*)"
+)
+_KEYS = ("title", "description", "param", "example")
+
+
+@dataclass
+class NamedQuery:
+    """One named query: its ``name`` (the file stem), ``path``, header fields and text."""
+
+    name: str
+    path: Path
+    title: str
+    description: str = ""
+    params: list[Param] = field(default_factory=list)
+    examples: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        """The whole file, header included (the header is SPARQL comments)."""
+        return _read(self.path)
+
+
+@dataclass
+class Header:
+    title: str = ""
+    description: str = ""
+    params: list[Param] = field(default_factory=list)
+    examples: list[str] = field(default_factory=list)
+
+
+def parse_header(text: str, path: Path | None = None) -> Header:
+    """Read the comment header at the top of a ``.rq`` file.
+
+    Raises :class:`QueryError` naming the file and line for an unknown field, a
+    malformed ``param`` line or a missing title.
+    """
+    header = Header()
+    last: str | None = None
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line.startswith("#"):
+            if line:
+                break
+            last = None
+            continue
+        continuation = _CONTINUATION.fullmatch(raw.rstrip())
+        if continuation and last in ("description", "param", "example"):
+            _extend(header, last, continuation.group("value").strip())
+            continue
+        match = _FIELD.fullmatch(line)
+        if not match or match.group("key").lower() not in _KEYS:
+            if line.strip("#").strip() == "":
+                last = None
+                continue
+            key = match.group("key") if match else line[:30]
+            raise QueryError(
+                f"unknown header field {key!r} (expected {', '.join(_KEYS)})", path=path, line=number
+            )
+        key, value = match.group("key").lower(), match.group("value").strip()
+        if key == "title":
+            header.title = value
+        elif key == "description":
+            header.description = value
+        elif key == "param":
+            header.params.append(_param(value, path, number))
+        else:
+            header.examples.append(value)
+        last = key
+    if not header.title:
+        raise QueryError("the header has no '# title:' line", path=path, line=1)
+    names = [p.name for p in header.params]
+    if len(names) != len(set(names)):
+        raise QueryError("a parameter is declared twice", path=path, line=1)
+    return header
+
+
+def _extend(header: Header, key: str, value: str) -> None:
+    if key == "description":
+        header.description = f"{header.description} {value}".strip()
+    elif key == "example":
+        header.examples[-1] = f"{header.examples[-1]} {value}"
+    else:
+        last = header.params[-1]
+        header.params[-1] = Param(last.name, last.type, f"{last.description} {value}".strip(), last.default,
+                                  last.required)
+
+
+def _param(value: str, path: Path | None, line: int) -> Param:
+    match = _PARAM.fullmatch(value)
+    if not match:
+        raise QueryError(
+            "a param line reads 'param: NAME (TYPE[, default VALUE | , optional]) description'",
+            path=path, line=line,
+        )
+    parts = [p.strip() for p in match.group("spec").split(",")]
+    kind, default, required = parts[0] or "any", None, True
+    if kind not in TYPES:
+        raise QueryError(f"unknown parameter type {kind!r} (choose from {', '.join(TYPES)})", path=path, line=line)
+    for part in parts[1:]:
+        if part.startswith("default "):
+            default, required = part[len("default "):].strip(), False
+        elif part == "optional":
+            required = False
+        else:
+            raise QueryError(f"unknown parameter option {part!r} (use 'default VALUE' or 'optional')",
+                             path=path, line=line)
+    return Param(match.group("name"), kind, match.group("description").strip(), default, required)
+
+
+def folders() -> list[Path]:
+    """Where named queries are looked for, in order: ``$LEADGRAPH_QUERIES``, then the bundled folder."""
+    from leadgraph import resources
+
+    extra = [Path(p) for p in os.environ.get(ENV_VAR, "").split(os.pathsep) if p.strip()]
+    return [*extra, resources.queries_dir()]
+
+
+def named_queries() -> dict[str, NamedQuery]:
+    """Every named query by name, sorted; the first folder holding a name wins.
+
+    >>> "cio-roles" in named_queries()
+    True
+    """
+    found: dict[str, NamedQuery] = {}
+    for folder in folders():
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.glob("*.rq")):
+            if path.stem not in found and _NAME.fullmatch(path.stem):
+                found[path.stem] = _load(path)
+    return dict(sorted(found.items()))
+
+
+def find(name: str) -> NamedQuery | None:
+    """The named query called ``name``, or ``None`` (reads only that one file)."""
+    if not _NAME.fullmatch(name):
+        return None
+    for folder in folders():
+        path = folder / f"{name}.rq"
+        if path.is_file():
+            return _load(path)
+    return None
+
+
+def get(name: str) -> NamedQuery:
+    """Like :func:`find`, but an unknown name is a :class:`UsageError` listing close names."""
+    found = find(name)
+    if found is None:
+        import difflib
+
+        names = list(named_queries())
+        close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
+        hint = f"did you mean {', '.join(close)}?" if close else "run `leadgraph queries` to list them"
+        raise UsageError(f"no named query {name!r}: {hint}")
+    return found
+
+
+def _load(path: Path) -> NamedQuery:
+    header = parse_header(_read(path), path)
+    return NamedQuery(path.stem, path, header.title, header.description, header.params, header.examples)
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise QueryError("query file is not UTF-8 text", path=path) from None
+    except OSError as exc:
+        raise QueryError(f"cannot read query file: {exc.strerror or exc}", path=path) from None

@@ -1,0 +1,327 @@
+"""Query results as Python values and in every output format the CLI offers.
+
+A :class:`QueryResult` keeps the engine's answer in a W3C serialisation (SPARQL JSON
+results, or N-Triples for a graph) -- which is also how an answer crosses from the
+process that ran the query back to the caller -- and builds Python rows, an rdflib
+graph or formatted text from it on demand.
+
+>>> import pyoxigraph as ox
+>>> store = ox.Store()
+>>> store.add(ox.Quad(ox.NamedNode("https://w3id.org/leadgraph/id/x"),
+...                   ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), ox.Literal("Ex")))
+>>> result = QueryResult.from_engine(store.query("SELECT ?s ?l WHERE { ?s ?p ?l }"), "select")
+>>> result.rows
+[{'s': 'https://w3id.org/leadgraph/id/x', 'l': 'Ex'}]
+>>> print(result.serialize("table").decode(), end="")
+s      l
+-----  --
+lgd:x  Ex
+(1 row)
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import io
+import json
+from collections.abc import Iterator
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
+
+import pyoxigraph as ox
+
+from leadgraph.errors import UsageError
+from leadgraph.naming import compact
+from leadgraph.namespaces import FOAF, PREFIXES, RDFS, SCHEMA, SKOS, XSD
+
+if TYPE_CHECKING:  # rdflib costs ~150 ms to import
+    import rdflib
+
+TABLE_FORMATS = ("table", "csv", "tsv", "json", "jsonl", "sparql-json", "sparql-xml")
+"""Formats for SELECT and ASK results."""
+GRAPH_FORMATS = ("ttl", "nt", "jsonld")
+"""Formats for CONSTRUCT and DESCRIBE results."""
+FORMATS = TABLE_FORMATS + GRAPH_FORMATS
+
+_RDF_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD}
+_LABELS = [RDFS + "label", SKOS + "prefLabel", FOAF + "name", SCHEMA + "name"]
+_INTEGER_TYPES = {
+    XSD + t
+    for t in (
+        "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
+        "nonPositiveInteger", "negativeInteger", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte",
+    )
+}
+MAX_WIDTH = 60
+"""Table cells longer than this are shortened with an ellipsis (full values: other formats)."""
+
+
+def to_python(term: Any) -> Any:
+    """A plain Python value for an RDF term.
+
+    IRIs -> ``str``; blank nodes -> ``"_:id"``; literals by datatype: integers ->
+    ``int``, ``xsd:decimal`` -> ``Decimal``, ``xsd:double``/``float`` -> ``float``,
+    ``xsd:boolean`` -> ``bool``, ``xsd:date`` -> ``date``, ``xsd:dateTime`` ->
+    ``datetime``, anything else (strings, language-tagged text, malformed values) ->
+    its text. ``None`` (an unbound variable) stays ``None``.
+
+    >>> to_python(ox.Literal("17", datatype=ox.NamedNode(XSD + "integer")))
+    17
+    >>> to_python(ox.Literal("2021-06-23", datatype=ox.NamedNode(XSD + "date")))
+    datetime.date(2021, 6, 23)
+    """
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return term.value
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if not isinstance(term, ox.Literal):
+        return str(term)
+    text, datatype = term.value, term.datatype.value
+    try:
+        if datatype in _INTEGER_TYPES:
+            return int(text)
+        if datatype == XSD + "decimal":
+            return Decimal(text)
+        if datatype in (XSD + "double", XSD + "float"):
+            return float(text.replace("INF", "inf"))
+        if datatype == XSD + "boolean":
+            if text in ("true", "1", "false", "0"):
+                return text in ("true", "1")
+            return text
+        if datatype == XSD + "date":
+            return _dt.date.fromisoformat(text)
+        if datatype == XSD + "dateTime":
+            return _dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except (ValueError, InvalidOperation):
+        return text  # a malformed value is still worth seeing as written
+    return text
+
+
+class QueryResult:
+    """The answer to one query.
+
+    Attributes:
+        form: ``select``, ``ask``, ``construct``, ``describe`` or ``update``.
+        variables: SELECT's column names, in order (empty for other forms).
+        boolean: ASK's answer (``None`` for other forms); ``bool(result)`` gives it too.
+        rows: SELECT's solutions as dicts of Python values (see :func:`to_python`),
+            one key per variable, ``None`` where a variable is unbound.
+        triples: CONSTRUCT/DESCRIBE's triples as pyoxigraph ``Triple`` objects.
+        graph: CONSTRUCT/DESCRIBE's triples as an :class:`rdflib.Graph`.
+        summary: for an update, what changed (``{"added": n, "removed": m, "output": path}``).
+
+    Iterating gives the rows (SELECT) or the triples (CONSTRUCT/DESCRIBE); ``len()``
+    counts them.
+    """
+
+    def __init__(self, form: str, payload: bytes, *, store: ox.Store | None = None, summary: dict | None = None):
+        self.form = form
+        self.payload = payload
+        self.summary = summary
+        self._store = store  # for labels; never modified
+        self._terms: tuple[list[str], list[list[Any]]] | None = None
+        self._triples: list[ox.Triple] | None = None
+        self._graph: rdflib.Graph | None = None
+        self.boolean: bool | None = None
+        if form == "ask":
+            self.boolean = bool(ox.parse_query_results(payload, ox.QueryResultsFormat.JSON))
+
+    @classmethod
+    def from_engine(cls, answer: Any, form: str, store: ox.Store | None = None) -> QueryResult:
+        """Wrap what ``pyoxigraph.Store.query`` returned (consumes it)."""
+        return cls(form, engine_payload(answer), store=store)
+
+    # -- Python values -------------------------------------------------------------
+    @property
+    def variables(self) -> list[str]:
+        return self._solutions()[0]
+
+    @property
+    def rows(self) -> list[dict[str, Any]]:
+        names, solutions = self._solutions()
+        return [{name: to_python(term) for name, term in zip(names, row)} for row in solutions]
+
+    @property
+    def triples(self) -> list[ox.Triple]:
+        if self.form not in ("construct", "describe"):
+            return []
+        if self._triples is None:
+            self._triples = sorted(ox.parse(self.payload, ox.RdfFormat.N_TRIPLES), key=_triple_key)
+        return self._triples
+
+    @property
+    def graph(self) -> rdflib.Graph:
+        """The CONSTRUCT/DESCRIBE result as an rdflib graph (imports rdflib)."""
+        if self.form not in ("construct", "describe"):
+            raise UsageError(f"a {self.form.upper()} query returns no graph")
+        if self._graph is None:
+            import rdflib
+
+            graph = rdflib.Graph()
+            for prefix, iri in PREFIXES.items():
+                graph.bind(prefix, iri, override=True, replace=True)
+            graph.parse(data=self.payload.decode("utf-8"), format="nt")
+            self._graph = graph
+        return self._graph
+
+    def __iter__(self) -> Iterator[Any]:
+        if self.form in ("construct", "describe"):
+            return iter(self.triples)
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        if self.form in ("construct", "describe"):
+            return len(self.triples)
+        return len(self._solutions()[1])
+
+    def __bool__(self) -> bool:
+        if self.form == "ask":
+            return bool(self.boolean)
+        return len(self) > 0
+
+    def __repr__(self) -> str:
+        if self.form == "ask":
+            return f"<QueryResult ASK {self.boolean}>"
+        if self.form == "update":
+            return f"<QueryResult update {self.summary}>"
+        unit = "triples" if self.form in ("construct", "describe") else "rows"
+        return f"<QueryResult {self.form.upper()} {len(self)} {unit}>"
+
+    def _solutions(self) -> tuple[list[str], list[list[Any]]]:
+        if self.form != "select":
+            return [], []
+        if self._terms is None:
+            parsed = ox.parse_query_results(self.payload, ox.QueryResultsFormat.JSON)
+            names = [v.value for v in parsed.variables]
+            self._terms = (names, [[solution[n] for n in names] for solution in parsed])
+        return self._terms
+
+    # -- text ------------------------------------------------------------------------
+    def serialize(self, fmt: str | None = None, *, labels: bool = False, width: int = MAX_WIDTH) -> bytes:
+        """The result as bytes in ``fmt`` (:data:`TABLE_FORMATS` for SELECT/ASK,
+        :data:`GRAPH_FORMATS` for CONSTRUCT/DESCRIBE; default ``table`` / ``ttl``).
+
+        ``labels`` shows each IRI's label (rdfs:label, skos:prefLabel, foaf:name or
+        schema:name) instead of the IRI in table, csv, tsv, json and jsonl output.
+        """
+        graph_form = self.form in ("construct", "describe")
+        fmt = (fmt or ("ttl" if graph_form else "table")).lower()
+        if self.form == "update":
+            return (json.dumps(self.summary) + "\n").encode() if fmt in ("json", "jsonl") else _update_text(self.summary)
+        if fmt not in FORMATS:
+            raise UsageError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
+        if graph_form:
+            if fmt not in GRAPH_FORMATS:
+                raise UsageError(f"a {self.form.upper()} query returns triples: use --format ttl, nt or jsonld")
+            return ox.serialize(self.triples, format=_RDF_FORMATS[fmt], prefixes=PREFIXES)
+        if fmt in GRAPH_FORMATS:
+            raise UsageError(f"--format {fmt} is for CONSTRUCT/DESCRIBE; a {self.form.upper()} query gives "
+                             f"one of: {', '.join(TABLE_FORMATS)}")
+        if fmt == "sparql-json":
+            return self.payload if self.payload.endswith(b"\n") else self.payload + b"\n"
+        if fmt == "sparql-xml":
+            parsed = ox.parse_query_results(self.payload, ox.QueryResultsFormat.JSON)
+            return parsed.serialize(format=ox.QueryResultsFormat.XML) + b"\n"
+        if self.form == "ask":
+            return b"true\n" if self.boolean else b"false\n"
+        names, solutions = self._solutions()
+        label_of = _labeller(self._store, solutions) if labels else {}
+        if fmt == "table":
+            return _table(names, solutions, label_of, width).encode("utf-8")
+        values = [[_plain(term, label_of) for term in row] for row in solutions]
+        if fmt in ("csv", "tsv"):
+            out = io.StringIO()
+            writer = csv.writer(out, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+            writer.writerow(names)
+            writer.writerows([["" if v is None else _text(v) for v in row] for row in values])
+            return out.getvalue().encode("utf-8")
+        objects = [dict(zip(names, row)) for row in values]
+        if fmt == "json":
+            return (json.dumps(objects, indent=2, ensure_ascii=False, default=_json_default) + "\n").encode("utf-8")
+        return "".join(json.dumps(o, ensure_ascii=False, default=_json_default) + "\n" for o in objects).encode("utf-8")
+
+
+def engine_payload(answer: Any) -> bytes:
+    """Serialise a pyoxigraph answer: SPARQL JSON results, or N-Triples for triples."""
+    if isinstance(answer, ox.QueryTriples):
+        return ox.serialize(answer, format=ox.RdfFormat.N_TRIPLES)
+    return answer.serialize(format=ox.QueryResultsFormat.JSON)
+
+
+def _labeller(store: ox.Store | None, solutions: list[list[Any]]) -> dict[str, str]:
+    if store is None:
+        return {}
+    found: dict[str, str] = {}
+    iris = {t.value for row in solutions for t in row if isinstance(t, ox.NamedNode)}
+    for iri in iris:
+        node = ox.NamedNode(iri)
+        for predicate in _LABELS:
+            texts = sorted(
+                (q.object for q in store.quads_for_pattern(node, ox.NamedNode(predicate), None)),
+                key=lambda lit: (lit.language not in (None, "", "en"), lit.value),
+            )
+            if texts:
+                found[iri] = texts[0].value
+                break
+    return found
+
+
+def _plain(term: Any, label_of: dict[str, str]) -> Any:
+    if isinstance(term, ox.NamedNode) and term.value in label_of:
+        return label_of[term.value]
+    return to_python(term)
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() and "." not in str(value) else float(value)
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+def _cell(term: Any, label_of: dict[str, str], width: int) -> str:
+    if term is None:
+        text = ""
+    elif isinstance(term, ox.NamedNode):
+        text = label_of.get(term.value) or compact(term.value)
+    else:
+        text = _text(to_python(term))
+    text = " ".join(text.split())  # one line per row, whatever the value holds
+    if len(text) > width:
+        text = text[: width - 1] + "…"
+    return text
+
+
+def _table(names: list[str], solutions: list[list[Any]], label_of: dict[str, str], width: int) -> str:
+    cells = [[_cell(term, label_of, width) for term in row] for row in solutions]
+    widths = [max([len(n)] + [len(r[i]) for r in cells]) for i, n in enumerate(names)]
+    lines = ["  ".join(n.ljust(w) for n, w in zip(names, widths)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in cells]
+    count = len(cells)
+    lines.append(f"({count} row{'' if count == 1 else 's'})" if count else "(no results)")
+    return "\n".join(lines) + "\n"
+
+
+def _update_text(summary: dict | None) -> bytes:
+    summary = summary or {}
+    return (
+        f"update applied: {summary.get('added', 0)} triples added, {summary.get('removed', 0)} removed; "
+        f"wrote {summary.get('output')} ({summary.get('triples', 0)} triples)\n"
+    ).encode("utf-8")
+
+
+def _triple_key(triple: ox.Triple) -> tuple[bool, str, str, str]:
+    return (isinstance(triple.subject, ox.BlankNode), str(triple.subject), str(triple.predicate), str(triple.object))
