@@ -33,6 +33,8 @@ _LAZY: dict[str, str] = {
     "select": "leadgraph.selection",
     "Selection": "leadgraph.selection",
     "export": "leadgraph.exporting",
+    "query": "leadgraph.querying",
+    "QueryResult": "leadgraph.results",
 }
 
 __all__ = ["__version__", *_LAZY]

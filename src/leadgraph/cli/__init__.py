@@ -24,6 +24,8 @@ COMMANDS: list[tuple[str, str]] = [
     ("privacy", "forget"),
     ("export", "export"),
     ("viz", "viz"),
+    ("query", "query"),
+    ("query", "queries"),
 ]
 
 
