@@ -36,7 +36,7 @@ def viz(ctx: click.Context, output: str, open_browser: bool, title: str | None, 
     \b
     Examples:
       leadgraph viz -o leaders.html --open
-      leadgraph viz -o phil.html --focus "Phil James" --hops 2
+      leadgraph viz -o phil.html --focus Phil --hops 2
       leadgraph viz -o resilience.html --trait resilience --kinds person,organisation,trait
       leadgraph --data my-data/ viz -o mine.html
     """
