@@ -70,11 +70,12 @@ def hostile_graph() -> nx.MultiDiGraph:
     g = nx.MultiDiGraph()
     for i, text in enumerate(HOSTILE):
         g.add_node(f"https://example.org/{i}", kind="person" if i % 2 else "trait", label=text,
-                   alternate_names=f"{text}; variant {i}", description=text, note_source=text)
+                   alternate_names=f"{text}; variant {i}", description=text, note_source=text,
+                   title=f"{text} href")
     for i in range(len(HOSTILE) - 1):
         g.add_edge(f"https://example.org/{i}", f"https://example.org/{i + 1}", relation=HOSTILE[i],
                    quote=HOSTILE[i + 1], source_iri=f"https://example.org/src{i}",
-                   source_title=HOSTILE[i], source_date="2021-06-23")
+                   source_title=HOSTILE[i], source_date="2021-06-23", title="href")
     return g
 
 
@@ -174,8 +175,9 @@ def test_payload_matches_the_graph():
     assert payload["filters"]["trait"] == [i for i, n in enumerate(payload["info"]) if n["kind"] == "trait"]
     first = payload["info"][0]
     assert first["names"] == ["variant 0"]  # the label itself is not repeated as a variant
-    # "note_source" is where a "note" fact comes from, not a fact of its own.
-    assert [fact[0] for fact in first["facts"]] == ["Description"]
+    # "note_source" is where a "note" fact comes from, not a fact of its own; a `title`
+    # attribute is a fact in the panel, never a vis-network tooltip.
+    assert [fact[0] for fact in first["facts"]] == ["Description", "Title"]
     edge = payload["edgeInfo"][0]
     assert edge["relation"] == HOSTILE[0]
     assert ["Quote", HOSTILE[1], None, True] in edge["facts"]

@@ -121,6 +121,9 @@ def test_kind_filter_hides_that_kind(visit, bundled_page, bundled_network):
         "Object.values(window.network.body.nodes).filter((n) => n.options.hidden).length"
     )
     assert hidden_on_canvas == len(traits)
+    # Edges to hidden nodes are not drawn either.
+    drawn_edges = seen.js("window.network.body.edgeIndices.length")
+    assert drawn_edges == sum(1 for u, v in bundled_network.edges() if u not in traits and v not in traits)
     assert seen.page.locator("#lg-status").text_content() == (
         f"Showing {len(kinds) - len(traits)} of {len(kinds)} nodes."
     )
