@@ -375,3 +375,19 @@ def test_render_html_json_is_valid_json_for_every_number():
     # Layout output must never contain NaN/Infinity, which JSON.parse rejects.
     page = render_html(nx.star_graph(3))
     json.loads(json.dumps(extract_payload(page), allow_nan=False))
+
+
+def test_cli_viz_open_hands_the_file_url_to_the_browser(cli, tmp_path, monkeypatch):
+    import shlex
+    import sys
+
+    import webbrowser
+
+    out, seen = tmp_path / "page.html", tmp_path / "opened.txt"
+    # webbrowser runs $BROWSER with %s replaced by the URL: record it instead of opening anything.
+    recorder = f"import sys, pathlib; pathlib.Path({str(seen)!r}).write_text(sys.argv[1])"
+    monkeypatch.setenv("BROWSER", f"{shlex.quote(sys.executable)} -c {shlex.quote(recorder)} %s")
+    monkeypatch.setattr(webbrowser, "_tryorder", None)  # re-read $BROWSER on this call
+    result = cli("viz", "-o", str(out), "--open", "--kinds", "person")
+    assert result.exit_code == 0, result.stderr
+    assert seen.read_text() == out.resolve().as_uri()

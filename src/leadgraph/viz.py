@@ -332,7 +332,7 @@ def _options(kinds: list[dict[str, Any]], size: int, directed: bool) -> dict[str
         "physics": {"enabled": False},
         "layout": {"improvedLayout": False, "randomSeed": 1},
         "interaction": {
-            "hideEdgesOnDrag": large, "hideEdgesOnZoom": large, "tooltipDelay": 3_600_000,
+            "hideEdgesOnDrag": large, "hideEdgesOnZoom": large,
             "multiselect": False, "navigationButtons": False, "keyboard": False,
         },
     }
