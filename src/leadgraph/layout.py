@@ -10,8 +10,14 @@ uses numpy and scipy only:
   graph distances (the method behind Graphviz's ``neato``): good shapes, O(n^2) per step;
 * a larger one starts from Pivot MDS (Brandes & Pich 2006: graph distances to a few dozen pivot
   nodes, then a tiny eigenproblem), which gives the global shape in O(pivots * edges), and is
-  then refined by a force model whose repulsion only looks at each node's nearest neighbours
-  (a k-d tree), so each step costs O(n log n) however dense the picture is.
+  then refined by Fruchterman-Reingold forces whose repulsion is split in two: far away through
+  an FFT convolution on a grid (O(G^2 log G)), close by from each node's nearest neighbours
+  (a k-d tree), so each step costs about O(n log n) however dense the picture is;
+* finally crowded components are spread and overlapping nodes pushed apart, so that every node
+  is at least :data:`MIN_GAP` edge lengths from the next and can be told apart when zoomed in.
+
+Measured here (2 cores): 0.9 s for 5,000 nodes and 37,000 edges, 5.6 s for 20,000 nodes and
+153,000 edges (``benchmarks/bench_viz.py``).
 
 The same graph, node order and seed always give the same positions.
 
@@ -34,7 +40,7 @@ if TYPE_CHECKING:  # networkx is only needed by callers that pass a networkx gra
     import networkx as nx
 
 STRESS_MAX_NODES = 700
-"""Components up to this size get full stress majorization; larger ones Pivot MDS + local forces."""
+"""Components up to this size get full stress majorization; larger ones Pivot MDS + forces."""
 
 MIN_GAP = 0.3
 """Nodes end at least about this far apart, in edge lengths (0.3 x 120 px: dots do not overlap)."""
