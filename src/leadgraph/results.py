@@ -216,7 +216,7 @@ class QueryResult:
         if graph_form:
             if fmt not in GRAPH_FORMATS:
                 raise UsageError(f"a {self.form.upper()} query returns triples: use --format ttl, nt or jsonld")
-            return ox.serialize(self.triples, format=_RDF_FORMATS[fmt], prefixes=PREFIXES)
+            return ox.serialize(self.triples, format=_RDF_FORMATS[fmt], prefixes=_used_prefixes(self.triples))
         if fmt in GRAPH_FORMATS:
             raise UsageError(f"--format {fmt} is for CONSTRUCT/DESCRIBE; a {self.form.upper()} query gives "
                              f"one of: {', '.join(TABLE_FORMATS)}")
@@ -249,6 +249,13 @@ def engine_payload(answer: Any) -> bytes:
     if isinstance(answer, ox.QueryTriples):
         return ox.serialize(answer, format=ox.RdfFormat.N_TRIPLES)
     return answer.serialize(format=ox.QueryResultsFormat.JSON)
+
+
+def _used_prefixes(triples: list[ox.Triple]) -> dict[str, str]:
+    """The project prefixes whose namespace some IRI in ``triples`` starts with."""
+    iris = {t.value for triple in triples for t in triple if isinstance(t, ox.NamedNode)}
+    iris |= {t.datatype.value for triple in triples for t in triple if isinstance(t, ox.Literal)}
+    return {p: ns for p, ns in PREFIXES.items() if any(iri.startswith(ns) for iri in iris)}
 
 
 def _labeller(store: ox.Store | None, solutions: list[list[Any]]) -> dict[str, str]:

@@ -131,10 +131,11 @@ def queries(name: str | None, fmt: str) -> None:
 def _describe(named) -> str:
     lines = [f"{named.name} — {named.title}"]
     if named.description:
-        lines += textwrap.wrap(named.description, width=88, initial_indent="    ", subsequent_indent="    ")
+        lines += textwrap.wrap(named.description, width=88, initial_indent="    ", subsequent_indent="    ",
+                               break_on_hyphens=False)
     for param in named.params:
         extra = f", default {param.default}" if param.default is not None else ("" if param.required else ", optional")
         lines += textwrap.wrap(f"--param {param.name}=… ({param.type}{extra}) {param.description}", width=88,
-                               initial_indent="    ", subsequent_indent="        ")
+                               initial_indent="    ", subsequent_indent="        ", break_on_hyphens=False)
     lines += [f"    e.g. {example}" for example in named.examples]
     return "\n".join(lines)
