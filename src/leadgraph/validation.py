@@ -132,14 +132,14 @@ def validate(
         inplace=False,  # the data graph is the LeadGraph's cached copy: never mutate it
     )
     namer = _Namer(data_graph, shapes_graph)
-    results = _results(results_graph, shapes_graph, namer)
+    results = _results(results_graph, namer)
     return ValidationReport(bool(conforms), results, triples=len(graph), files=len(graph.paths))
 
 
 _SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
 
 
-def _results(results_graph: rdflib.Graph, shapes_graph: rdflib.Graph, namer: _Namer) -> list[ValidationResult]:
+def _results(results_graph: rdflib.Graph, namer: _Namer) -> list[ValidationResult]:
     from rdflib import RDF, URIRef
 
     sh = lambda local: URIRef(SH + local)  # noqa: E731 - tiny local alias keeps the look-ups readable
