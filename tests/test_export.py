@@ -305,7 +305,7 @@ def test_real_process(run_cli, tmp_path):
         "Arif Patel", "Ayesha Rahim", "Charlee Martin", "Garry Harris", "Gregg Holland", "Phill James",
     ]
     failed = run_cli("export", "--format", "gexf", "-o", str(out), "--query", str(tmp_path / "missing.rq"))
-    assert failed.exit_code == 1
+    assert failed.exit_code == 2
     assert failed.stderr == f"error: {tmp_path / 'missing.rq'}: no such query file\n"
 
 

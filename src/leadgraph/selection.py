@@ -154,14 +154,15 @@ def select(
 ) -> Selection:
     """Select part of ``graph`` (a LeadGraph or a pyoxigraph Store); see the module docs.
 
-    ``kinds`` is a list or a comma-separated string. ``query`` is a path to a ``.rq``
-    file, or the query text itself when it is a ``str`` containing ``{``. ``network`` is
+    ``kinds`` is a list or a comma-separated string. ``query`` is a path to a query
+    file, the query text, or a named query (see :func:`run_query`). ``network`` is
     an already projected graph of ``graph`` (saves projecting it again).
 
     Raises:
         UsageError: a bad option value, a name that matches nothing or more than one
             node (the message lists candidates), ``hops`` without an anchor.
-        QueryError: an unreadable, malformed or unsafe query, or one of the wrong form.
+        QueryError: an unreadable, malformed or unsafe query, or one of the wrong form
+            (a missing query file or unknown named query is a UsageError).
         EmptySelection: nothing matched (a QueryError, exit 1).
 
     >>> from leadgraph.loading import load
@@ -289,94 +290,48 @@ def resolve(
     raise UsageError(f"{option} {name!r} matches no {what}; {hint}")
 
 
-_SAFE_CHECK = re.compile(
-    r"""
-    (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-              |'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
-    |(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-    |(?P<comment>\#[^\n]*)
-    |(?P<word>(?<![\w:?$])(?:SERVICE|FROM|LOAD)(?![\w:-]))
-    """,
-    re.IGNORECASE | re.VERBOSE,
-)
+def run_query(graph: Any, query: str | os.PathLike[str], *, timeout: float | None = 30.0) -> list[ox.Triple]:
+    """The triples of a CONSTRUCT (or DESCRIBE), or of a SELECT returning ``?s ?p ?o``.
 
-
-def check_query(text: str, path: str | None = None) -> None:
-    """Refuse what could reach outside the loaded graph: SERVICE (network), FROM / FROM
-    NAMED (other datasets) and LOAD. Strings, IRIs and comments are skipped.
-
-    >>> check_query('SELECT * WHERE { ?s ?p "SERVICE" }  # no SERVICE here')
-    >>> check_query("SELECT * WHERE { SERVICE <http://x/> { ?s ?p ?o } }")
-    Traceback (most recent call last):
-    ...
-    leadgraph.errors.QueryError: line 1: SERVICE is not allowed: queries run on the loaded graph only and never reach the network
-    """
-    for match in _SAFE_CHECK.finditer(text):
-        word = match.group("word")
-        if word:
-            line = text.count("\n", 0, match.start()) + 1
-            message = (
-                f"{word.upper()} is not allowed: queries run on the loaded graph only and never reach the network"
-            )
-            if path is None:
-                raise QueryError(f"line {line}: {message}")
-            raise QueryError(message, path=path, line=line)
-
-
-def run_query(graph: Any, query: str | os.PathLike[str]) -> list[ox.Triple]:
-    """Run a CONSTRUCT (or DESCRIBE), or a SELECT returning ``?s ?p ?o``, read-only on
-    ``graph``; return its triples. Project prefixes (``lgd:``, ``org:``...) are predeclared.
+    ``query`` is a path to a ``.rq`` file, the query text, or a named query. It runs
+    through :func:`leadgraph.querying.query`: read-only, SERVICE / LOAD / FROM / ``file:``
+    refused (it never reaches the network), project prefixes predeclared, stopped after
+    ``timeout`` seconds.
 
     >>> from leadgraph.loading import load
     >>> t = run_query(load(), "CONSTRUCT { ?p a lg:Leader } WHERE { ?p a lg:Leader }")
     >>> len(t)
     6
     """
-    store = store_of(graph)
-    text, path = _query_text(query)
-    check_query(text, path)
-    try:
-        result = store.query(text, prefixes=PREFIXES)
-    except SyntaxError as exc:
-        raise QueryError(f"syntax error: {exc}", path=path) from None
-    except (OSError, ValueError) as exc:
-        raise QueryError(f"query failed: {exc}", path=path) from None
-    if isinstance(result, ox.QueryTriples):
-        return list(result)
-    if isinstance(result, ox.QuerySolutions):
-        names = [v.value for v in result.variables]
-        missing = [v for v in ("s", "p", "o") if v not in names]
-        if missing:
+    from leadgraph.querying import query as run
+
+    if isinstance(query, str) and "{" not in query and Path(query).is_file():
+        query = Path(query)  # any file name, not only *.rq
+    result = run(query, graph=store_of(graph), timeout=timeout)
+    where = str(query) if isinstance(query, os.PathLike) or "{" not in str(query) else None  # file or name
+    if result.form in ("construct", "describe"):
+        return [t.triple if isinstance(t, ox.Quad) else t for t in result.triples]
+    if result.form != "select":
+        raise QueryError(
+            f"the query must be a CONSTRUCT, or a SELECT returning ?s ?p ?o (not {result.form.upper()})", path=where
+        )
+    solutions = ox.parse_query_results(result.payload, ox.QueryResultsFormat.JSON)
+    names = [v.value for v in solutions.variables]
+    missing = [v for v in ("s", "p", "o") if v not in names]
+    if missing:
+        raise QueryError(f"a SELECT query must return ?s ?p ?o (missing {', '.join('?' + m for m in missing)})", path=where)
+    triples = []
+    for row, solution in enumerate(solutions, start=1):
+        s, p, o = solution["s"], solution["p"], solution["o"]
+        try:
+            triples.append(ox.Triple(s, p, o))
+        except TypeError:
             raise QueryError(
-                "a SELECT query must return ?s ?p ?o (missing " + ", ".join("?" + m for m in missing) + ")", path=path
-            )
-        triples = []
-        for row, solution in enumerate(result, start=1):
-            s, p, o = solution["s"], solution["p"], solution["o"]
-            try:
-                triples.append(ox.Triple(s, p, o))
-            except TypeError:
-                raise QueryError(
-                    f"result row {row} is not a triple (?s {s}, ?p {p}, ?o {o}): ?s must be an IRI or blank node, "
-                    "?p an IRI, and none unbound",
-                    path=path,
-                ) from None
-        return triples
-    raise QueryError("the query must be a CONSTRUCT, or a SELECT returning ?s ?p ?o (an ASK gives no triples)", path=path)
-
-
-def _query_text(query: str | os.PathLike[str]) -> tuple[str, str | None]:
-    if isinstance(query, str) and "{" in query:
-        return query, None
-    path = Path(query)
-    try:
-        return path.read_text(encoding="utf-8"), str(path)
-    except FileNotFoundError:
-        raise QueryError("no such query file", path=path) from None
-    except UnicodeDecodeError:
-        raise QueryError("query file is not UTF-8 text", path=path) from None
-    except OSError as exc:
-        raise QueryError(f"cannot read query file: {exc.strerror or exc}", path=path) from None
+                f"result row {row} is not a triple (?s {s}, ?p {p}, ?o {o}): ?s must be an IRI or "
+                "blank node, ?p an IRI, and none unbound",
+                path=where,
+            ) from None
+    return triples
 
 
 def _parse_kinds(kinds: str | Iterable[str] | None, raw: bool) -> set[str]:
