@@ -311,7 +311,7 @@ def check_person_profile(g):
         ("name variant", "Gary", None),
         ("role", f"Garry Harris, Associate Director Technology at {RRF}", ON),
         ("background", "Developer", None),
-        ("service", "Garry Harris: 32 years at the trust", ON),
+        ("years served", "Garry Harris: 32 years at the trust", ON),
         ("scale", "Garry Harris: 6500 staff supported", ON),
         ("scale", "Garry Harris: about 500 systems looked after", ON),
         ("trait", "Mutual trust", None),
@@ -327,7 +327,7 @@ def check_person_profile(g):
     assert ("qualification", "Master's degree in digital health leadership") in ayesha
     charlee = run(g, "person-profile", "aspect", "detail", person="lgd:charlee-martin")
     assert ("programme", "Share2Care") in charlee
-    assert ("service", "Charlee Martin: over 5 years in the NHS") in charlee
+    assert ("years served", "Charlee Martin: over 5 years in the NHS") in charlee
 
 
 def check_people_sharing_traits(g):

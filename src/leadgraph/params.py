@@ -101,7 +101,7 @@ def to_term(value: Any, type: str = "any", *, allow_file: bool = False) -> ox.Na
         raise UsageError(f"unknown parameter type {type!r} (choose from {', '.join(TYPES)})")
     if isinstance(value, (ox.NamedNode, ox.Literal)):
         return _checked_term(value, allow_file)
-    if not isinstance(value, str):
+    if not isinstance(value, str) or value.__class__.__module__.startswith("rdflib"):
         return _from_python(value, type, allow_file)
     return _from_text(value, type, allow_file)
 
@@ -268,6 +268,8 @@ def serialize_term(term: ox.NamedNode | ox.Literal) -> str:
 def bind(text: str, shape: QueryShape, bound: Mapping[str, list[ox.NamedNode | ox.Literal]]) -> str:
     """Return ``text`` with one ``VALUES ?name { ... }`` per parameter at the start of
     the main WHERE block, where every FILTER, OPTIONAL and BIND of that block sees it.
+    Sub-queries see it only if they select it, as SPARQL scoping says -- except a
+    WHERE block that is one sub-select, which gets the VALUES inside it.
 
     >>> from leadgraph.sparql_safety import analyse
     >>> q = "SELECT ?s WHERE { ?s ?p ?o FILTER(?o = ?v) }"
@@ -286,18 +288,19 @@ def bind(text: str, shape: QueryShape, bound: Mapping[str, list[ox.NamedNode | o
         at = _describe_insert_point(code, len(text))
         return f"{text[:at]}\nWHERE {{ {block} }}\n{text[at:]}"
     brace_index = next(i for i, t in enumerate(code) if t.pos == shape.where_brace)
-    close = _matching_close(code, brace_index)
-    after = code[brace_index + 1] if brace_index + 1 < len(code) else None
-    open_end = shape.where_brace + 1
     if shape.form == "construct" and shape.template_brace is None:
         # CONSTRUCT WHERE { T }: T is both template and pattern; spell the two out.
+        close = _matching_close(code, brace_index)
         where_word = code[brace_index - 1]
-        body = text[open_end : close.pos]
+        body = text[shape.where_brace + 1 : close.pos]
         return f"{text[:where_word.pos]}{{{body}}} WHERE {{ {block} {body}}}{text[close.pos + 1:]}"
-    if after is not None and after.kind == "word" and after.text.lower() == "select":
-        # WHERE { SELECT ... }: a sub-select must be a group of its own.
-        return f"{text[:open_end]} {block} {{{text[open_end:close.pos]}}} {text[close.pos:]}"
-    return f"{text[:open_end]} {block}{text[open_end:]}"
+    # WHERE { SELECT ... WHERE { ... } }: the whole block is a sub-select, so bind inside it.
+    while brace_index + 1 < len(code) and code[brace_index + 1].text.lower() == "select":
+        depth = code[brace_index].depth + 1
+        brace_index = next(i for i in range(brace_index + 2, len(code))
+                           if code[i].text == "{" and code[i].depth == depth)
+    at = code[brace_index].pos + 1
+    return f"{text[:at]} {block}{text[at:]}"
 
 
 def _matching_close(code: list[Token], open_index: int) -> Token:

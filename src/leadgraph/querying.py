@@ -101,8 +101,8 @@ def query(
         UsageError: an unknown named query, or unknown, missing or ill-typed
             parameters (exit code 2).
 
-    >>> query("cio-roles").rows[0]["person"]
-    'https://w3id.org/leadgraph/id/gregg-holland'
+    >>> [row["name"] for row in query("cio-roles").rows]
+    ['Ayesha Rahim', 'Gregg Holland', 'Phill James']
     >>> query("SELECT * WHERE { SERVICE <https://example.org/sparql> { ?s ?p ?o } }")
     Traceback (most recent call last):
     ...
