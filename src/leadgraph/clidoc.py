@@ -23,7 +23,10 @@ def render_reference() -> str:
     ]
 
     def section(name: str, command: click.Command, parent: click.Context | None) -> None:
-        ctx = click.Context(command, info_name=name, parent=parent, terminal_width=100, max_content_width=100)
+        # The same help option names as a real run: click caches each command's help option the
+        # first time it is built, so rendering must not depend on what ran before.
+        ctx = click.Context(command, info_name=name, parent=parent, terminal_width=100, max_content_width=100,
+                            help_option_names=["-h", "--help"])
         out.extend([f"## {ctx.command_path}", "", "```", command.get_help(ctx).rstrip(), "```", ""])
         if isinstance(command, click.Group):
             for sub in sorted(command.list_commands(ctx)):
