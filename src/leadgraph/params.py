@@ -41,7 +41,7 @@ TYPES = ("any", "iri", "string", "integer", "decimal", "date", "boolean")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # Strict on purpose: no quotes, brackets, spaces or backslashes, so an IRI can never
 # close the <...> it is written in.
-_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[A-Za-z0-9\-._~:/?#\[\]@!$&()*+,;=%\u00A0-\U0010FFFF]*")
+_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:(?:[A-Za-z0-9\-._~:/?#\[\]@!$&()*+,;=%]|[^\x00-\xa0])*")
 _CURIE = re.compile(r"(?P<prefix>[A-Za-z][\w\-.]*)?:(?P<local>[\w\-]+(?:[.\w\-]*[\w\-])?)")
 _INTEGER = re.compile(r"[+-]?\d+")
 _DECIMAL = re.compile(r"[+-]?(?:\d+\.\d*|\.\d+)")

@@ -3,9 +3,7 @@ and :func:`leadgraph.named_queries.named_queries`."""
 
 from __future__ import annotations
 
-import json
 import sys
-import textwrap
 
 import click
 
@@ -107,6 +105,8 @@ def queries(name: str | None, fmt: str) -> None:
       leadgraph queries leaders-with-trait
       leadgraph queries --format json
     """
+    import json
+
     from leadgraph.named_queries import get, named_queries
 
     chosen = [get(name)] if name else list(named_queries().values())
@@ -129,6 +129,8 @@ def queries(name: str | None, fmt: str) -> None:
 
 
 def _describe(named) -> str:
+    import textwrap
+
     lines = [f"{named.name} — {named.title}"]
     if named.description:
         lines += textwrap.wrap(named.description, width=88, initial_indent="    ", subsequent_indent="    ",
