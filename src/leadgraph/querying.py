@@ -85,9 +85,12 @@ def query(
         graph: an already loaded :class:`~leadgraph.loading.LeadGraph` (or a
             ``pyoxigraph.Store``) to query instead of loading one.
         allow_network: permit SERVICE, LOAD, FROM / FROM NAMED and ``file:`` IRIs.
-        allow_update: permit a SPARQL Update; it runs on a copy of the graph and
-            ``update_output`` (required) receives the updated data, written atomically.
-            Bundled files are never written.
+        allow_update: permit a SPARQL Update. It runs on a fresh copy of the loaded
+            files (ontology included, so its WHERE can use the class hierarchy) and
+            ``update_output`` (required; format from its extension) receives the updated
+            data without the ontology, written atomically. Loaded files are never
+            written, and an output inside the bundled data or ontology is refused. With
+            a bare ``pyoxigraph.Store`` as ``graph``, every triple is written.
 
     Returns:
         ``result.rows`` (SELECT: list of dicts of Python values), ``result.boolean``
