@@ -27,6 +27,8 @@ How a query runs, and why:
   also drops into a fresh network namespace where the kernel allows it (Linux),
   so even a query that slipped past the checks could not connect anywhere.
   Where ``os.fork`` is missing (Windows) queries run in-process without a limit.
+  The child holds only the forking thread; a multi-threaded program that would
+  rather not fork can pass ``timeout=None`` to run the query in-process.
 """
 
 from __future__ import annotations
