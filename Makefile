@@ -17,6 +17,13 @@ demo: $(STAMP)
 	@echo
 	@echo "== Which leaders hold a CIO-type role, and at which organisations?"
 	$(BIN)/leadgraph query cio-roles
+	@echo
+	@echo "== Which traits are attributed to two or more leaders?"
+	$(BIN)/leadgraph query shared-traits
+	@echo
+	@echo "== The interactive network page (open it in any browser; it works offline)"
+	$(BIN)/leadgraph export --format graphml -o out/leadgraph.graphml
+	$(BIN)/leadgraph viz -o out/leadgraph.html
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -311,3 +311,17 @@ def test_raw_selection_with_query_keeps_only_result_triples(mini):
     assert set(select(mini, query=text, raw=True, kinds="person,literal").triples()) == {
         q.triple for q in robin_literals
     }
+
+
+def test_refused_selection_query_does_not_suggest_an_option_export_lacks(tmp_path):
+    from leadgraph.errors import QueryError
+    from leadgraph.loading import load
+    from leadgraph.selection import select
+
+    rq = tmp_path / "svc.rq"
+    rq.write_text("CONSTRUCT { ?s ?p ?o } WHERE { SERVICE <http://127.0.0.1:9/x> { ?s ?p ?o } }")
+    with pytest.raises(QueryError) as info:
+        select(load(), query=str(rq))
+    assert "SERVICE is refused" in str(info.value)
+    assert "--allow-network" not in str(info.value)
+    assert "selection queries never reach the network" in str(info.value)

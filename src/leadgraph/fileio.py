@@ -10,6 +10,9 @@ from pathlib import Path
 def atomic_write(path: str | Path, data: bytes | str, *, encoding: str = "utf-8") -> Path:
     """Write ``data`` to ``path`` via a temp file in the same folder, fsync, then rename.
 
+    Missing parent folders are created. Readers never see a half-written file, and an
+    existing file is replaced only once the new content is safely on disk.
+
     >>> import tempfile, pathlib
     >>> d = pathlib.Path(tempfile.mkdtemp())
     >>> atomic_write(d / "x.txt", "hello").read_text()
@@ -19,6 +22,8 @@ def atomic_write(path: str | Path, data: bytes | str, *, encoding: str = "utf-8"
     if isinstance(data, str):
         data = data.encode(encoding)
     folder = path.parent if str(path.parent) else Path(".")
+    # Like `mkdir -p`: asking for out/graph.html should not fail because out/ is new.
+    folder.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as fh:

@@ -322,12 +322,12 @@ _REASONS = {
     "unverifiable": "a risky word (SERVICE, FROM, LOAD or file:) sits in a string, IRI or comment "
     "and rdflib's parser, asked for a second opinion, could not read the query",
 }
-_OPT_IN = " (pass --allow-network / allow_network=True to permit it)"
+OPT_IN_HINT = " (pass --allow-network / allow_network=True to permit it)"
 
 
 def _refusal(line: int | None, construct: str, reason: str) -> str:
     where = f"line {line}: " if line is not None else ""
-    return f"{where}{construct} is refused: {_REASONS[reason]}{_OPT_IN}"
+    return f"{where}{construct} is refused: {_REASONS[reason]}{OPT_IN_HINT}"
 
 
 def _closer_look(text: str, tokens: list[Token]) -> None:
