@@ -102,3 +102,19 @@ def run_cli():
         return CliResult(proc.returncode, proc.stdout, proc.stderr)
 
     return run
+
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+@pytest.fixture(scope="session")
+def readme_section():
+    """A function: the text of the README's ``## title`` section, up to the next ``## `` heading."""
+
+    def section(title: str) -> str:
+        text = README.read_text(encoding="utf-8")
+        start = text.index(f"\n## {title}\n")
+        end = text.find("\n## ", start + 1)
+        return text[start : end if end != -1 else len(text)]
+
+    return section

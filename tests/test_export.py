@@ -311,18 +311,18 @@ def test_real_process(run_cli, tmp_path):
 
 # -- the README section ----------------------------------------------------------------------------
 
-DOC = Path(__file__).resolve().parents[1] / "docs" / "readme" / "exporting.md"
-
-
-def test_docs_python_examples_run():
+def test_docs_python_examples_run(readme_section):
     import doctest
 
-    failures, tried = doctest.testfile(str(DOC), module_relative=False)
-    assert tried >= 5 and failures == 0
+    parser = doctest.DocTestParser()
+    test = parser.get_doctest(readme_section("Exporting"), {}, "README: Exporting", "README.md", 0)
+    runner = doctest.DocTestRunner()
+    runner.run(test)
+    assert runner.tries >= 5 and runner.failures == 0
 
 
-def test_docs_commands_run(tmp_path):
-    text = DOC.read_text(encoding="utf-8")
+def test_docs_commands_run(tmp_path, readme_section):
+    text = readme_section("Exporting")
     bin_dir = Path(sys.executable).parent
     commands = re.findall(r"`(leadgraph export [^`]*)`", text)
     scripts = re.findall(r"```sh\n(.*?)```", text, re.S)
