@@ -181,10 +181,13 @@ def test_cli_output_file_is_written_atomically(cli, tmp_path):
     assert result.exit_code == 0 and result.stdout == ""
     assert target.read_text(encoding="utf-8") == cli("query", "cio-roles", "--format", "csv").stdout
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cio.csv"]  # no temp file left behind
-    missing = tmp_path / "no-such-folder" / "x.csv"
-    failed = cli("query", "cio-roles", "-o", str(missing))
+    fresh = tmp_path / "new-folder" / "x.csv"  # missing folders are created, like mkdir -p
+    assert cli("query", "cio-roles", "--format", "csv", "-o", str(fresh)).exit_code == 0
+    assert fresh.read_text(encoding="utf-8") == target.read_text(encoding="utf-8")
+    blocked = target / "x.csv"  # a file stands where the folder would be
+    failed = cli("query", "cio-roles", "-o", str(blocked))
     assert failed.exit_code == 1 and failed.stderr.startswith("error:")
-    assert not missing.parent.exists()
+    assert target.read_text(encoding="utf-8") == fresh.read_text(encoding="utf-8")  # untouched
 
 
 def test_cli_wrong_format_is_a_usage_error(cli):

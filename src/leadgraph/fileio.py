@@ -6,6 +6,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from leadgraph.errors import LeadgraphError
+
 
 def atomic_write(path: str | Path, data: bytes | str, *, encoding: str = "utf-8") -> Path:
     """Write ``data`` to ``path`` via a temp file in the same folder, fsync, then rename.
@@ -17,13 +19,18 @@ def atomic_write(path: str | Path, data: bytes | str, *, encoding: str = "utf-8"
     >>> d = pathlib.Path(tempfile.mkdtemp())
     >>> atomic_write(d / "x.txt", "hello").read_text()
     'hello'
+    >>> atomic_write(d / "new" / "y.txt", b"made").read_text()
+    'made'
     """
     path = Path(path)
     if isinstance(data, str):
         data = data.encode(encoding)
     folder = path.parent if str(path.parent) else Path(".")
     # Like `mkdir -p`: asking for out/graph.html should not fail because out/ is new.
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise LeadgraphError(f"cannot write here: {folder} is a file, not a folder", path=path) from None
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as fh:
