@@ -35,12 +35,3 @@ def render_reference() -> str:
     section("leadgraph", cli, None)
     return "\n".join(out)
 
-
-def write_reference(output: str | None = None) -> str:
-    """Render the reference; write it atomically to ``output`` when given. Returns the text."""
-    text = render_reference()
-    if output is not None:
-        from leadgraph.fileio import atomic_write
-
-        atomic_write(output, text)
-    return text

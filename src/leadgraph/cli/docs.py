@@ -18,10 +18,8 @@ def docs(what: str, output: str | None) -> None:
 
     Tests compare the committed files with a fresh rendering, so they cannot drift.
     """
-    if what == "ontology":
-        from leadgraph.ontodoc import write_reference
-    else:
-        from leadgraph.clidoc import write_reference
-    text = write_reference(output)
+    from leadgraph.docs import write_reference
+
+    text = write_reference(what, output)
     if output is None:
         click.echo(text, nl=False)
