@@ -195,11 +195,65 @@ def test_folder_without_data_files(tmp_path):
         load(tmp_path)
 
 
-def test_remote_jsonld_context_is_never_fetched(tmp_path):
+@pytest.mark.parametrize("context", ["https://schema.org/", "file:///etc/passwd", '{"@import": "https://schema.org/"}'])
+def test_external_jsonld_context_is_never_fetched(tmp_path, context):
     path = tmp_path / "remote.jsonld"
-    path.write_text('{"@context": "https://schema.org/", "@id": "https://e.org/a", "name": "A"}\n')
-    with pytest.raises(DataError, match="remote JSON-LD @context is not fetched"):
+    value = context if context.startswith("{") else f'"{context}"'
+    path.write_text(f'{{"@context": {value}, "@id": "https://e.org/a", "name": "A"}}\n')
+    with pytest.raises(DataError) as caught:
         load(path)
+    assert caught.value.path == str(path)
+    assert "@context from another document is not fetched" in caught.value.message
+
+
+def test_a_term_over_the_parser_limit_names_file_and_line(tmp_path):
+    path = tmp_path / "huge.nt"
+    literal = "x" * (16 * 2**20 + 10)
+    path.write_text(f'<https://e.org/a> <https://e.org/b> "short" .\n<https://e.org/a> <https://e.org/b> "{literal}" .\n')
+    with pytest.raises(DataError) as caught:
+        load(path)
+    assert (caught.value.path, caught.value.line) == (str(path), 2)
+    assert "longer than the parser's limit" in caught.value.message
+
+
+def test_a_long_line_under_the_limit_loads(tmp_path):
+    path = tmp_path / "long.nt"
+    path.write_text(f'<https://e.org/a> <https://e.org/b> "{"x" * 2**20}" .\n')
+    assert len(load_files([path])) == 1
+
+
+def test_broken_symlink_says_so(tmp_path):
+    link = tmp_path / "gone.ttl"
+    link.symlink_to(tmp_path / "moved.ttl")
+    with pytest.raises(DataError) as caught:
+        load(link)
+    assert str(caught.value) == f"{link}: broken symbolic link (it points to {tmp_path / 'moved.ttl'}, which does not exist)"
+
+
+def test_a_folder_named_like_a_file_is_walked_as_a_folder(tmp_path):
+    folder = tmp_path / "looks-like.ttl"
+    folder.mkdir()
+    with pytest.raises(DataError, match="folder has no data files"):
+        load(folder)
+    shutil.copy(FORMATS_DIR / "sample.nt", folder / "x.nt")
+    assert load(folder).data_paths == [folder / "x.nt"]
+
+
+def test_binary_file_with_a_data_extension(tmp_path):
+    path = tmp_path / "image.ttl"
+    path.write_bytes(bytes(range(256)) * 4)
+    with pytest.raises(DataError) as caught:
+        load(path)
+    # byte 10 is a line break, so the first non-UTF-8 byte (0x80) is on line 2, column 128 - 10.
+    assert str(caught.value) == f"{path}:2: invalid UTF-8: byte 0x80 at column 118 (save the file as UTF-8)"
+
+
+def test_truncated_last_statement(tmp_path):
+    path = tmp_path / "cut.ttl"
+    path.write_text("@prefix x: <https://e.org/> .\nx:a x:b x:c\n")
+    with pytest.raises(DataError) as caught:
+        load(path)
+    assert str(caught.value) == f"{path}:2: syntax error: unexpected end of file (is the last statement complete?)"
 
 
 def test_symlink_loop_in_a_folder_is_walked_once(tmp_path):

@@ -60,6 +60,7 @@ SERIALIZE_FORMATS: dict[str, ox.RdfFormat] = {
 """Names accepted by :meth:`LeadGraph.serialize`."""
 
 _UTF8_BOM = b"\xef\xbb\xbf"
+_TOKEN_LIMIT = 16 * 2**20
 _POSITION = re.compile(
     r"^Parser error at line \d+ (?:column (?P<col>\d+)|between columns (?P<start>\d+) and (?P<end>\d+)): "
 )
@@ -205,6 +206,8 @@ def _resolve_data(data: str | Path | Iterable[str | Path] | None) -> list[Path]:
         elif path.is_file():
             _format_of(path)
             files.append(path)
+        elif path.is_symlink():
+            raise DataError(f"broken symbolic link (it points to {path.readlink()}, which does not exist)", path=path)
         else:
             raise DataError("no such file or folder", path=path)
     return files
@@ -254,6 +257,14 @@ def _load_file(store: ox.Store, path: Path) -> None:
         first = next(iter(ox.parse(content, rdf_format)), None)
     except SyntaxError as exc:
         raise _syntax_error(exc, path, content) from None
+    except MemoryError:
+        # pyoxigraph caps one token (an IRI or a literal) at 16 MiB and says so without a position.
+        line = _first_long_line(content)
+        raise DataError(
+            f"a single term is longer than the parser's limit of {_TOKEN_LIMIT // 2**20} MiB",
+            path=path,
+            line=line,
+        ) from None
     except (ValueError, OSError) as exc:
         raise DataError(f"cannot load: {exc}", path=path) from None
     if first is None:
@@ -275,6 +286,13 @@ def _check_utf8(content: bytes, path: Path) -> None:
         ) from None
 
 
+def _first_long_line(content: bytes) -> int | None:
+    for number, line in enumerate(content.split(b"\n"), start=1):
+        if len(line) >= _TOKEN_LIMIT:
+            return number
+    return None
+
+
 def _syntax_error(exc: SyntaxError, path: Path, content: bytes) -> DataError:
     message = exc.msg or str(exc)
     line = exc.lineno if isinstance(exc.lineno, int) and exc.lineno > 0 else None
@@ -287,11 +305,15 @@ def _syntax_error(exc: SyntaxError, path: Path, content: bytes) -> DataError:
     message = message[:1].lower() + message[1:]
     last_line = content.rstrip().count(b"\n") + 1
     if "loaddocumentcallback" in message.lower():
-        message = "remote JSON-LD @context is not fetched (leadgraph never reads the network): inline it"
+        message = (
+            "JSON-LD @context from another document is not fetched "
+            "(leadgraph never reads the network or other files): inline the context"
+        )
     elif line is not None and line > last_line:
         # Parsers report a truncated last statement at the end of the file; point at that statement.
         line, start = last_line, None
-        message = f"syntax error: unexpected end of file: {message}"
+        detail = "" if message.strip().lower() in ("unexpected end", "unexpected end of file") else f": {message}"
+        message = f"syntax error: unexpected end of file{detail} (is the last statement complete?)"
     elif _BAD_IRI.search(message):
         shown = _excerpt(content, line, start, end)
         message = f"bad IRI{' ' + shown if shown else ''}: {message}"
