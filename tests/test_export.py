@@ -8,6 +8,7 @@ fixture tests/fixtures/export/mini.ttl and on the bundled data.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import re
@@ -89,6 +90,46 @@ def test_gexf_read_by_networkx(mini, net, tmp_path):
     for u, v, k, data in read.edges(keys=True, data=True):
         assert data["label"] == data["relation"] and data["id"] == k
     assert b"lastmodifieddate" not in path.read_bytes()  # a date stamp would change every day
+
+
+def test_gexf_is_what_gephi_reads(mini, net, tmp_path):
+    """Standard GEXF 1.2 namespace, a label on every node and edge, every attribute declared with
+    a GEXF type, and no column that only repeats the edge id (networkx's "networkx_key")."""
+    import xml.etree.ElementTree as ET
+
+    ns = "{http://www.gexf.net/1.2draft}"
+    root = ET.fromstring(export(mini, "gexf"))
+    assert root.tag == ns + "gexf" and root.get("version") == "1.2"
+    declared = {}
+    for group in root.iter(ns + "attributes"):
+        for attribute in group:
+            assert attribute.get("type") in {"string", "long", "integer", "double", "float", "boolean"}
+            declared[(group.get("class"), attribute.get("id"))] = attribute.get("title")
+    assert "networkx_key" not in declared.values()
+    for cls in ("node", "edge"):
+        elements = list(root.iter(ns + cls))
+        assert len(elements) == (net.number_of_nodes() if cls == "node" else net.number_of_edges())
+        for element in elements:
+            assert element.get("label")
+            for value in element.iter(ns + "attvalue"):
+                assert (cls, value.get("for")) in declared
+    robin = next(e for e in root.iter(ns + "node") if e.get("id") == EX + "robin-ash")
+    assert robin.get("label") == "Robin Ash"
+
+
+def test_csv_cells_never_run_as_spreadsheet_formulas(tmp_path):
+    from leadgraph.exporting import to_csv
+
+    g = nx.MultiDiGraph()
+    hostile = ["=HYPERLINK(\"https://evil.example\",\"x\")", "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"]
+    for i, text in enumerate(hostile):
+        g.add_node(f"n{i}", kind="person", label=text, years_of_service=-3)
+    g.add_edge("n0", "n1", key="e", relation="=cmd|' /C calc'!A0", quote="Fine - a dash inside is kept")
+    nodes, edges = (list(csv.DictReader(io.StringIO(doc.decode("utf-8-sig")))) for doc in to_csv(g))
+    assert [row["label"] for row in nodes] == ["'" + text for text in hostile]
+    assert {row["years_of_service"] for row in nodes} == {"-3"}  # numbers stay numbers
+    assert edges[0]["relation"] == "'=cmd|' /C calc'!A0"
+    assert edges[0]["quote"] == "Fine - a dash inside is kept"
 
 
 def test_cytoscape_json(mini, net, tmp_path):

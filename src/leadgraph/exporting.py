@@ -26,7 +26,9 @@ and ``leaders-edges.csv``; an existing folder gets ``nodes.csv`` and ``edges.csv
 Files are UTF-8 with a byte-order mark (so Excel shows accents and curly quotes
 correctly; read them in Python with ``encoding="utf-8-sig"``) and CRLF line ends.
 Columns: nodes ``id, kind, label`` then the other attributes A-Z; edges ``id, source,
-target, relation`` then the others A-Z. Booleans are ``true``/``false``.
+target, relation`` then the others A-Z. Booleans are ``true``/``false``. Text that a
+spreadsheet would run as a formula (starting with ``= + - @``, tab or carriage return)
+is written with a leading ``'`` so that it shows as text (quote included) and never runs.
 
 >>> from leadgraph.loading import load
 >>> text = export(load(), "cyjs", focus="Gary", hops=0).decode()
@@ -153,9 +155,23 @@ def to_gexf(network: nx.MultiDiGraph) -> bytes:
         if creator is not None:
             creator.text = f"leadgraph {__version__} (NetworkX)"
     writer.add_graph(copy)
+    _drop_gexf_attribute(writer.xml, "networkx_key")
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
+
+
+def _drop_gexf_attribute(root: Any, title: str) -> None:
+    # networkx repeats each multigraph edge key as a "networkx_key" column; the edge id already
+    # is the key (networkx reads it back as the key), so Gephi would show the same value twice.
+    for declared in root.iter("attributes"):
+        for attribute in list(declared):
+            if attribute.get("title") == title:
+                declared.remove(attribute)
+                for values in root.iter("attvalues"):
+                    for value in list(values):
+                        if value.get("for") == attribute.get("id"):
+                            values.remove(value)
 
 
 def to_cyjs(network: nx.MultiDiGraph) -> bytes:
@@ -229,10 +245,23 @@ def _json(document: Any) -> bytes:
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(value: Any) -> str:
+    """A CSV cell. Text that Excel or LibreOffice would run as a formula (it starts with
+    ``= + - @``, a tab or a carriage return) gets a leading ``'``, so a crafted name or quote
+    such as ``=HYPERLINK(...)`` shows as text (OWASP's advice for CSV injection).
+
+    >>> _cell("=1+1"), _cell("-5"), _cell(-5), _cell(True), _cell("Phil")
+    ("'=1+1", "'-5", '-5', 'true', 'Phil')
+    """
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    text = str(value)
+    if isinstance(value, str) and text.startswith(_FORMULA_START):
+        return "'" + text
+    return text
 
 
 def _csv(rows: list[dict[str, Any]], first: list[str]) -> bytes:
