@@ -62,6 +62,11 @@ def test_resolve_bundled_name_variants(bundled_graph):
     assert resolve(bundled_graph, "PHILL JAMES") == LGD + "phill-james"
     assert resolve(bundled_graph, "gary") == LGD + "garry-harris"
     assert resolve(bundled_graph, "Garry Harris") == LGD + "garry-harris"
+    # The article's own spellings of full names: a short variant with the family name.
+    assert resolve(bundled_graph, "GARY HARRIS") == LGD + "garry-harris"
+    assert resolve(bundled_graph, "phil james") == LGD + "phill-james"
+    with pytest.raises(UsageError, match="matches no node"):
+        resolve(bundled_graph, "Gary James")  # a variant pairs only with its own family name
     assert resolve(bundled_graph, "lgd:org-rbs") == LGD + "org-rbs"
     assert resolve(bundled_graph, "rw5", kinds=["organisation"]) == LGD + "org-rw5"
 

@@ -23,7 +23,9 @@ behind it. The criteria combine like this:
 
 The selected graph has the chosen nodes and every edge between them. A name is
 matched case-insensitively against labels, names, name variants (schema:alternateName,
-skos:altLabel), and ODS codes; given names count when nothing else matches; an IRI or
+skos:altLabel), a one-word variant or given name followed by the family name ("Gary
+Harris" for Garry Harris, known as "Gary"), and ODS codes; given names alone count
+when nothing else matches; an IRI or
 prefixed name (``lgd:phill-james``) is taken as it is.
 
 The RDF triples of a selection (:meth:`Selection.triples`):
@@ -78,6 +80,8 @@ _NAME_PREDICATES = (
     LG + "odsCode",
 )
 _GIVEN_NAME_PREDICATES = (FOAF + "givenName", SCHEMA + "givenName")
+_FAMILY_NAME_PREDICATES = (FOAF + "familyName", SCHEMA + "familyName")
+_VARIANT_PREDICATES = (SCHEMA + "alternateName", SKOS + "altLabel", *_GIVEN_NAME_PREDICATES)
 _NOT_THROUGH = {"source", "literal", "class"}
 
 
@@ -268,11 +272,24 @@ def resolve(
 
     names: dict[str, set[str]] = {}
     given: dict[str, set[str]] = {}
+    short: dict[str, set[str]] = {}  # one-word variants and given names, to pair with family names
+    family: dict[str, set[str]] = {}
     for n, predicate, value in _name_rows(store):
         if not eligible(n):
             continue
+        if predicate in _FAMILY_NAME_PREDICATES:
+            family.setdefault(n, set()).add(value)
+            continue
         bucket = given if predicate in _GIVEN_NAME_PREDICATES else names
         bucket.setdefault(_normal(value), set()).add(n)
+        if predicate in _VARIANT_PREDICATES and len(value.split()) == 1:
+            short.setdefault(n, set()).add(value)
+    # "Gary Harris": the source's short name for Garry Harris with his family name, which the
+    # data does not spell out as a variant of its own.
+    for n, firsts in short.items():
+        for first in firsts:
+            for last in family.get(n, ()):
+                names.setdefault(_normal(f"{first} {last}"), set()).add(n)
     key = _normal(text)
     matches = names.get(key) or given.get(key) or set()
     if len(matches) == 1:
@@ -391,7 +408,7 @@ def _query_nodes(network: nx.MultiDiGraph, triples: list[ox.Triple], raw: bool) 
 
 
 def _name_rows(store: ox.Store) -> Iterable[tuple[str, str, str]]:
-    values = " ".join(f"<{p}>" for p in (*_NAME_PREDICATES, *_GIVEN_NAME_PREDICATES))
+    values = " ".join(f"<{p}>" for p in (*_NAME_PREDICATES, *_GIVEN_NAME_PREDICATES, *_FAMILY_NAME_PREDICATES))
     for row in store.query(f"SELECT ?n ?p ?v WHERE {{ VALUES ?p {{ {values} }} ?n ?p ?v FILTER(isLiteral(?v)) }}"):
         yield term_id(row["n"]), row["p"].value, row["v"].value
 
