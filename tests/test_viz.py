@@ -227,6 +227,50 @@ def test_large_graphs_switch_to_cheap_drawing_options():
     assert big["interaction"]["hideEdgesOnDrag"] is True
 
 
+def test_sources_sit_above_the_picture_and_do_not_shape_it(bundled_graph):
+    """The article every node is "described in" would pull the layout into a knot around
+    itself: the layout ignores source nodes and sets them in a row on top."""
+    from leadgraph.projection import to_networkx
+
+    network = to_networkx(bundled_graph)
+    payload = extract_payload(render_html(network))
+    kinds = [n["kind"] for n in payload["info"]]
+    xy = {i: (n["x"], n["y"]) for i, n in enumerate(payload["nodes"])}
+    sources = [i for i, k in enumerate(kinds) if k == "source"]
+    others = [i for i, k in enumerate(kinds) if k != "source"]
+    assert len(sources) >= 1 and others
+    assert max(xy[i][1] for i in sources) < min(xy[i][1] for i in others)
+    assert len({xy[i] for i in sources}) == len(sources)
+    # The others are where they would be without the sources at all.
+    rest = network.copy()
+    rest.remove_nodes_from([n for n, d in network.nodes(data=True) if d["kind"] == "source"])
+    alone = extract_payload(render_html(rest))["nodes"]
+    assert [(n["x"], n["y"]) for n in alone] == [xy[i] for i in others]
+    # Their "described in" edges are drawn faint; the others in the default colour.
+    for edge in payload["edges"]:
+        touches = kinds[edge["from"]] == "source" or kinds[edge["to"]] == "source"
+        assert ("color" in edge) == touches
+
+
+def test_only_sources_still_get_a_layout():
+    g = nx.MultiDiGraph()
+    g.add_node("a", kind="source", label="A")
+    g.add_node("b", kind="source", label="B")
+    g.add_edge("a", "b", relation="cites")
+    nodes = extract_payload(render_html(g))["nodes"]
+    assert (nodes[0]["x"], nodes[0]["y"]) != (nodes[1]["x"], nodes[1]["y"])
+
+
+def test_edge_labels_wait_for_a_readable_zoom():
+    from leadgraph.viz import EDGE_FONT, EDGE_LABEL_SCALE, FOCUS_SCALE
+
+    payload = extract_payload(render_html(nx.path_graph(3)))
+    threshold = payload["options"]["edges"]["scaling"]["label"]["drawThreshold"]
+    # vis-network hides a label drawn smaller than drawThreshold - 1 pixels.
+    assert EDGE_FONT * 1.0 < threshold - 1 <= EDGE_FONT * EDGE_LABEL_SCALE
+    assert payload["focusScale"] == FOCUS_SCALE >= EDGE_LABEL_SCALE  # search lands where labels show
+
+
 # ---------------------------------------------------------------- write_html and the CLI
 
 

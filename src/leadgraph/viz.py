@@ -61,7 +61,7 @@ VIS_VERSION = "9.1.2"
 LARGE_GRAPH = 300
 """Above this many nodes the page hides edges while dragging/zooming and draws labels only when zoomed in."""
 
-SMALL_GRAPH_EDGE = 200.0
+SMALL_GRAPH_EDGE = 180.0
 """Edge length in pixels for graphs up to LARGE_GRAPH nodes (larger ones: layout.DEFAULT_SCALE)."""
 
 SEED = 1
@@ -83,9 +83,18 @@ KIND_STYLES: dict[str, tuple[str, str, str, str, int]] = {
     "group": ("Group", "#768692", "dot", "●", 8),
     "source": ("Source", "#425563", "triangleDown", "▼", 12),
 }
+_HIGHLIGHT = "#005eb8"
+_SOURCE_EDGE_COLOUR = "#dde2e7"
+EDGE_FONT = 10
+EDGE_LABEL_SCALE = 1.2
+"""Zoom from which edge labels are drawn (vis-network hides a label below drawThreshold - 1 px)."""
+FOCUS_SCALE = 1.3
+"""Zoom the search and links go to: the focused node's edges show their labels."""
+
 _OTHER_COLOURS = ("#8a1538", "#006747", "#ffb81c", "#41b6e6", "#231f20")
 
 PERSON_KIND = "person"
+SOURCE_KIND = "source"
 TRAIT_KIND = "trait"
 ORGANISATION_KIND = "organisation"
 
@@ -232,7 +241,7 @@ def extract_payload(page: str) -> dict[str, Any]:
 def _build(nxgraph, title, seed, positions):
     import numpy as np
 
-    from leadgraph.layout import DEFAULT_SCALE, layout_arrays
+    from leadgraph.layout import DEFAULT_SCALE
 
     node_ids = list(nxgraph.nodes)
     index = {node: i for i, node in enumerate(node_ids)}
@@ -242,7 +251,8 @@ def _build(nxgraph, title, seed, positions):
     if positions is None:
         # Small pictures are read label by label: give the labels more room.
         scale = SMALL_GRAPH_EDGE if len(node_ids) <= LARGE_GRAPH else DEFAULT_SCALE
-        xy = layout_arrays(len(node_ids), src, dst, seed=seed, scale=scale)
+        hub = np.array([nxgraph.nodes[node].get("kind") == SOURCE_KIND for node in node_ids], dtype=bool)
+        xy = _layout_around_sources(hub, src, dst, seed, scale)
     else:
         xy = np.array([positions[node] for node in node_ids], dtype=float).reshape(-1, 2)
     xy = np.round(xy, 1)
@@ -268,6 +278,10 @@ def _build(nxgraph, title, seed, positions):
             filters["organisation"].append(i)
 
     vis_edges, edge_info = [], []
+    # "described in" edges to a source fan out to every node: drawn faint in small pictures
+    # so the statements between people, organisations and traits stand out (large pictures
+    # skip the per-edge colour: it would add bytes for each of thousands of edges).
+    faint = None if len(node_ids) > LARGE_GRAPH else [info[i]["kind"] == SOURCE_KIND for i in range(len(info))]
     parallel: dict[tuple[int, int], int] = {}
     for k, (u, v, attrs) in enumerate(edge_rows):
         a, b = int(src[k]), int(dst[k])
@@ -276,6 +290,8 @@ def _build(nxgraph, title, seed, positions):
         pair = (min(a, b), max(a, b))
         nth = parallel.get(pair, 0)
         parallel[pair] = nth + 1
+        if faint is not None and (faint[a] or faint[b]):
+            edge["color"] = {"color": _SOURCE_EDGE_COLOUR, "highlight": _HIGHLIGHT, "inherit": False}
         if nth:  # bend repeated edges between the same two nodes so each stays visible
             edge["smooth"] = {"enabled": True, "type": "curvedCW" if nth % 2 else "curvedCCW",
                               "roundness": 0.15 * ((nth + 1) // 2)}
@@ -285,8 +301,39 @@ def _build(nxgraph, title, seed, positions):
     payload = {
         "title": title, "kinds": kinds, "info": info, "edgeInfo": edge_info,
         "sources": sources.rows, "filters": filters, "personKind": PERSON_KIND,
+        "focusScale": FOCUS_SCALE,
     }
     return payload, vis_nodes, vis_edges, _options(kinds, len(vis_nodes), nxgraph.is_directed())
+
+
+def _layout_around_sources(source: Any, src: Any, dst: Any, seed: int, scale: float) -> Any:
+    """Positions with source nodes kept out of the layout and set in a row above it.
+
+    Nearly every node is "described in" the same article: laid out with the rest, that one
+    node sits two steps from everything and pulls the whole picture into a knot around it.
+    So the layout sees only the other edges, and the sources go on top, where their edges
+    fan out from above without crossing the middle.
+    """
+    import numpy as np
+
+    from leadgraph.layout import layout_arrays
+
+    n = len(source)
+    if source.all() or not source.any():
+        return layout_arrays(n, src, dst, seed=seed, scale=scale)
+    rest = np.flatnonzero(~source)
+    renumber = np.full(n, -1, dtype=np.int64)
+    renumber[rest] = np.arange(len(rest))
+    keep = ~(source[src] | source[dst])
+    xy = np.zeros((n, 2))
+    xy[rest] = layout_arrays(len(rest), renumber[src[keep]], renumber[dst[keep]], seed=seed, scale=scale)
+    low, high = xy[rest].min(axis=0), xy[rest].max(axis=0)
+    tops = np.flatnonzero(source)
+    spacing = max(2.0 * scale, (high[0] - low[0]) / len(tops))
+    centre = (low[0] + high[0]) / 2
+    xy[tops, 0] = centre + (np.arange(len(tops)) - (len(tops) - 1) / 2) * spacing
+    xy[tops, 1] = low[1] - 1.5 * scale
+    return xy
 
 
 def _kinds(nxgraph) -> list[dict[str, Any]]:
@@ -324,8 +371,11 @@ def _options(kinds: list[dict[str, Any]], size: int, directed: bool) -> dict[str
         "nodes": {"size": 12, "borderWidth": 1, "font": {"size": 14, "color": "#1d2731"}},
         "edges": {
             "arrows": {"to": {"enabled": directed, "scaleFactor": 0.5}},
-            "color": {"color": "#9aa8b4", "highlight": "#005eb8", "inherit": False},
-            "font": {"size": 10, "color": "#425563", "strokeWidth": 3, "align": "middle"},
+            "color": {"color": "#9aa8b4", "highlight": _HIGHLIGHT, "inherit": False},
+            "font": {"size": EDGE_FONT, "color": "#425563", "strokeWidth": 3, "align": "middle"},
+            # Edge labels only once zoomed in enough to read them (from EDGE_LABEL_SCALE): at the
+            # whole-picture zoom dozens of "has trait" labels only hide the nodes' own labels.
+            "scaling": {"label": {"drawThreshold": EDGE_FONT * EDGE_LABEL_SCALE + 1}},
             "smooth": False,
             "width": 1,
         },
@@ -370,12 +420,20 @@ class _SourceTable:
 
 
 def _names(attrs: Mapping[str, Any], label: str) -> list[str]:
-    """Name variants to search by, besides the label."""
+    """Name variants to search by, besides the label. A one-word variant also counts with the
+    family name ("Gary Harris" for Garry Harris), as ``--focus`` resolves it.
+
+    >>> _names({"alternate_names": "Gary", "family_name": "Harris"}, "Garry Harris")
+    ['Gary', 'Gary Harris']
+    """
     names: list[str] = []
+    family = _text(attrs.get("family_name"))
     for key in _NAME_KEYS:
         for value in _split(attrs.get(key)):
-            if value != label and value not in names:
-                names.append(value)
+            variants = [value, f"{value} {family}"] if family and len(value.split()) == 1 else [value]
+            for variant in variants:
+                if variant != label and variant not in names:
+                    names.append(variant)
     return names
 
 

@@ -101,6 +101,36 @@ def test_search_focuses_the_node_by_name_variant(visit, bundled_page, bundled_ne
     assert seen.page.locator("#lg-details h2").text_content() == person["label"]
 
 
+def test_search_by_keyboard_alone(visit, bundled_page):
+    """Tab into the search box, type the article's spelling "gary harris" (a short variant with
+    the family name), Tab to the first result, Enter: the node is selected and shown."""
+    seen = visit(bundled_page)
+    seen.page.keyboard.press("Tab")
+    assert seen.js("document.activeElement.id") == "lg-search"
+    seen.page.keyboard.type("gary harris")
+    seen.page.keyboard.press("Tab")
+    assert "Garry Harris" in seen.js("document.activeElement.textContent")
+    seen.page.keyboard.press("Enter")
+    node_id = seen.node_id("https://w3id.org/leadgraph/id/garry-harris")
+    assert seen.js("window.network.getSelectedNodes()") == [node_id]
+    assert seen.page.locator("#lg-details h2").text_content() == "Garry Harris"
+    # Landed close enough in for the node's edge labels to be drawn.
+    threshold = seen.js("window.leadgraph.payload.options.edges.scaling.label.drawThreshold")
+    font = seen.js("window.leadgraph.payload.options.edges.font.size")
+    assert font * seen.js("window.network.getScale()") >= threshold - 1
+
+
+def test_narrow_window_keeps_the_picture_usable(visit, bundled_page):
+    seen = visit(bundled_page, viewport={"width": 800, "height": 700})
+    picture = seen.page.locator("#lg-network").bounding_box()
+    assert picture["width"] >= 500 and picture["height"] >= 400
+    seen.page.fill("#lg-search", "phil")
+    seen.page.press("#lg-search", "Enter")
+    panel = seen.page.locator("#lg-details").bounding_box()
+    assert panel["width"] >= 700  # below the picture, full width, not squeezed beside it
+    assert seen.page.locator("#lg-details h2").text_content() == "Phill James"
+
+
 def test_search_says_when_nothing_matches(visit, bundled_page):
     seen = visit(bundled_page)
     seen.page.fill("#lg-search", "zzzz no such leader")

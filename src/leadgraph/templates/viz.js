@@ -283,7 +283,7 @@
   function focusNode(id) {
     if (hidden[id]) resetFilters();
     network.selectNodes([id]);
-    network.focus(id, { scale: Math.max(network.getScale(), 1.0), animation: false });
+    network.focus(id, { scale: Math.max(network.getScale(), payload.focusScale), animation: false });
     showNode(id);
   }
   api.focusNode = focusNode;
