@@ -47,6 +47,30 @@ BROKEN = [
     ("attribution-no-source.ttl", "lgd:test-attribution", "prov:wasDerivedFrom", "must name its source", None),
     ("quotation-no-source.ttl", "lgd:test-quote", "prov:wasQuotedFrom", "quotation must name its source", None),
     ("leader-without-role.ttl", "lgd:test-leader", "^org:member", "at least one role", None),
+    ("leader-without-name.ttl", "lgd:test-leader", "foaf:name", "exactly one name", None),
+    (
+        "membership-unknown-organisation.ttl",
+        "lgd:test-membership",
+        "org:organization",
+        "organisation must be described as one",
+        "lgd:test-trsut",
+    ),
+    ("label-language-tag.ttl", "lgd:test-trust", "rdfs:label", "plain string", "'Test NHS Trust'@en"),
+    ("label-markup.ttl", "lgd:test-trust", "rdfs:label", "not markup", "'<b>Test</b> NHS Trust'"),
+    (
+        "attribution-quote-by-someone-else.ttl",
+        "lgd:test-attribution",
+        "lg:supportingQuote",
+        "quotation of the person the attribution is about",
+        "lgd:test-quote",
+    ),
+    (
+        "headline-advice-by-someone-else.ttl",
+        "lgd:test-leader",
+        "lg:headlineAdvice",
+        "quotation of the leader",
+        "lgd:test-quote",
+    ),
 ]
 
 
