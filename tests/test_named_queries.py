@@ -165,7 +165,7 @@ def check_backgrounds(g):
     assert run(g, "backgrounds", "name", "background", field="lgd:field-software-development") == [
         ("Garry Harris", "Developer")]
     assert run(g, "backgrounds", "name", "background", field="lgd:field-project-management") == [
-        ("Charlee Martin", "Project manager on a citywide EPR roll-out")]
+        ("Charlee Martin", "Led digital transformation projects")]
 
 
 def check_long_service(g):
