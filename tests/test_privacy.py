@@ -94,3 +94,26 @@ def test_cli_forget(data_copy):
     assert not (data_copy / "people" / "phill-james.ttl").exists()
     result = runner.invoke(cli, ["--data", str(data_copy), "forget", "phil"])
     assert result.exit_code == 2
+
+
+@pytest.mark.parametrize(
+    "name,person",
+    [
+        ("Gary", "garry-harris"),
+        ("gary harris", "garry-harris"),
+        ("Phil James", "phill-james"),
+        ("PHILL JAMES", "phill-james"),
+        (LGD + "ayesha-rahim", "ayesha-rahim"),
+    ],
+)
+def test_people_are_found_by_the_name_variants_the_article_uses(name, person):
+    from leadgraph.privacy import resolve_person
+
+    assert resolve_person(load(), name)[0] == LGD + person
+
+
+def test_a_variant_without_the_family_name_does_not_match_other_words():
+    from leadgraph.privacy import resolve_person
+
+    with pytest.raises(UsageError, match="no leader named 'Gary James'"):
+        resolve_person(load(), "Gary James")

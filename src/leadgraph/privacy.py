@@ -43,6 +43,8 @@ SELECT ?person ?name ?variant WHERE {
   ?person a lg:Leader .
   OPTIONAL { ?person foaf:name ?name }
   { ?person foaf:name|rdfs:label|schema:alternateName ?variant }
+  # A short variant the source uses ("Gary") with the family name: "Gary Harris".
+  UNION { ?person schema:alternateName ?short ; foaf:familyName ?family BIND(CONCAT(?short, " ", ?family) AS ?variant) }
 }
 """
 
