@@ -80,3 +80,83 @@ def test_zero_means_no_limit_in_the_cli(cli):
     assert result.exit_code == 0 and "Phill James" in result.stdout
     bad = cli("query", "cio-roles", "--timeout", "-1")
     assert bad.exit_code == 2
+
+
+def _state(pid: int) -> str | None:
+    """The process's state letter (R, S, Z...), or None once it is gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+
+
+def _wait_for(condition, seconds: float) -> bool:
+    ends = time.monotonic() + seconds
+    while time.monotonic() < ends:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return condition()
+
+
+def test_killing_leadgraph_does_not_leave_the_query_running():
+    """The forked child dies with its parent instead of running on unsupervised."""
+    import shutil
+    import signal
+    import subprocess
+    import sys
+
+    script = shutil.which("leadgraph", path=str(Path(sys.executable).parent))
+    parent = subprocess.Popen([script, "query", "-e", RUNAWAY, "--timeout", "600"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    child = None
+    try:
+        children = Path(f"/proc/{parent.pid}/task/{parent.pid}/children")
+        assert _wait_for(lambda: children.read_text().split() != [], 20), "the query never forked"
+        child = int(children.read_text().split()[0])
+        assert _state(child) in ("R", "S", "D")
+        parent.send_signal(signal.SIGKILL)
+        parent.wait()
+        # Gone, or a zombie waiting for init to reap it: either way no longer running.
+        assert _wait_for(lambda: _state(child) in (None, "Z"), 5), f"child {child} still {_state(child)}"
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+            parent.wait()
+        if child is not None and _state(child) not in (None, "Z"):
+            os.kill(child, signal.SIGKILL)  # only when the test failed: leave nothing running
+
+
+def test_child_stops_itself_after_its_deadline():
+    """Even a parent that never kills it cannot leave the child running past the limit."""
+    import signal
+
+    pid = os.fork()
+    if pid == 0:
+        try:
+            querying._outlive_no_one(0.2, os.getppid())
+            time.sleep(30)
+        finally:
+            os._exit(0)
+    started = time.monotonic()
+    _, status = os.waitpid(pid, 0)
+    assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGALRM
+    assert time.monotonic() - started < 10
+
+
+def test_interrupt_while_waiting_kills_and_reaps_the_child():
+    import signal
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    before = _children()
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    signal.setitimer(signal.ITIMER_REAL, 0.3)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            querying._guarded(lambda: time.sleep(30) or b"", 60, True, None)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert _children() == before

@@ -23,7 +23,9 @@ How a query runs, and why:
   stopped. ``os.fork`` copies the already-loaded interpreter and graph in a few
   milliseconds (a fresh subprocess would pay the 0.3-1 s start-up again), the child
   sends its answer back over a pipe as SPARQL JSON results or N-Triples, and the
-  parent kills it when the deadline passes. Without network permission the child
+  parent kills it when the deadline passes. The child also ends on its own a second
+  after the deadline, and (Linux) as soon as its parent dies, so killing ``leadgraph``
+  never leaves a query running. Without network permission the child
   also drops into a fresh network namespace where the kernel allows it (Linux),
   so even a query that slipped past the checks could not connect anywhere.
   Where ``os.fork`` is missing (Windows) queries run in-process without a limit.
@@ -215,10 +217,12 @@ def _guarded(work: Callable[[], bytes], timeout: float | None, allow_network: bo
 
 def _in_child(work: Callable[[], bytes], timeout: float, allow_network: bool, source: str | None) -> bytes:
     read_end, write_end = os.pipe()
+    parent = os.getpid()
     pid = os.fork()
     if pid == 0:  # the child: never return into the caller's code
         try:
             os.close(read_end)
+            _outlive_no_one(timeout, parent)
             if not allow_network:
                 _isolate_network()
             try:
@@ -246,10 +250,11 @@ def _in_child(work: Callable[[], bytes], timeout: float, allow_network: bool, so
                 break
             chunks.append(chunk)
     finally:
+        # Also on Ctrl-C or any other exception here: no child left running or unreaped.
         os.close(read_end)
         if not finished:
             _kill(pid)
-    _, status = os.waitpid(pid, 0)
+        _, status = os.waitpid(pid, 0)
     if not finished:
         shown = f"{timeout:g}"
         raise QueryError(f"query timed out after {shown} s (raise the limit with --timeout SECONDS / timeout=...)",
@@ -262,6 +267,27 @@ def _in_child(work: Callable[[], bytes], timeout: float, allow_network: bool, so
         raise _engine_error(error["type"], error["message"], source)
     code = os.waitstatus_to_exitcode(status)
     raise QueryError(f"the query process ended unexpectedly (exit status {code})", path=source)
+
+
+def _outlive_no_one(timeout: float, parent: int) -> None:
+    """Make sure the child ends even if its parent is killed and can no longer enforce the limit.
+
+    The kernel delivers SIGALRM (default action: terminate, whatever the Rust engine is
+    doing) a second after the deadline; on Linux the child is also killed the moment its
+    parent dies.
+    """
+    signal.signal(signal.SIGALRM, signal.SIG_DFL)
+    signal.setitimer(signal.ITIMER_REAL, timeout + 1.0)
+    if os.uname().sysname == "Linux":
+        try:
+            import ctypes
+
+            pr_set_pdeathsig = 1
+            ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
 
 
 def _kill(pid: int) -> None:
