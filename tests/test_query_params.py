@@ -301,3 +301,23 @@ def test_engine_errors_are_query_errors(bundled_graph):
         query("SELECT ?s WHERE { ?s ?p }", graph=bundled_graph, timeout=None)
     with pytest.raises(QueryError, match="syntax error"):
         query("SELECT ?s WHERE { ?s ?p }", graph=bundled_graph, timeout=5)
+
+
+def test_query_prefixes_expand_parameter_values_too(cli, bundled_graph):
+    """A PREFIX the query declares wins for --param values, as it does in the query text."""
+    own = "PREFIX ex: <https://w3id.org/leadgraph/id/> SELECT ?n WHERE { ?p foaf:name ?n }"
+    result = cli("query", "-e", own, "--param", "p=ex:phill-james", "--format", "csv")
+    assert result.exit_code == 0 and result.stdout == "n\nPhill James\n"
+    redefined = "PREFIX lgd: <http://example.org/other/> SELECT ?p WHERE { }"
+    rows = query(redefined, {"p": "lgd:phill-james"}, graph=bundled_graph, timeout=None).rows
+    assert rows == [{"p": "http://example.org/other/phill-james"}]
+    # Without the PREFIX line the project's lgd: applies, and an unknown prefix is plain text.
+    assert query("SELECT ?p WHERE { }", {"p": "lgd:x"}, graph=bundled_graph, timeout=None).rows == [
+        {"p": "https://w3id.org/leadgraph/id/x"}]
+    assert query("SELECT ?p WHERE { }", {"p": "ex:x"}, graph=bundled_graph, timeout=None).rows == [{"p": "ex:x"}]
+
+
+def test_declared_prefixes_are_read_from_the_tokens():
+    shape = analyse("PREFIX a: <http://e/a#> PREFIX : <http://e/empty/> prefix B: <http://e/\\u0042/> "
+                    "PREFIX r: <relative/> SELECT * WHERE { ?s ?p 'PREFIX x: <http://e/x>' }")
+    assert shape.prefixes == {"a": "http://e/a#", "": "http://e/empty/", "B": "http://e/B/"}

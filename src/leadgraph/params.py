@@ -77,13 +77,18 @@ def parse_assignments(items: Iterable[str]) -> dict[str, list[str]]:
     return found
 
 
-def to_term(value: Any, type: str = "any", *, allow_file: bool = False) -> ox.NamedNode | ox.Literal:
+def to_term(
+    value: Any, type: str = "any", *, allow_file: bool = False, prefixes: Mapping[str, str] | None = None
+) -> ox.NamedNode | ox.Literal:
     """Turn one parameter value into an RDF term.
 
     ``value`` is text as typed on the command line, a Python value (``int``,
     ``float``, ``Decimal``, ``date``, ``bool``, ``str``) or already a pyoxigraph or
     rdflib term. Text is read by its syntax unless ``type`` says otherwise; a value in
     double quotes is always a string (``'"2021"'`` is the text 2021, not a number).
+    A prefixed name expands with ``prefixes`` (default: the project's
+    :data:`~leadgraph.namespaces.PREFIXES`); :func:`resolve` passes those plus the
+    query's own PREFIX lines, so a value reads the way the query text would.
 
     Raises :class:`UsageError` when the value does not fit ``type``, or is an IRI that
     is malformed or (unless ``allow_file``) a ``file:`` IRI.
@@ -92,6 +97,8 @@ def to_term(value: Any, type: str = "any", *, allow_file: bool = False) -> ox.Na
     'https://schema.org/Person'
     >>> to_term("12", "string")
     <Literal value=12 datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#string>>
+    >>> to_term("ex:a", prefixes={"ex": "http://example.org/"}).value
+    'http://example.org/a'
     >>> to_term("twelve", "integer")
     Traceback (most recent call last):
     ...
@@ -103,7 +110,7 @@ def to_term(value: Any, type: str = "any", *, allow_file: bool = False) -> ox.Na
         return _checked_term(value, allow_file)
     if not isinstance(value, str) or value.__class__.__module__.startswith("rdflib"):
         return _from_python(value, type, allow_file)
-    return _from_text(value, type, allow_file)
+    return _from_text(value, type, allow_file, PREFIXES if prefixes is None else prefixes)
 
 
 def _checked_term(term: ox.NamedNode | ox.Literal, allow_file: bool) -> ox.NamedNode | ox.Literal:
@@ -126,7 +133,7 @@ def _from_python(value: Any, kind: str, allow_file: bool) -> ox.NamedNode | ox.L
     if isinstance(value, bool):
         return ox.Literal("true" if value else "false", datatype=ox.NamedNode(XSD + "boolean"))
     if isinstance(value, int):
-        return _from_text(str(value), "integer" if kind == "any" else kind, allow_file)
+        return _from_text(str(value), "integer" if kind == "any" else kind, allow_file, PREFIXES)
     if isinstance(value, Decimal):
         return ox.Literal(str(value), datatype=ox.NamedNode(XSD + "decimal"))
     if isinstance(value, float):
@@ -136,13 +143,13 @@ def _from_python(value: Any, kind: str, allow_file: bool) -> ox.NamedNode | ox.L
     raise UsageError(f"cannot use a {type(value).__name__} as a query parameter")
 
 
-def _from_text(text: str, kind: str, allow_file: bool) -> ox.NamedNode | ox.Literal:
+def _from_text(text: str, kind: str, allow_file: bool, prefixes: Mapping[str, str]) -> ox.NamedNode | ox.Literal:
     if kind == "string":
         return ox.Literal(text)
     if kind == "any" and len(text) >= 2 and text[0] == text[-1] == '"':
         return ox.Literal(text[1:-1])
     if kind in ("any", "iri"):
-        iri = _iri_text(text, bare_ok=kind == "iri")
+        iri = _iri_text(text, prefixes, bare_ok=kind == "iri")
         if iri is not None:
             return _iri(iri, allow_file)
         if kind == "iri":
@@ -169,13 +176,13 @@ def _from_text(text: str, kind: str, allow_file: bool) -> ox.NamedNode | ox.Lite
     raise UsageError(f"{text!r} is not {article} {kind}")
 
 
-def _iri_text(text: str, *, bare_ok: bool) -> str | None:
-    """The IRI ``text`` denotes (``<...>`` or a known-prefix CURIE), or ``None``."""
+def _iri_text(text: str, prefixes: Mapping[str, str], *, bare_ok: bool) -> str | None:
+    """The IRI ``text`` denotes (``<...>`` or a CURIE with a known prefix), or ``None``."""
     if text.startswith("<") and text.endswith(">"):
         return text[1:-1]
     curie = _CURIE.fullmatch(text)
-    if curie and (curie.group("prefix") or "") in PREFIXES:
-        return PREFIXES[curie.group("prefix") or ""] + curie.group("local")
+    if curie and (curie.group("prefix") or "") in prefixes:
+        return prefixes[curie.group("prefix") or ""] + curie.group("local")
     if bare_ok and re.match(r"(?:https?|urn):", text, re.IGNORECASE):
         return text
     return None
@@ -226,6 +233,8 @@ def resolve(
             if name.lstrip("?$") not in shape.variables:
                 raise UsageError(f"parameter {name!r}: the query has no variable ?{name.lstrip('?$')}")
     types = {p.name: p.type for p in declared or []}
+    # The query's own PREFIX lines win, as they do in its text.
+    prefixes = {**PREFIXES, **shape.prefixes} if shape.prefixes else PREFIXES
     bound: dict[str, list[ox.NamedNode | ox.Literal]] = {}
     for name, value in given.items():
         name = name.lstrip("?$")
@@ -235,7 +244,8 @@ def resolve(
         if not values:
             raise UsageError(f"parameter {name!r} has no value")
         try:
-            bound[name] = [to_term(v, types.get(name, "any"), allow_file=allow_file) for v in values]
+            bound[name] = [to_term(v, types.get(name, "any"), allow_file=allow_file, prefixes=prefixes)
+                           for v in values]
         except UsageError as exc:
             raise UsageError(f"parameter {name!r}: {exc.message}") from None
     return bound

@@ -107,7 +107,8 @@ class QueryShape:
 
     ``form`` is select/ask/construct/describe, or ``update``; ``variables`` every
     ``?name``/``$name`` used; ``findings`` (line, construct, reason) for each refused
-    construct; ``where_brace`` the offset of the ``{`` opening the main WHERE block
+    construct; ``prefixes`` what the query's own PREFIX lines declare (absolute IRIs
+    only); ``where_brace`` the offset of the ``{`` opening the main WHERE block
     (``None`` when there is none, as in ``DESCRIBE <x>``).
     """
 
@@ -117,6 +118,7 @@ class QueryShape:
     findings: list[tuple[int, str, str]] = field(default_factory=list)
     where_brace: int | None = None
     template_brace: int | None = None  # CONSTRUCT's template, when it has a separate one
+    prefixes: dict[str, str] = field(default_factory=dict)  # PREFIX lines with absolute IRIs
 
 
 def tokenize(text: str) -> list[Token]:
@@ -209,8 +211,8 @@ def analyse(text: str) -> QueryShape:
     """Tokenize ``text`` and read its form, variables, main WHERE block and risky constructs.
 
     >>> shape = analyse("PREFIX ex: <http://example.org/> SELECT ?x FROM <http://e/g> WHERE { ?x ?p ?o }")
-    >>> shape.form, sorted(shape.variables), [f[1] for f in shape.findings]
-    ('select', ['o', 'p', 'x'], ['FROM'])
+    >>> shape.form, sorted(shape.variables), [f[1] for f in shape.findings], shape.prefixes
+    ('select', ['o', 'p', 'x'], ['FROM'], {'ex': 'http://example.org/'})
     """
     tokens = tokenize(text)
     shape = QueryShape(tokens, None)
@@ -222,6 +224,12 @@ def analyse(text: str) -> QueryShape:
         line = text.count("\n", 0, token.pos) + 1
         if token.kind == "var":
             shape.variables.add(token.text[1:])
+        elif word == "prefix" and index + 2 < len(code):
+            name, iri = code[index + 1], code[index + 2]
+            if name.kind == "pname" and name.text.endswith(":") and iri.kind == "iri":
+                value = _decode(iri.text[1:-1])
+                if re.match(r"[A-Za-z][A-Za-z0-9+.\-]*:", value):  # relative ones would need BASE
+                    shape.prefixes[name.text[:-1]] = value
         elif word == "service":
             shape.findings.append((line, "SERVICE", "SERVICE"))
         elif word == "load":
