@@ -207,3 +207,86 @@ def test_update_result_text():
     result = QueryResult("update", b"", summary={"added": 1, "removed": 2, "triples": 3, "output": "x.ttl"})
     assert result.serialize() == b"update applied: 1 triples added, 2 removed; wrote x.ttl (3 triples)\n"
     assert json.loads(result.serialize("json"))["removed"] == 2
+
+
+WIDE = ("SELECT ?text ?n WHERE { VALUES (?text ?n) { ('日本語テキスト' 1) ('e\\u0301cole' 2) ('x' 3) "
+        "('😀😀' 4) ('“quoted”' 5) } }")
+
+
+def test_table_aligns_by_display_width_not_code_points(bundled_graph):
+    """Wide (CJK, emoji) and zero-width (combining) characters keep the columns straight."""
+    import unicodedata
+
+    def columns(line: str) -> int:
+        return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1
+                   for c in line)
+
+    lines = query(WIDE, graph=bundled_graph, timeout=None).serialize("table").decode().splitlines()
+    number_column = columns(lines[1].rsplit("  ", 1)[0]) + 2
+    for line, n in zip(lines[2:-1], "12345"):
+        head, _, tail = line.rpartition("  ")
+        assert tail == n and columns(head.rstrip()) + len(head) - len(head.rstrip()) + 2 == number_column, line
+
+
+def test_table_shortens_wide_text_to_the_width(bundled_graph):
+    from leadgraph.results import display_width
+
+    long = query("SELECT ?t WHERE { VALUES ?t { '" + "日本語" * 13 + "' } }", graph=bundled_graph, timeout=None)
+    cell = long.serialize("table").decode().splitlines()[2]
+    assert cell.endswith("…") and display_width(cell) <= 60
+
+
+def test_table_neutralises_terminal_control_characters(bundled_graph):
+    text = "SELECT ?t WHERE { VALUES ?t { 'red\\u001b[31m alert\\u202Eevil\\u0007' } }"
+    table = query(text, graph=bundled_graph, timeout=None).serialize("table").decode()
+    assert "\x1b" not in table and "\u202e" not in table and "\x07" not in table
+    assert "red\ufffd[31m alert\ufffdevil\ufffd" in table
+
+
+def test_table_for_a_select_without_variables(bundled_graph):
+    assert query("SELECT * WHERE { }", graph=bundled_graph, timeout=None).serialize("table") == b"(1 row)\n"
+    assert query("SELECT * WHERE { FILTER(false) }", graph=bundled_graph,
+                 timeout=None).serialize("table") == b"(no results)\n"
+
+
+def test_every_text_format_ends_with_a_newline(bundled_graph):
+    graph_result = query("person-neighbourhood", {"person": "lgd:arif-patel"}, graph=bundled_graph, timeout=None)
+    for fmt in GRAPH_FORMATS:
+        assert graph_result.serialize(fmt).endswith(b"\n"), fmt
+    ask = query("ASK { }", graph=bundled_graph, timeout=None)
+    for fmt in TABLE_FORMATS:
+        assert ask.serialize(fmt).endswith(b"\n"), fmt
+    with pytest.raises(UsageError, match="an ASK query gives"):
+        ask.serialize("nt")
+
+
+@pytest.mark.parametrize(
+    "name, reader",
+    [
+        ("out.csv", lambda b: next(csv.reader(io.StringIO(b.decode())))),
+        ("out.tsv", lambda b: b.decode().splitlines()[0].split("\t")),
+        ("out.json", lambda b: list(json.loads(b)[0])),
+        ("out.jsonl", lambda b: list(json.loads(b.decode().splitlines()[0]))),
+        ("out.srj", lambda b: json.loads(b)["head"]["vars"]),
+        ("out.SRX", lambda b: [v.value for v in ox.parse_query_results(b, ox.QueryResultsFormat.XML).variables]),
+    ],
+)
+def test_output_extension_sets_the_format(name, reader, cli, tmp_path):
+    target = tmp_path / name
+    assert cli("query", "cio-roles", "-o", str(target)).exit_code == 0
+    assert reader(target.read_bytes()) == ["person", "name", "jobTitle", "organisation", "organisationName"]
+
+
+def test_output_extension_for_graphs_and_explicit_format_wins(cli, tmp_path):
+    nt = tmp_path / "n.nt"
+    assert cli("query", "person-neighbourhood", "-p", "person=lgd:arif-patel", "-o", str(nt)).exit_code == 0
+    assert list(ox.parse(nt.read_bytes(), ox.RdfFormat.N_TRIPLES))
+    assert not nt.read_text(encoding="utf-8").startswith("@prefix")
+    chosen = tmp_path / "table.csv"
+    assert cli("query", "cio-roles", "--format", "table", "-o", str(chosen)).exit_code == 0
+    assert chosen.read_text(encoding="utf-8").splitlines()[-1] == "(3 rows)"
+    unknown = tmp_path / "answers.out"
+    assert cli("query", "cio-roles", "-o", str(unknown)).exit_code == 0
+    assert unknown.read_text(encoding="utf-8").splitlines()[-1] == "(3 rows)"  # the default
+    mismatch = cli("query", "person-neighbourhood", "-p", "person=lgd:arif-patel", "-o", str(tmp_path / "x.csv"))
+    assert mismatch.exit_code == 2 and not (tmp_path / "x.csv").exists()

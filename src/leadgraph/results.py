@@ -25,6 +25,8 @@ import csv
 import datetime as _dt
 import io
 import json
+import os
+import re
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
@@ -44,6 +46,10 @@ GRAPH_FORMATS = ("ttl", "nt", "jsonld")
 """Formats for CONSTRUCT and DESCRIBE results."""
 FORMATS = TABLE_FORMATS + GRAPH_FORMATS
 
+_EXTENSIONS = {
+    ".txt": "table", ".csv": "csv", ".tsv": "tsv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl",
+    ".srj": "sparql-json", ".srx": "sparql-xml", ".ttl": "ttl", ".nt": "nt", ".jsonld": "jsonld",
+}
 _RDF_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD}
 _LABELS = [RDFS + "label", SKOS + "prefLabel", FOAF + "name", SCHEMA + "name"]
 _INTEGER_TYPES = {
@@ -53,6 +59,7 @@ _INTEGER_TYPES = {
         "nonPositiveInteger", "negativeInteger", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte",
     )
 }
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 MAX_WIDTH = 60
 """Table cells longer than this are shortened with an ellipsis (full values: other formats)."""
 
@@ -216,9 +223,11 @@ class QueryResult:
         if graph_form:
             if fmt not in GRAPH_FORMATS:
                 raise UsageError(f"a {self.form.upper()} query returns triples: use --format ttl, nt or jsonld")
-            return ox.serialize(self.triples, format=_RDF_FORMATS[fmt], prefixes=_used_prefixes(self.triples))
+            body = ox.serialize(self.triples, format=_RDF_FORMATS[fmt], prefixes=_used_prefixes(self.triples))
+            return body if not body or body.endswith(b"\n") else body + b"\n"  # JSON-LD ends without one
         if fmt in GRAPH_FORMATS:
-            raise UsageError(f"--format {fmt} is for CONSTRUCT/DESCRIBE; a {self.form.upper()} query gives "
+            article = "an" if self.form == "ask" else "a"
+            raise UsageError(f"--format {fmt} is for CONSTRUCT/DESCRIBE; {article} {self.form.upper()} query gives "
                              f"one of: {', '.join(TABLE_FORMATS)}")
         if fmt == "sparql-json":
             return self.payload if self.payload.endswith(b"\n") else self.payload + b"\n"
@@ -242,6 +251,17 @@ class QueryResult:
         if fmt == "json":
             return (json.dumps(objects, indent=2, ensure_ascii=False, default=_json_default) + "\n").encode("utf-8")
         return "".join(json.dumps(o, ensure_ascii=False, default=_json_default) + "\n" for o in objects).encode("utf-8")
+
+
+def format_for_path(path: str | os.PathLike[str]) -> str | None:
+    """The output format a file name asks for by its extension, or ``None`` if it says nothing.
+
+    ``.srj`` and ``.srx`` are the W3C's extensions for SPARQL JSON and XML results.
+
+    >>> format_for_path("answers.CSV"), format_for_path("graph.nt"), format_for_path("out.srj"), format_for_path("x")
+    ('csv', 'nt', 'sparql-json', None)
+    """
+    return _EXTENSIONS.get(os.path.splitext(os.fspath(path))[1].lower())
 
 
 def engine_payload(answer: Any) -> bytes:
@@ -298,6 +318,45 @@ def _json_default(value: Any) -> Any:
     return str(value)
 
 
+def _char_width(char: str) -> int:
+    """Terminal columns a character takes: 0 for combining marks and other zero-width
+    characters, 2 for East Asian wide characters and most emoji, else 1."""
+    if char.isascii():
+        return 1 if char.isprintable() else 0
+    import unicodedata  # a C module, imported only for non-ASCII text
+
+    if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a terminal (what table alignment has to count, not ``len``).
+
+    >>> display_width("Phill"), display_width("e\u0301cole"), display_width("日本"), display_width("“x”")
+    (5, 5, 4, 3)
+    """
+    if text.isascii():
+        return len(text)
+    return sum(_char_width(c) for c in text)
+
+
+def _shorten(text: str, width: int) -> str:
+    if display_width(text) <= width:
+        return text
+    kept, used = [], 0
+    for char in text:
+        used += _char_width(char)
+        if used > width - 1:
+            break
+        kept.append(char)
+    return "".join(kept) + "…"
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - display_width(text))
+
+
 def _cell(term: Any, label_of: dict[str, str], width: int) -> str:
     if term is None:
         text = ""
@@ -306,19 +365,24 @@ def _cell(term: Any, label_of: dict[str, str], width: int) -> str:
     else:
         text = _text(to_python(term))
     text = " ".join(text.split())  # one line per row, whatever the value holds
-    if len(text) > width:
-        text = text[: width - 1] + "…"
-    return text
+    if not text.isprintable():
+        # Data must not drive the terminal: an ESC could start a control sequence and a
+        # bidi override could reorder what the table shows.
+        text = _UNSAFE.sub("\ufffd", text)
+    return _shorten(text, width)
 
 
 def _table(names: list[str], solutions: list[list[Any]], label_of: dict[str, str], width: int) -> str:
     cells = [[_cell(term, label_of, width) for term in row] for row in solutions]
-    widths = [max([len(n)] + [len(r[i]) for r in cells]) for i, n in enumerate(names)]
-    lines = ["  ".join(n.ljust(w) for n, w in zip(names, widths)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in cells]
     count = len(cells)
-    lines.append(f"({count} row{'' if count == 1 else 's'})" if count else "(no results)")
+    footer = f"({count} row{'' if count == 1 else 's'})" if count else "(no results)"
+    if not names:  # SELECT * over a pattern with no variables: nothing to line up
+        return footer + "\n"
+    widths = [max([display_width(n)] + [display_width(r[i]) for r in cells]) for i, n in enumerate(names)]
+    lines = ["  ".join(_pad(n, w) for n, w in zip(names, widths)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(_pad(c, w) for c, w in zip(row, widths)).rstrip() for row in cells]
+    lines.append(footer)
     return "\n".join(lines) + "\n"
 
 

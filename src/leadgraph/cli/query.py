@@ -22,9 +22,12 @@ DEFAULT_TIMEOUT = 30.0  # a test checks it matches leadgraph.querying.DEFAULT_TI
               "\"quoted\" is always text.")
 @click.option("-f", "--format", "fmt", type=click.Choice(TABLE_FORMATS + GRAPH_FORMATS, case_sensitive=False),
               default=None, help="Output format. SELECT/ASK: table (default), csv, tsv, json, jsonl, "
-              "sparql-json, sparql-xml. CONSTRUCT/DESCRIBE: ttl (default), nt, jsonld.")
+              "sparql-json, sparql-xml. CONSTRUCT/DESCRIBE: ttl (default), nt, jsonld. With -o and no "
+              "--format, the file's extension decides (.csv, .tsv, .json, .jsonl, .srj, .srx, .ttl, .nt, "
+              ".jsonld, .txt).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), metavar="FILE", default=None,
-              help="Write the result to FILE (atomically) instead of stdout.")
+              help="Write the result to FILE (atomically) instead of stdout; its extension sets the "
+              "format unless --format is given.")
 @click.option("--labels", is_flag=True, help="Show labels (rdfs:label, foaf:name...) instead of IRIs.")
 @click.option("--timeout", type=click.FloatRange(min=0), default=DEFAULT_TIMEOUT, show_default=True,
               metavar="SECONDS", help="Stop the query after this long (0: no limit).")
@@ -56,7 +59,7 @@ def query(ctx: click.Context, query_arg: str | None, expression: str | None, par
       leadgraph query leaders-with-trait --param trait=lgd:trait-resilience
       leadgraph query name-search --param name=gary --format json
       leadgraph query -e 'SELECT ?name WHERE { ?p a lg:Leader ; foaf:name ?name }'
-      leadgraph query my-question.rq --format csv -o answers.csv
+      leadgraph query my-question.rq -o answers.csv
       echo 'ASK { lgd:ayesha-rahim a lg:Leader }' | leadgraph query -
       leadgraph query person-neighbourhood --param person=lgd:phill-james --format nt
       leadgraph --data my-data/ query organisations --labels
@@ -76,6 +79,10 @@ def query(ctx: click.Context, query_arg: str | None, expression: str | None, par
         source, parse_assignments(params), timeout=timeout or None, data=getattr(ctx.obj, "data", None),
         allow_network=allow_network, allow_update=allow_update, update_output=update_output,
     )
+    if fmt is None and output is not None:
+        from leadgraph.results import format_for_path
+
+        fmt = format_for_path(output)
     body = result.serialize(fmt, labels=labels)
     if output is not None:
         from leadgraph.fileio import atomic_write
