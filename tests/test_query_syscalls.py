@@ -16,7 +16,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
@@ -44,26 +43,12 @@ def canary(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def port():
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(8)
-    server.settimeout(0.2)
-    stop = threading.Event()
-
-    def serve():
-        while not stop.is_set():
-            try:
-                conn, _ = server.accept()
-            except OSError:
-                continue
-            conn.close()
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    yield server.getsockname()[1]
-    stop.set()
-    thread.join()
-    server.close()
+    """A local port held but not listened on: a connection attempt is refused at once,
+    yet still shows in the trace as a connect() call."""
+    holder = socket.socket()
+    holder.bind(("127.0.0.1", 0))
+    yield holder.getsockname()[1]
+    holder.close()
 
 
 def trace(tmp_path, *args: str) -> tuple[int, list[str], list[str]]:
