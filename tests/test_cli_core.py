@@ -120,12 +120,52 @@ def test_usage_error_real_process(run_cli):
     assert "Invalid value for '--format'" in result.stderr
 
 
-@pytest.mark.parametrize("command", ["validate", "stats"])
-def test_help_has_examples(cli, command):
+def _command_names() -> list[str]:
+    from leadgraph.cli import COMMANDS
+
+    return [name for _, name in COMMANDS]
+
+
+@pytest.mark.parametrize("command", _command_names())
+def test_every_command_help_has_examples(cli, command):
     result = cli(command, "--help")
     assert result.exit_code == 0
+    examples = result.stdout.split("Examples:", 1)[1]
+    assert f"leadgraph {command}" in examples or f"leadgraph --data my-data/ {command}" in examples
+
+
+def test_group_help_has_examples_and_exit_codes(cli):
+    result = cli("--help")
+    assert result.exit_code == 0
     assert "Examples:" in result.stdout
-    assert f"leadgraph {command}" in result.stdout
+    assert "Exit codes: 0 ok, 1 data or validation problem, 2 usage problem." in result.stdout
+
+
+def test_help_lists_commands_without_importing_them():
+    # The same start-up check as below, after a whole `leadgraph --help` has run.
+    proc = _start_up("from leadgraph.cli import main\ntry:\n    main(['--help'])\nexcept SystemExit:\n    pass\n")
+    assert proc.stderr.splitlines()[-2:] == ["[]", "[]"]
+    listed = proc.stdout.split("Commands:", 1)[1].split()
+    assert all(name in listed for name in _command_names())
+
+
+def test_lazy_command_listing_matches_the_commands_own_help():
+    """The static SHORT_HELP table must render exactly what the loaded commands would."""
+    import click
+
+    from leadgraph.cli import COMMANDS, SHORT_HELP, _Group, cli
+
+    assert set(SHORT_HELP) == {name for _, name in COMMANDS}
+    lazy = _Group(name="leadgraph", params=cli.params, help=cli.help)
+    eager = click.Group(name="leadgraph", params=cli.params, help=cli.help)
+    for name in _command_names():
+        eager.add_command(cli.get_command(click.Context(cli), name))
+    for width in (60, 80, 100):
+        rendered = [
+            group.get_help(click.Context(group, info_name="leadgraph", terminal_width=width, max_content_width=width))
+            for group in (lazy, eager)
+        ]
+        assert rendered[0] == rendered[1]
 
 
 def test_version(cli):
@@ -144,16 +184,21 @@ def test_python_dash_m(repo):
     assert json.loads(proc.stdout)["triples"] > 0
 
 
+def _start_up(code: str) -> subprocess.CompletedProcess:
+    """Run ``code`` in a fresh interpreter; stderr's last two lines list heavy libraries and
+    command modules it imported."""
+    report = (
+        "\nimport sys\n"
+        "heavy = {'rdflib', 'pyshacl', 'networkx', 'pyvis', 'numpy', 'scipy', 'oxrdflib'}\n"
+        "print(sorted(heavy & set(sys.modules)), file=sys.stderr)\n"
+        "print(sorted(m for m in sys.modules if m.startswith('leadgraph.cli.')), file=sys.stderr)\n"
+    )
+    return subprocess.run([sys.executable, "-c", code + report], capture_output=True, text=True, check=True)
+
+
 def test_start_up_imports_no_heavy_libraries():
     # `leadgraph --help` must stay fast: building the CLI may import click, not rdflib & co.
-    code = (
-        "import sys\n"
-        "from leadgraph.cli import cli\n"
-        "heavy = {'rdflib', 'pyshacl', 'networkx', 'pyvis', 'numpy', 'scipy', 'oxrdflib'}\n"
-        "print(sorted(heavy & set(sys.modules)))\n"
-    )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert proc.stdout.strip() == "[]"
+    assert _start_up("from leadgraph.cli import cli").stderr.splitlines()[-2] == "[]"
 
 
 def test_broken_pipe_is_quiet(repo):
