@@ -35,6 +35,8 @@ _LAZY: dict[str, str] = {
     "export": "leadgraph.exporting",
     "query": "leadgraph.querying",
     "QueryResult": "leadgraph.results",
+    "forget_person": "leadgraph.privacy",
+    "ForgetReport": "leadgraph.privacy",
 }
 
 __all__ = ["__version__", *_LAZY]
