@@ -22,7 +22,6 @@ demo: $(STAMP)
 	$(BIN)/leadgraph query shared-traits
 	@echo
 	@echo "== The interactive network page (open it in any browser; it works offline)"
-	mkdir -p out
 	$(BIN)/leadgraph export --format graphml -o out/leadgraph.graphml
 	$(BIN)/leadgraph viz -o out/leadgraph.html
 

@@ -269,13 +269,18 @@ def test_csv_into_a_folder(mini, tmp_path):
     [
         (("xml", None), "unknown export format 'xml'; choose from graphml, gexf"),
         (("csv", None), "csv writes two files (nodes and edges): give -o BASE"),
-        (("ttl", "no-such-folder/out.ttl"), "-o no-such-folder/out.ttl: folder no-such-folder does not exist"),
     ],
 )
 def test_usage_errors(mini, args, message):
     with pytest.raises(UsageError) as err:
         export(mini, *args)
     assert message in str(err.value)
+
+
+def test_missing_folders_are_created(mini, tmp_path):
+    written = export(mini, "csv", tmp_path / "new" / "leaders")
+    assert written == [tmp_path / "new" / "leaders-nodes.csv", tmp_path / "new" / "leaders-edges.csv"]
+    assert all(p.is_file() for p in written)
 
 
 def test_output_that_is_a_folder(mini, tmp_path):

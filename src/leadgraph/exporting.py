@@ -83,8 +83,8 @@ def export(
     returns the paths written (two for ``csv``, which needs ``output``).
 
     Raises:
-        UsageError: an unknown format, ``csv`` without ``output``, an output folder
-            that does not exist, or a bad selection option.
+        UsageError: an unknown format, ``csv`` without ``output``, an ``output`` that
+            is a folder, or a bad selection option. Missing parent folders are created.
         QueryError: a bad query, or a selection that matches nothing.
     """
     fmt = format.lower()
@@ -228,9 +228,6 @@ def _targets(fmt: str, output: str | os.PathLike[str]) -> list[Path]:
     for path in paths:
         if path.is_dir():
             raise UsageError(f"-o {output}: is a folder; give a file name")
-        folder = path.parent if str(path.parent) else Path(".")
-        if not folder.is_dir():
-            raise UsageError(f"-o {output}: folder {folder} does not exist")
     return paths
 
 

@@ -21,6 +21,8 @@ def atomic_write(path: str | Path, data: bytes | str, *, encoding: str = "utf-8"
     'hello'
     >>> atomic_write(d / "new" / "y.txt", b"made").read_text()
     'made'
+    >>> oct((d / "x.txt").stat().st_mode & 0o777) == oct(0o666 & ~_current_umask())
+    True
     """
     path = Path(path)
     if isinstance(data, str):
@@ -33,6 +35,9 @@ def atomic_write(path: str | Path, data: bytes | str, *, encoding: str = "utf-8"
         raise LeadgraphError(f"cannot write here: {folder} is a file, not a folder", path=path) from None
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
+        # mkstemp makes the file private (0600); give it the mode a plain open() would, or keep
+        # the replaced file's, so exports on a shared drive stay readable by colleagues.
+        os.fchmod(fd, _target_mode(path))
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -45,3 +50,16 @@ def atomic_write(path: str | Path, data: bytes | str, *, encoding: str = "utf-8"
             pass
         raise
     return path
+
+
+def _current_umask() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return umask
+
+
+def _target_mode(path: Path) -> int:
+    try:
+        return path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        return 0o666 & ~_current_umask()
