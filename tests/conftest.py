@@ -118,3 +118,17 @@ def readme_section():
         return text[start : end if end != -1 else len(text)]
 
     return section
+
+
+@pytest.fixture(scope="session")
+def mini(mini_graph):
+    """Short name for :func:`mini_graph` in the projection, selection and export tests."""
+    return mini_graph
+
+
+@pytest.fixture(scope="session")
+def net(mini):
+    """The fictional mini graph projected to networkx (shared; tests must not modify it)."""
+    from leadgraph.projection import to_networkx
+
+    return to_networkx(mini)

@@ -23,22 +23,11 @@ import pytest
 from leadgraph.errors import QueryError, UsageError
 from leadgraph.exporting import FORMATS, csv_paths, export
 from leadgraph.namespaces import LGD
-from leadgraph.projection import to_networkx
 from leadgraph.selection import select
 
 MINI = Path(__file__).parent / "fixtures" / "export" / "mini.ttl"
 EX = "https://example.org/lgtest/"
 GRAPH_FORMATS = ["graphml", "gexf", "cyjs", "json"]
-
-
-@pytest.fixture(scope="module")
-def mini(mini_graph):
-    return mini_graph
-
-
-@pytest.fixture(scope="module")
-def net(mini):
-    return to_networkx(mini)
 
 
 def assert_same_graph(read, original, ignore_edge_keys=()):

@@ -19,16 +19,6 @@ from leadgraph.projection import KINDS, to_networkx
 EX = "https://example.org/lgtest/"
 
 
-@pytest.fixture(scope="module")
-def mini(mini_graph):
-    return mini_graph
-
-
-@pytest.fixture(scope="module")
-def net(mini):
-    return to_networkx(mini)
-
-
 def edges_from(net, node, relation):
     return {v: d for _, v, d in net.out_edges(node, data=True) if d["relation"] == relation}
 

@@ -17,11 +17,6 @@ from leadgraph.selection import EmptySelection, resolve, run_query, select
 EX = "https://example.org/lgtest/"
 
 
-@pytest.fixture(scope="module")
-def mini(mini_graph):
-    return mini_graph
-
-
 def ex(*names: str) -> set[str]:
     return {EX + n for n in names}
 
