@@ -24,6 +24,9 @@ REPO = Path(__file__).resolve().parents[1]
 STRACE = shutil.which("strace")
 SCRIPT = shutil.which("leadgraph", path=str(Path(sys.executable).parent))
 
+# CI installs strace (.ci/run), so there a missing strace is a failure, never a silent skip.
+if STRACE is None and os.environ.get("CI"):
+    raise RuntimeError("strace is not installed: .ci/run should have installed it")
 pytestmark = pytest.mark.skipif(STRACE is None, reason="strace is not installed")
 
 # Where a Python program legitimately reads from: itself, its interpreter, system libraries,
