@@ -37,6 +37,11 @@ _LAZY: dict[str, str] = {
     "QueryResult": "leadgraph.results",
     "forget_person": "leadgraph.privacy",
     "ForgetReport": "leadgraph.privacy",
+    "trait_similarity": "leadgraph.analytics",
+    "centrality": "leadgraph.analytics",
+    "summary": "leadgraph.analytics",
+    "analyse": "leadgraph.analytics",
+    "Analysis": "leadgraph.analytics",
 }
 
 __all__ = ["__version__", *_LAZY]

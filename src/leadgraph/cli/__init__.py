@@ -27,6 +27,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("viz", "viz"),
     ("query", "query"),
     ("query", "queries"),
+    ("analyse", "analyse"),
 ]
 
 # What `leadgraph --help` shows for each command, so listing them imports none of their
@@ -42,6 +43,7 @@ SHORT_HELP: dict[str, str] = {
     "viz": "Write the graph as one interactive HTML page that works offline.",
     "query": "Ask the graph a SPARQL question.",
     "queries": "List the named queries with their parameters, or show one in full.",
+    "analyse": "Describe the network: shared traits, centrality, a summary.",
 }
 
 

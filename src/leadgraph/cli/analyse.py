@@ -1,0 +1,70 @@
+"""``leadgraph analyse``: a thin wrapper over :func:`leadgraph.analytics.analyse`."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+# Literals so start-up imports no library module; tests check they match leadgraph.analytics.
+ANALYSES = ("similarity", "centrality", "summary")
+FORMATS = ("table", "csv", "tsv", "json")
+_EXTENSIONS = {".txt": "table", ".csv": "csv", ".tsv": "tsv", ".json": "json"}
+
+
+@click.command("analyse")
+@click.argument("analysis", type=click.Choice(ANALYSES))
+@click.option("--min-shared", type=int, default=None, metavar="N",
+              help="similarity: only pairs sharing at least N traits (default 1).")
+@click.option("--level", type=click.Choice(("trait", "group")), default=None,
+              help="similarity: compare traits (default) or trait groups (skos:broader).")
+@click.option("--measure", default=None, metavar="NAME",
+              help="similarity: jaccard (default) or count, the order of the rows. "
+              "centrality: degree (default), betweenness or eigenvector.")
+@click.option("--kinds", default=None, metavar="KIND,...",
+              help="centrality: node kinds to report (default person), e.g. person,organisation.")
+@click.option("--top", type=int, default=None, metavar="N",
+              help="summary: how many organisations and traits to list (default 5).")
+@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default=None,
+              help="Output format: table (default), csv, tsv (every column, IRIs too) or json. With -o and "
+              "no --format, the file's extension decides.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), metavar="FILE", default=None,
+              help="Write to FILE (atomically) instead of stdout.")
+@click.pass_context
+def analyse(ctx: click.Context, analysis: str, min_shared: int | None, level: str | None, measure: str | None,
+            kinds: str | None, top: int | None, fmt: str | None, output: str | None) -> None:
+    """Describe the network: shared traits, centrality, a summary.
+
+    similarity lists pairs of people the source attributes common traits to, with
+    what they share; centrality scores nodes of the people-centred graph (sources
+    left out); summary counts nodes, components and the organisations and traits
+    linked to most people. Rows say what they were computed from; they describe
+    the network and judge nobody.
+
+    \b
+    Examples:
+      leadgraph analyse similarity --min-shared 2
+      leadgraph analyse similarity --level group --measure count --format csv
+      leadgraph analyse centrality --measure betweenness
+      leadgraph analyse centrality --kinds organisation,trait -o central.csv
+      leadgraph analyse summary --format json
+      leadgraph --data my-data/ analyse summary
+    """
+    from leadgraph.analytics import analyse as run_analysis
+
+    result = run_analysis(analysis, data=getattr(ctx.obj, "data", None), min_shared=min_shared, level=level,
+                          measure=measure, kinds=kinds, top=top)
+    if fmt is None and output is not None:
+        import os
+
+        fmt = _EXTENSIONS.get(os.path.splitext(output)[1].lower())
+    body = result.serialize(fmt)
+    if output is not None:
+        from leadgraph.fileio import atomic_write
+
+        atomic_write(output, body)
+        click.echo(f"wrote {output}", err=True)
+        return
+    sys.stdout.flush()
+    sys.stdout.buffer.write(body)
+    sys.stdout.buffer.flush()
