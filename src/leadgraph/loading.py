@@ -96,7 +96,7 @@ class LeadGraph:
     def triples(self) -> list[ox.Triple]:
         """All triples, sorted so output is stable and each subject's triples sit together."""
         quads = self.store.quads_for_pattern(None, None, None, ox.DefaultGraph())
-        return sorted((q.triple for q in quads), key=_triple_key)
+        return sorted((q.triple for q in quads), key=triple_key)
 
     def serialize(self, fmt: str = "ttl") -> bytes:
         """Serialise the whole graph as ``ttl``, ``nt``, ``nq``, ``trig`` or ``jsonld``.
@@ -343,7 +343,10 @@ def _merge_named_graphs(store: ox.Store) -> None:
         store.remove_graph(graph_name)
 
 
-def _triple_key(triple: ox.Triple) -> tuple[bool, str, str, str]:
-    # IRIs before blank nodes, so the named resources lead a Turtle file.
+def triple_key(triple: ox.Triple) -> tuple[bool, str, str, str]:
+    """Sort key for triples wherever leadgraph writes or returns them, so output is stable.
+
+    IRIs come before blank nodes, so the named resources lead a Turtle file.
+    """
     subject = triple.subject
     return (isinstance(subject, ox.BlankNode), str(subject), str(triple.predicate), str(triple.object))

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from leadgraph.errors import UsageError
+from leadgraph.loading import triple_key
 from leadgraph.naming import compact
 from leadgraph.namespaces import FOAF, PREFIXES, RDFS, SCHEMA, SKOS, XSD
 
@@ -156,7 +157,7 @@ class QueryResult:
         if self.form not in ("construct", "describe"):
             return []
         if self._triples is None:
-            self._triples = sorted(ox.parse(self.payload, ox.RdfFormat.N_TRIPLES), key=_triple_key)
+            self._triples = sorted(ox.parse(self.payload, ox.RdfFormat.N_TRIPLES), key=triple_key)
         return self._triples
 
     @property
@@ -392,7 +393,3 @@ def _update_text(summary: dict | None) -> bytes:
         f"update applied: {summary.get('added', 0)} triples added, {summary.get('removed', 0)} removed; "
         f"wrote {summary.get('output')} ({summary.get('triples', 0)} triples)\n"
     ).encode("utf-8")
-
-
-def _triple_key(triple: ox.Triple) -> tuple[bool, str, str, str]:
-    return (isinstance(triple.subject, ox.BlankNode), str(triple.subject), str(triple.predicate), str(triple.object))

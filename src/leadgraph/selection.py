@@ -59,6 +59,7 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from leadgraph.errors import QueryError, UsageError
+from leadgraph.loading import triple_key
 from leadgraph.namespaces import FOAF, LG, PREFIXES, RDFS, SCHEMA, SKOS
 from leadgraph.projection import KINDS, RAW_KINDS, id_term, store_of, term_id, to_networkx
 
@@ -121,7 +122,7 @@ class Selection:
             found = self._described_triples()
         if self.query_triples is not None and not only_query:
             found &= set(self.query_triples)
-        return sorted(found, key=_triple_key)
+        return sorted(found, key=triple_key)
 
     def _described_triples(self) -> set[ox.Triple]:
         subjects: set[str] = set()
@@ -223,8 +224,8 @@ def select(
 
     edges = [(u, v, k, d) for u, v, k, d in full.edges(keys=True, data=True) if u in chosen and v in chosen]
     if raw and query_triples is not None:
-        wanted = {_triple_key(t) for t in query_triples}
-        edges = [e for e in edges if _triple_key(_edge_triple(e[0], e[1], e[3])) in wanted]
+        wanted = {triple_key(t) for t in query_triples}
+        edges = [e for e in edges if triple_key(_edge_triple(e[0], e[1], e[3])) in wanted]
     return Selection(_rebuilt(full, chosen, edges), raw, criteria, store, query_triples)
 
 
@@ -436,7 +437,3 @@ def _edge_triple(u: str, v: str, data: dict[str, Any]) -> ox.Triple:
         parsed = next(iter(ox.parse(f"<urn:x:s> <urn:x:p> {v} .".encode(), ox.RdfFormat.N_TRIPLES)))
         return ox.Triple(id_term(u), predicate, parsed.object)
     return ox.Triple(id_term(u), predicate, id_term(v))
-
-
-def _triple_key(triple: ox.Triple) -> tuple[bool, str, str, str]:
-    return (isinstance(triple.subject, ox.BlankNode), str(triple.subject), str(triple.predicate), str(triple.object))
