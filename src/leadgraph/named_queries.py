@@ -32,7 +32,8 @@ from leadgraph.errors import QueryError, UsageError
 from leadgraph.params import TYPES, Param
 
 ENV_VAR = "LEADGRAPH_QUERIES"
-_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
+NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
+"""What a named query's name (its file stem) looks like."""
 _FIELD = re.compile(r"#\s?(?P<key>[A-Za-z]+):\s*(?P<value>.*)")
 _CONTINUATION = re.compile(r"#\s{2,}(?P<value>\S.*)")
 _PARAM = re.compile(
@@ -55,7 +56,7 @@ class NamedQuery:
     @property
     def text(self) -> str:
         """The whole file, header included (the header is SPARQL comments)."""
-        return _read(self.path)
+        return read_query_file(self.path)
 
 
 @dataclass
@@ -164,14 +165,14 @@ def named_queries() -> dict[str, NamedQuery]:
         if not folder.is_dir():
             continue
         for path in sorted(folder.glob("*.rq")):
-            if path.stem not in found and _NAME.fullmatch(path.stem):
+            if path.stem not in found and NAME.fullmatch(path.stem):
                 found[path.stem] = _load(path)
     return dict(sorted(found.items()))
 
 
 def find(name: str) -> NamedQuery | None:
     """The named query called ``name``, or ``None`` (reads only that one file)."""
-    if not _NAME.fullmatch(name):
+    if not NAME.fullmatch(name):
         return None
     for folder in folders():
         path = folder / f"{name}.rq"
@@ -194,13 +195,16 @@ def get(name: str) -> NamedQuery:
 
 
 def _load(path: Path) -> NamedQuery:
-    header = parse_header(_read(path), path)
+    header = parse_header(read_query_file(path), path)
     return NamedQuery(path.stem, path, header.title, header.description, header.params, header.examples)
 
 
-def _read(path: Path) -> str:
+def read_query_file(path: Path) -> str:
+    """The text of a query file; problems reading it become a one-line leadgraph error."""
     try:
         return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such query file") from None
     except UnicodeDecodeError:
         raise QueryError("query file is not UTF-8 text", path=path) from None
     except OSError as exc:

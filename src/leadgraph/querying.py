@@ -57,8 +57,6 @@ from leadgraph.sparql_safety import analyse, check_shape
 DEFAULT_TIMEOUT = 30.0
 """Seconds a query may run by default (``timeout=None`` or ``0`` means no limit)."""
 
-_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
-
 
 def query(
     query: str | os.PathLike[str],
@@ -143,33 +141,22 @@ def resolve_query(query: str | os.PathLike[str]) -> tuple[str, named_queries.Nam
     if isinstance(query, named_queries.NamedQuery):
         return query.text, query, str(query.path)
     if isinstance(query, os.PathLike):
-        return _read_file(Path(query)), None, str(query)
+        return named_queries.read_query_file(Path(query)), None, str(query)
     if not isinstance(query, str):
         raise UsageError(f"a query is text, a name or a path, not {type(query).__name__}")
     stripped = query.strip()
-    if _NAME.fullmatch(stripped):
+    if named_queries.NAME.fullmatch(stripped):
         named = named_queries.find(stripped)
         if named is not None:
             return named.text, named, str(named.path)
         if Path(stripped).is_file():
-            return _read_file(Path(stripped)), None, stripped
+            return named_queries.read_query_file(Path(stripped)), None, stripped
         named_queries.get(stripped)  # raises the "no named query" error with suggestions
     if stripped.endswith(".rq") and not any(c.isspace() for c in stripped) and "{" not in stripped:
-        return _read_file(Path(stripped)), None, stripped
+        return named_queries.read_query_file(Path(stripped)), None, stripped
     if not stripped:
         raise UsageError("the query is empty")
     return query, None, None
-
-
-def _read_file(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such query file") from None
-    except UnicodeDecodeError:
-        raise QueryError("query file is not UTF-8 text", path=path) from None
-    except OSError as exc:
-        raise QueryError(f"cannot read query file: {exc.strerror or exc}", path=path) from None
 
 
 def _located(exc: LeadgraphError, source: str | None) -> LeadgraphError:
