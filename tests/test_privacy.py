@@ -104,12 +104,19 @@ def test_cli_forget(data_copy):
         ("Phil James", "phill-james"),
         ("PHILL JAMES", "phill-james"),
         (LGD + "ayesha-rahim", "ayesha-rahim"),
+        ("lgd:ayesha-rahim", "ayesha-rahim"),
+        ("Phill", "phill-james"),
+        ("  phil   JAMES ", "phill-james"),
     ],
 )
 def test_people_are_found_by_the_name_variants_the_article_uses(name, person):
     from leadgraph.privacy import resolve_person
+    from leadgraph.selection import resolve
 
-    assert resolve_person(load(), name)[0] == LGD + person
+    graph = load()
+    assert resolve_person(graph, name)[0] == LGD + person
+    # forget finds people exactly as --focus does: one rule set (leadgraph.names), not two.
+    assert resolve(graph, name, kinds=("person",)) == LGD + person
 
 
 def test_a_variant_without_the_family_name_does_not_match_other_words():

@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from leadgraph.errors import DataError, UsageError
-from leadgraph.namespaces import sparql_prefixes
+from leadgraph.names import as_iri, match_name, name_table
+from leadgraph.namespaces import FOAF, LG, RDF, sparql_prefixes
 
 if TYPE_CHECKING:
     from leadgraph.loading import LeadGraph
@@ -37,17 +38,6 @@ SELECT DISTINCT ?node $person WHERE {
   UNION { ?a lg:person $person ; lg:supportingQuote ?node }
 }
 """
-
-_PEOPLE_QUERY = """
-SELECT ?person ?name ?variant WHERE {
-  ?person a lg:Leader .
-  OPTIONAL { ?person foaf:name ?name }
-  { ?person foaf:name|rdfs:label|schema:alternateName ?variant }
-  # A short variant the source uses ("Gary") with the family name: "Gary Harris".
-  UNION { ?person schema:alternateName ?short ; foaf:familyName ?family BIND(CONCAT(?short, " ", ?family) AS ?variant) }
-}
-"""
-
 
 @dataclass
 class Footprint:
@@ -85,23 +75,32 @@ class ForgetReport:
 
 
 def resolve_person(graph: LeadGraph, person: str) -> tuple[str, str]:
-    """Return ``(iri, name)`` of the leader named ``person`` (an IRI, a name or a name variant).
+    """Return ``(iri, name)`` of the leader named ``person``: an IRI or prefixed name, or a name
+    matched as ``--focus`` matches it (:mod:`leadgraph.names`), among the lg:Leader nodes.
 
-    Names match case-insensitively. An unknown or ambiguous name raises :class:`UsageError`.
+    An unknown or ambiguous name raises :class:`UsageError`.
     """
+    store = graph.store
+    typed = store.quads_for_pattern(None, ox.NamedNode(RDF + "type"), ox.NamedNode(LG + "Leader"))
+    leaders = {q.subject.value for q in typed if isinstance(q.subject, ox.NamedNode)}
     wanted = person.strip().strip("<>")
-    matches: dict[str, str] = {}
-    for sol in graph.store.query(sparql_prefixes() + _PEOPLE_QUERY):
-        iri = sol["person"].value
-        name = sol["name"].value if sol["name"] is not None else iri
-        if iri == wanted or sol["variant"].value.casefold() == wanted.casefold():
-            matches[iri] = name
-    if not matches:
+    iri = as_iri(wanted)
+    if iri is not None:
+        found = {iri} & leaders
+    else:
+        found = match_name(*name_table(store, leaders.__contains__), wanted)
+    if not found:
         raise UsageError(f"no leader named {person!r}")
-    if len(matches) > 1:
-        listed = "; ".join(f"{n} <{i}>" for i, n in sorted(matches.items()))
+    names = {i: _full_name(store, i) for i in found}
+    if len(found) > 1:
+        listed = "; ".join(f"{n} <{i}>" for i, n in sorted(names.items()))
         raise UsageError(f"{person!r} names more than one leader: {listed}; give the IRI")
-    return next(iter(matches.items()))
+    return next(iter(names.items()))
+
+
+def _full_name(store: ox.Store, iri: str) -> str:
+    names = sorted(q.object.value for q in store.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(FOAF + "name"), None))
+    return names[0] if names else iri
 
 
 def footprint(graph: LeadGraph, person: str) -> Footprint:

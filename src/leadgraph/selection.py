@@ -49,7 +49,6 @@ from __future__ import annotations
 
 import difflib
 import os
-import re
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -60,7 +59,8 @@ import pyoxigraph as ox
 
 from leadgraph.errors import QueryError, UsageError
 from leadgraph.loading import triple_key
-from leadgraph.namespaces import FOAF, LG, PREFIXES, RDFS, SCHEMA, SKOS
+from leadgraph.names import as_iri, match_name, name_table, normal
+from leadgraph.namespaces import PREFIXES
 from leadgraph.projection import KINDS, RAW_KINDS, id_term, store_of, term_id, to_networkx
 
 if TYPE_CHECKING:
@@ -71,18 +71,6 @@ class EmptySelection(QueryError):
     """The selection matched no nodes (exit 1)."""
 
 
-_NAME_PREDICATES = (
-    RDFS + "label",
-    SKOS + "prefLabel",
-    SKOS + "altLabel",
-    FOAF + "name",
-    SCHEMA + "name",
-    SCHEMA + "alternateName",
-    LG + "odsCode",
-)
-_GIVEN_NAME_PREDICATES = (FOAF + "givenName", SCHEMA + "givenName")
-_FAMILY_NAME_PREDICATES = (FOAF + "familyName", SCHEMA + "familyName")
-_VARIANT_PREDICATES = (SCHEMA + "alternateName", SKOS + "altLabel", *_GIVEN_NAME_PREDICATES)
 _NOT_THROUGH = {"source", "literal", "class"}
 
 
@@ -265,34 +253,14 @@ def resolve(
         return kind is not None and kind != "literal" and (allowed is None or kind in allowed)
 
     text = name.strip()
-    iri = _as_iri(text)
+    iri = as_iri(text)
     if iri is not None:
         if eligible(iri):
             return iri
         raise UsageError(f"{option} {name!r}: no {what} with that IRI in the graph")
 
-    names: dict[str, set[str]] = {}
-    given: dict[str, set[str]] = {}
-    short: dict[str, set[str]] = {}  # one-word variants and given names, to pair with family names
-    family: dict[str, set[str]] = {}
-    for n, predicate, value in _name_rows(store):
-        if not eligible(n):
-            continue
-        if predicate in _FAMILY_NAME_PREDICATES:
-            family.setdefault(n, set()).add(value)
-            continue
-        bucket = given if predicate in _GIVEN_NAME_PREDICATES else names
-        bucket.setdefault(_normal(value), set()).add(n)
-        if predicate in _VARIANT_PREDICATES and len(value.split()) == 1:
-            short.setdefault(n, set()).add(value)
-    # "Gary Harris": the source's short name for Garry Harris with his family name, which the
-    # data does not spell out as a variant of its own.
-    for n, firsts in short.items():
-        for first in firsts:
-            for last in family.get(n, ()):
-                names.setdefault(_normal(f"{first} {last}"), set()).add(n)
-    key = _normal(text)
-    matches = names.get(key) or given.get(key) or set()
+    names, given = name_table(store, eligible)
+    matches = match_name(names, given, text)
     if len(matches) == 1:
         return next(iter(matches))
     if matches:
@@ -301,7 +269,7 @@ def resolve(
     labels = sorted({network.nodes[n]["label"] for ns in names.values() for n in ns})
     close = difflib.get_close_matches(text, labels, n=5, cutoff=0.6)
     if not close:
-        close = difflib.get_close_matches(key, list(names), n=5, cutoff=0.6)
+        close = difflib.get_close_matches(normal(text), list(names), n=5, cutoff=0.6)
     hint = f"did you mean: {', '.join(close)}?" if close else f"known: {', '.join(labels[:12])}" + (
         ", ..." if len(labels) > 12 else ""
     )
@@ -406,25 +374,6 @@ def _query_nodes(network: nx.MultiDiGraph, triples: list[ox.Triple], raw: bool) 
             if mentioned.intersection(_split(data.get("statements"))):
                 found.update((u, v))
     return found
-
-
-def _name_rows(store: ox.Store) -> Iterable[tuple[str, str, str]]:
-    values = " ".join(f"<{p}>" for p in (*_NAME_PREDICATES, *_GIVEN_NAME_PREDICATES, *_FAMILY_NAME_PREDICATES))
-    for row in store.query(f"SELECT ?n ?p ?v WHERE {{ VALUES ?p {{ {values} }} ?n ?p ?v FILTER(isLiteral(?v)) }}"):
-        yield term_id(row["n"]), row["p"].value, row["v"].value
-
-
-def _as_iri(text: str) -> str | None:
-    if re.match(r"^(https?|urn|file):", text):
-        return text
-    match = re.match(r"^([A-Za-z][\w-]*):([^\s:/]+)$", text)
-    if match and match.group(1) in PREFIXES:
-        return PREFIXES[match.group(1)] + match.group(2)
-    return None
-
-
-def _normal(text: str) -> str:
-    return " ".join(text.casefold().split())
 
 
 def _split(value: Any) -> list[str]:

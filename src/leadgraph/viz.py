@@ -49,6 +49,7 @@ from typing import TYPE_CHECKING, Any
 
 from leadgraph import __version__
 from leadgraph.errors import UsageError
+from leadgraph.names import with_family_name
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -430,9 +431,8 @@ def _names(attrs: Mapping[str, Any], label: str) -> list[str]:
     family = _text(attrs.get("family_name"))
     for key in _NAME_KEYS:
         for value in _split(attrs.get(key)):
-            variants = [value, f"{value} {family}"] if family and len(value.split()) == 1 else [value]
-            for variant in variants:
-                if variant != label and variant not in names:
+            for variant in (value, with_family_name(value, family)):
+                if variant and variant != label and variant not in names:
                     names.append(variant)
     return names
 
