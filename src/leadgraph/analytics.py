@@ -128,48 +128,54 @@ def _similar_pairs(
     import numpy as np
     from scipy import sparse
 
-    # Ordered by label so a pair's person_a is the one whose label sorts first.
+    # Ordered by label, so a pair's person_a is the one whose label sorts first and an index
+    # comparison is a label comparison; features too, so shared labels come out sorted.
     people = sorted(held, key=lambda p: (labeller(p), p))
-    features = sorted({f for fs in held.values() for f in fs})
+    features = sorted({f for fs in held.values() for f in fs}, key=lambda f: (labeller(f), f))
     column = {f: i for i, f in enumerate(features)}
     rows = np.repeat(np.arange(len(people)), [len(held[p]) for p in people])
-    cols = np.fromiter((column[f] for p in people for f in sorted(held[p])), dtype=np.int64, count=len(rows))
+    cols = np.fromiter((column[f] for p in people for f in held[p]), dtype=np.int64, count=len(rows))
     incidence = sparse.csr_matrix(
         (np.ones(len(rows), dtype=np.int32), (rows, cols)), shape=(len(people), len(features))
     )
-    totals = np.asarray(incidence.sum(axis=1)).ravel()
+    totals = np.asarray(incidence.sum(axis=1)).ravel().astype(np.int64)
     transposed = incidence.T.tocsc()
-    pairs_a: list[np.ndarray] = []
-    pairs_b: list[np.ndarray] = []
-    counts: list[np.ndarray] = []
+    found_a, found_b, found_n = [np.empty(0, dtype=np.int64)], [np.empty(0, dtype=np.int64)], [np.empty(0)]
     for start in range(0, len(people), _ROWS_PER_BLOCK):
         block = (incidence[start : start + _ROWS_PER_BLOCK] @ transposed).tocoo()
-        a = block.row + start
+        a = block.row.astype(np.int64) + start
         keep = (block.col > a) & (block.data >= min_shared)
-        pairs_a.append(a[keep])
-        pairs_b.append(block.col[keep])
-        counts.append(block.data[keep])
-    a_all = np.concatenate(pairs_a) if pairs_a else np.empty(0, dtype=np.int64)
-    b_all = np.concatenate(pairs_b) if pairs_b else np.empty(0, dtype=np.int64)
-    shared_all = np.concatenate(counts) if counts else np.empty(0, dtype=np.int32)
+        found_a.append(a[keep])
+        found_b.append(block.col[keep].astype(np.int64))
+        found_n.append(block.data[keep])
+    a_all, b_all = np.concatenate(found_a), np.concatenate(found_b)
+    shared_all = np.concatenate(found_n).astype(np.int64)
+    jaccard_all = np.array([round(j, _DIGITS) for j in
+                            (shared_all / (totals[a_all] + totals[b_all] - shared_all)).tolist()])
+    first, second = (jaccard_all, shared_all) if metric == "jaccard" else (shared_all, jaccard_all)
+    order = np.lexsort((b_all, a_all, -second, -first))  # last key sorts first
 
-    label = {f: labeller(f) for f in features}
+    person_labels = [labeller(p) for p in people]
+    feature_labels = [labeller(f) for f in features]
+    masks = [sum(1 << column[f] for f in held[p]) for p in people]
+    totals_list = totals.tolist()
     result = []
-    # One set intersection per pair found (not per pair of people), to name what they share.
-    for a, b, shared in zip(a_all.tolist(), b_all.tolist(), shared_all.tolist()):
-        pa, pb = people[a], people[b]
-        common = sorted(held[pa] & held[pb], key=lambda f: (label[f], f))
-        ta, tb = int(totals[a]), int(totals[b])
+    # One bit mask AND per pair found (not per pair of people), to name what they share.
+    ordered = zip(a_all[order].tolist(), b_all[order].tolist(), shared_all[order].tolist(),
+                  jaccard_all[order].tolist())
+    for a, b, shared, jaccard in ordered:
+        common, bits = [], masks[a] & masks[b]
+        while bits:
+            low = bits & -bits
+            common.append(low.bit_length() - 1)
+            bits ^= low
         result.append({
-            "person_a": pa, "person_a_label": labeller(pa),
-            "person_b": pb, "person_b_label": labeller(pb),
-            "shared": shared, "jaccard": round(shared / (ta + tb - shared), _DIGITS),
-            "total_a": ta, "total_b": tb,
-            "shared_labels": [label[f] for f in common], "shared_iris": common,
+            "person_a": people[a], "person_a_label": person_labels[a],
+            "person_b": people[b], "person_b_label": person_labels[b],
+            "shared": shared, "jaccard": jaccard,
+            "total_a": totals_list[a], "total_b": totals_list[b],
+            "shared_labels": [feature_labels[c] for c in common], "shared_iris": [features[c] for c in common],
         })
-    first, second = ("jaccard", "shared") if metric == "jaccard" else ("shared", "jaccard")
-    result.sort(key=lambda r: (-r[first], -r[second], r["person_a_label"], r["person_b_label"],
-                               r["person_a"], r["person_b"]))
     return result
 
 
