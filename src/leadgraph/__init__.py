@@ -42,6 +42,8 @@ _LAZY: dict[str, str] = {
     "summary": "leadgraph.analytics",
     "analyse": "leadgraph.analytics",
     "Analysis": "leadgraph.analytics",
+    "make_server": "leadgraph.serving",
+    "serve": "leadgraph.serving",
 }
 
 __all__ = ["__version__", *_LAZY]

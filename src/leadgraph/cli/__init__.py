@@ -28,6 +28,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("query", "query"),
     ("query", "queries"),
     ("analyse", "analyse"),
+    ("serve", "serve"),
 ]
 
 # What `leadgraph --help` shows for each command, so listing them imports none of their
@@ -44,6 +45,7 @@ SHORT_HELP: dict[str, str] = {
     "query": "Ask the graph a SPARQL question.",
     "queries": "List the named queries with their parameters, or show one in full.",
     "analyse": "Describe the network: shared traits, centrality, a summary.",
+    "serve": "Serve the graph as a read-only SPARQL endpoint over HTTP.",
 }
 
 

@@ -1,0 +1,510 @@
+"""The SPARQL endpoint, tested with a real server on a free loopback port and real clients:
+urllib for the raw protocol, SPARQLWrapper, rdflib's SPARQLStore, and the real
+``leadgraph serve`` in a subprocess (also under strace: no outgoing connection)."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+import leadgraph
+from leadgraph.serving import make_server
+
+SELECT = "SELECT ?p ?name WHERE { ?p a lg:Leader ; foaf:name ?name } ORDER BY ?name"
+ASK = "ASK { lgd:ayesha-rahim a lg:Leader }"
+CONSTRUCT = "CONSTRUCT { ?p foaf:name ?n } WHERE { ?p a lg:Leader ; foaf:name ?n }"
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+QUERY_TIMEOUT = 3.0
+
+
+def _start(graph, **options):
+    log = io.StringIO()
+    server = make_server(graph, "127.0.0.1", 0, log=log, **options)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    return server, thread, log
+
+
+def _stop(server, thread):
+    server.shutdown()
+    server.server_close()  # joins the handler threads
+    thread.join(timeout=10)
+    assert not thread.is_alive()
+
+
+@pytest.fixture(scope="module")
+def endpoint(bundled_graph):
+    before = set(threading.enumerate())
+    server, thread, log = _start(bundled_graph, timeout=QUERY_TIMEOUT)
+    server.test_log = log
+    yield server
+    _stop(server, thread)
+    assert set(threading.enumerate()) - before == set(), "threads left running"
+
+
+def fetch(url, data=None, headers=None, method=None):
+    """(status, headers, body) for one request; error statuses are answers too."""
+    request = urllib.request.Request(url, data=data, headers=headers or {}, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        with error:
+            return error.code, error.headers, error.read()
+
+
+def get(endpoint, query, **params):
+    return fetch(endpoint.url + "?" + urllib.parse.urlencode({"query": query, **params}),
+                 headers=params.pop("headers", None))
+
+
+def solutions(body, fmt):
+    parsed = ox.parse_query_results(body, fmt)
+    if isinstance(parsed, ox.QueryBoolean):
+        return bool(parsed)
+    names = [v.value for v in parsed.variables]
+    return sorted(tuple(str(s[n]) for n in names) for s in parsed)
+
+
+def expected_solutions(graph, query):
+    return solutions(leadgraph.query(query, graph=graph).payload, ox.QueryResultsFormat.JSON)
+
+
+# -- the protocol ------------------------------------------------------------------------
+
+
+def test_get_post_form_and_post_body_answer_the_same(endpoint, bundled_graph):
+    status, headers, by_get = get(endpoint, SELECT)
+    assert status == 200 and headers["Content-Type"] == "application/sparql-results+json"
+    assert solutions(by_get, ox.QueryResultsFormat.JSON) == expected_solutions(bundled_graph, SELECT)
+    form = urllib.parse.urlencode({"query": SELECT}).encode()
+    assert fetch(endpoint.url, form, {"Content-Type": "application/x-www-form-urlencoded"})[2] == by_get
+    assert fetch(endpoint.url, SELECT.encode(), {"Content-Type": "application/sparql-query"})[2] == by_get
+    root = endpoint.url.rsplit("/", 1)[0] + "/"
+    assert fetch(root + "?" + urllib.parse.urlencode({"query": SELECT}))[2] == by_get
+
+
+@pytest.mark.parametrize(
+    ("accept", "content_type", "fmt"),
+    [
+        ("application/sparql-results+json", "application/sparql-results+json", ox.QueryResultsFormat.JSON),
+        ("application/sparql-results+xml", "application/sparql-results+xml", ox.QueryResultsFormat.XML),
+        ("text/csv", "text/csv; charset=utf-8", ox.QueryResultsFormat.CSV),
+        ("text/tab-separated-values", "text/tab-separated-values; charset=utf-8", ox.QueryResultsFormat.TSV),
+        ("text/html, application/xml;q=0.9, */*;q=0.8", "application/sparql-results+xml", ox.QueryResultsFormat.XML),
+        ("text/csv;q=0.2, application/sparql-results+json", "application/sparql-results+json",
+         ox.QueryResultsFormat.JSON),
+    ],
+)
+def test_select_negotiates_by_accept(endpoint, bundled_graph, accept, content_type, fmt):
+    status, headers, body = fetch(endpoint.url + "?" + urllib.parse.urlencode({"query": SELECT}),
+                                  headers={"Accept": accept})
+    assert status == 200 and headers["Content-Type"] == content_type
+    assert headers["Content-Length"] == str(len(body))
+    want = expected_solutions(bundled_graph, SELECT)
+    if fmt == ox.QueryResultsFormat.CSV:  # CSV carries no term types: compare the text
+        import csv
+
+        parsed = ox.parse_query_results(leadgraph.query(SELECT, graph=bundled_graph).payload,
+                                        ox.QueryResultsFormat.JSON)
+        want = sorted([s["p"].value, s["name"].value] for s in parsed)
+        rows = list(csv.reader(io.StringIO(body.decode())))
+        assert rows[0] == ["p", "name"] and sorted(rows[1:]) == want
+        return
+    assert solutions(body, fmt) == want
+
+
+@pytest.mark.parametrize(
+    ("accept", "content_type", "fmt"),
+    [
+        ("text/turtle", "text/turtle; charset=utf-8", ox.RdfFormat.TURTLE),
+        ("application/n-triples", "application/n-triples", ox.RdfFormat.N_TRIPLES),
+        ("application/ld+json", "application/ld+json", ox.RdfFormat.JSON_LD),
+        ("application/rdf+xml", "application/rdf+xml", ox.RdfFormat.RDF_XML),
+        ("*/*", "text/turtle; charset=utf-8", ox.RdfFormat.TURTLE),
+        # Nothing a CONSTRUCT can give: the header is disregarded (rdflib's SPARQLStore does this).
+        ("application/sparql-results+json", "text/turtle; charset=utf-8", ox.RdfFormat.TURTLE),
+    ],
+)
+def test_construct_negotiates_by_accept(endpoint, bundled_graph, accept, content_type, fmt):
+    status, headers, body = fetch(endpoint.url + "?" + urllib.parse.urlencode({"query": CONSTRUCT}),
+                                  headers={"Accept": accept})
+    assert status == 200 and headers["Content-Type"] == content_type
+    want = sorted(str(t) for t in leadgraph.query(CONSTRUCT, graph=bundled_graph).triples)
+    assert sorted(str(t) for t in ox.parse(body, fmt)) == want
+    assert len(want) >= 6
+
+
+def test_format_parameter_wins_over_accept_and_must_fit(endpoint):
+    status, headers, _ = get(endpoint, SELECT, format="csv", headers={"Accept": "application/sparql-results+xml"})
+    assert (status, headers["Content-Type"]) == (200, "text/csv; charset=utf-8")
+    assert get(endpoint, CONSTRUCT, format="json")[1]["Content-Type"] == "application/ld+json"
+    assert get(endpoint, ASK, format="xml")[1]["Content-Type"] == "application/sparql-results+xml"
+    status, _, body = get(endpoint, CONSTRUCT, format="csv")
+    assert status == 400 and b"ttl, nt, jsonld, rdfxml" in body
+    status, _, body = get(endpoint, SELECT, format="yaml")
+    assert status == 400 and b"unknown format 'yaml'" in body
+
+
+def test_ask_in_json_and_xml(endpoint):
+    assert json.loads(get(endpoint, ASK)[2])["boolean"] is True
+    assert get(endpoint, ASK.replace("ayesha-rahim", "nobody"), format="xml")[2].count(b"<boolean>false") == 1
+
+
+# -- real clients --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("return_format", ["json", "xml"])
+def test_sparqlwrapper_select_ask_construct(endpoint, bundled_graph, return_format):
+    from SPARQLWrapper import SPARQLWrapper
+
+    client = SPARQLWrapper(endpoint.url, returnFormat=return_format)
+    client.setQuery(SELECT)
+    answer = client.queryAndConvert()
+    if return_format == "json":
+        names = sorted(b["name"]["value"] for b in answer["results"]["bindings"])
+    else:
+        names = sorted(node.firstChild.data for node in answer.getElementsByTagName("literal"))
+    assert names == sorted(row["name"] for row in leadgraph.query(SELECT, graph=bundled_graph).rows)
+    client.setQuery(ASK)
+    boolean = client.queryAndConvert()
+    assert (boolean["boolean"] if return_format == "json" else
+            boolean.getElementsByTagName("boolean")[0].firstChild.data == "true") is True
+    client.setQuery(CONSTRUCT)
+    graph = client.queryAndConvert()  # an rdflib.Graph from JSON-LD or RDF/XML
+    assert len(graph) == len(leadgraph.query(CONSTRUCT, graph=bundled_graph).triples)
+
+
+@pytest.mark.parametrize("return_format", ["xml", "json"])
+def test_rdflib_sparqlstore(endpoint, bundled_graph, return_format):
+    import rdflib
+    from rdflib.plugins.stores.sparqlstore import SPARQLStore
+
+    remote = rdflib.Graph(store=SPARQLStore(endpoint.url, returnFormat=return_format))
+    prefixes = "PREFIX lg: <https://w3id.org/leadgraph/ontology#> PREFIX foaf: <http://xmlns.com/foaf/0.1/> "
+    names = sorted(str(row.name) for row in remote.query(prefixes + SELECT))
+    assert names == sorted(row["name"] for row in leadgraph.query(SELECT, graph=bundled_graph).rows)
+    constructed = remote.query(prefixes + CONSTRUCT).graph
+    assert len(constructed) == len(leadgraph.query(CONSTRUCT, graph=bundled_graph).triples)
+
+
+# -- safety -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def listener():
+    """A live TCP listener on loopback: a query that reached the network would connect here."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(8)
+    sock.settimeout(0.2)
+    yield sock
+    sock.close()
+
+
+def _connections(listener) -> int:
+    count = 0
+    for _ in range(3):  # bounded: a few short waits
+        try:
+            conn, _ = listener.accept()
+            conn.close()
+            count += 1
+        except (TimeoutError, socket.timeout):
+            pass
+    return count
+
+
+@pytest.mark.parametrize(
+    ("query", "reason"),
+    [
+        ("SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}", "SERVICE is refused"),
+        ("SELECT * WHERE {{ SERVICE SILENT <http://127.0.0.1:{port}/s> {{ ?s ?p ?o }} }}", "SERVICE is refused"),
+        ("SELECT * WHERE {{ OPTIONAL {{ SERVICE ?e {{ ?s ?p ?o }} }} }}", "SERVICE is refused"),
+        ("SELECT * FROM <http://127.0.0.1:{port}/g> WHERE {{ ?s ?p ?o }}", "FROM is refused"),
+        ("SELECT * FROM NAMED <http://127.0.0.1:{port}/g> WHERE {{ ?s ?p ?o }}", "FROM NAMED is refused"),
+        ("ASK {{ <file:///etc/passwd> ?p ?o }}", "file: IRI <file:///etc/passwd> is refused"),
+        ("SELECT * WHERE {{ ?s ?p", "syntax error"),  # malformed, not risky
+    ],
+)
+def test_refused_over_http_with_the_reason(endpoint, listener, query, reason):
+    port = listener.getsockname()[1]
+    status, headers, body = get(endpoint, query.format(port=port))
+    assert status == 400 and headers["Content-Type"] == "text/plain; charset=utf-8"
+    text = body.decode()
+    assert reason in text and text.count("\n") == 1
+    if reason != "syntax error":
+        assert "leadgraph serve --allow-network" in text and "allow_network=True" not in text
+    assert _connections(listener) == 0
+
+
+def test_dataset_parameters_are_refused(endpoint):
+    for name in ("default-graph-uri", "named-graph-uri"):
+        status, _, body = get(endpoint, SELECT, **{name: "http://example.org/g"})
+        assert status == 400 and name.encode() in body
+
+
+@pytest.mark.parametrize(
+    ("data", "content_type", "url_suffix"),
+    [
+        ("update=" + urllib.parse.quote("DELETE WHERE { ?s ?p ?o }"), "application/x-www-form-urlencoded", ""),
+        ("DELETE WHERE { ?s ?p ?o }", "application/sparql-update", ""),
+        ("query=" + urllib.parse.quote("INSERT DATA { lgd:x rdfs:label 'x' }"),
+         "application/x-www-form-urlencoded", ""),
+        (None, None, "?update=" + urllib.parse.quote("CLEAR ALL")),
+        (None, None, "?query=" + urllib.parse.quote("LOAD <http://example.org/x>")),
+    ],
+)
+def test_updates_are_never_accepted(endpoint, bundled_graph, data, content_type, url_suffix):
+    size = len(bundled_graph)
+    headers = {"Content-Type": content_type} if content_type else {}
+    status, _, body = fetch(endpoint.url + url_suffix, data.encode() if data else None, headers)
+    assert status == 403 and b"read-only" in body
+    assert len(bundled_graph) == size
+    assert get(endpoint, ASK)[0] == 200
+
+
+def test_runaway_query_times_out_with_a_clean_503(endpoint):
+    started = time.monotonic()
+    status, headers, body = get(endpoint, RUNAWAY)
+    took = time.monotonic() - started
+    assert status == 503 and headers["Content-Type"] == "text/plain; charset=utf-8"
+    assert body.decode() == f"query timed out after {QUERY_TIMEOUT:g} s (the server's limit, set by " \
+                            "`leadgraph serve --timeout`)\n"
+    assert QUERY_TIMEOUT <= took < QUERY_TIMEOUT + 5
+    assert get(endpoint, ASK)[0] == 200  # and the server carries on
+
+
+def test_query_text_is_never_read_as_a_name_or_a_file(endpoint, tmp_path, monkeypatch):
+    (tmp_path / "secret.rq").write_text("SELECT ('leaked' AS ?x) WHERE {}\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)  # the server thread shares this process's working folder
+    for text in ("secret.rq", "cio-roles"):
+        status, _, body = get(endpoint, text)
+        assert status == 400 and b"is not SPARQL" in body and b"leaked" not in body and b"Ayesha" not in body
+
+
+def test_request_limits_and_methods(bundled_graph):
+    server, thread, _ = _start(bundled_graph, max_body=200)
+    try:
+        status, _, body = fetch(server.url, ("query=" + "x" * 300).encode(),
+                                {"Content-Type": "application/x-www-form-urlencoded"})
+        assert status == 413 and b"at most 200" in body
+        with socket.create_connection(server.server_address[:2], timeout=10) as raw:
+            raw.sendall(b"POST /sparql HTTP/1.0\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\n\r\n")
+            assert raw.recv(100).startswith(b"HTTP/1.0 411")
+        assert fetch(server.url, b"ASK {}", {"Content-Type": "text/plain"})[0] == 415
+        assert fetch(server.url, b"ASK {}", {"Content-Type": "application/sparql-query"}, method="PUT")[0] == 405
+        assert fetch(server.url.replace("/sparql", "/nowhere"))[0] == 404
+        assert fetch(server.url + "?query=ASK%7B%7D", headers={"Host": "evil.example:80"})[0] == 403
+    finally:
+        _stop(server, thread)
+
+
+def test_cors_headers_and_preflight(endpoint, bundled_graph):
+    assert get(endpoint, ASK)[1]["Access-Control-Allow-Origin"] == "*"
+    assert get(endpoint, "SELECT * WHERE { SERVICE <http://x/> { ?s ?p ?o } }")[1]["Access-Control-Allow-Origin"] == "*"
+    status, headers, _ = fetch(endpoint.url, method="OPTIONS",
+                               headers={"Origin": "https://yasgui.example", "Access-Control-Request-Method": "POST"})
+    assert status == 204 and "POST" in headers["Access-Control-Allow-Methods"]
+    assert "Content-Type" in headers["Access-Control-Allow-Headers"]
+    server, thread, _ = _start(bundled_graph, cors=False)
+    try:
+        headers = fetch(server.url + "?query=ASK%7B%7D")[1]
+        assert "Access-Control-Allow-Origin" not in headers
+    finally:
+        _stop(server, thread)
+
+
+def test_home_page_is_plain_html_about_the_endpoint(endpoint):
+    from leadgraph.named_queries import named_queries
+
+    status, headers, body = fetch(endpoint.url.replace("/sparql", "/"))
+    page = body.decode()
+    assert status == 200 and headers["Content-Type"] == "text/html; charset=utf-8"
+    assert "default-src 'none'" in headers["Content-Security-Policy"]
+    assert "<script" not in page.lower() and " on" not in re.sub(r">[^<]*<", "><", page)  # no handlers
+    assert all(f'href="/queries/{name}"' in page for name in named_queries())
+    assert "Ayesha" not in page  # nothing from the data
+    assert fetch(endpoint.url)[2] == body
+
+
+# -- named queries --------------------------------------------------------------------------
+
+
+def test_named_query_with_parameters(endpoint, bundled_graph):
+    base = endpoint.url.replace("/sparql", "/queries/")
+    status, _, body = fetch(base + "leaders-with-trait?trait=lgd:trait-resilience")
+    want = leadgraph.query("leaders-with-trait", {"trait": "lgd:trait-resilience"}, graph=bundled_graph)
+    assert status == 200 and body == want.serialize("sparql-json")
+    assert len(want.rows) >= 2
+    status, _, body = fetch(base + "leaders-with-trait?trait=lgd:trait-resilience&format=csv")
+    assert status == 200 and body.decode().splitlines()[0].startswith("person,name")
+
+
+def test_named_query_parameters_are_bound_not_pasted(endpoint, bundled_graph):
+    base = endpoint.url.replace("/sparql", "/queries/")
+    sneaky = 'x" || true || "'
+    status, _, body = fetch(base + "name-search?" + urllib.parse.urlencode({"name": sneaky}))
+    assert status == 200
+    assert json.loads(body)["results"]["bindings"] == []
+    assert leadgraph.query("name-search", {"name": sneaky}, graph=bundled_graph).rows == []
+
+
+def test_named_query_errors_and_listing(endpoint):
+    from leadgraph.named_queries import named_queries
+
+    base = endpoint.url.replace("/sparql", "/queries")
+    assert fetch(base + "/no-such-query")[0] == 404
+    assert fetch(base + "/..%2Fetc%2Fpasswd")[0] == 404
+    status, _, body = fetch(base + "/leaders-with-trait?colour=red&trait=lgd:trait-resilience")
+    assert status == 400 and b"colour" in body
+    status, _, body = fetch(base + "/leaders-with-trait")
+    assert status == 400 and b"trait" in body
+    listing = json.loads(fetch(base)[2])
+    assert [q["name"] for q in listing] == list(named_queries())
+
+
+def test_concurrent_queries_all_answer(endpoint, bundled_graph):
+    want = expected_solutions(bundled_graph, SELECT)
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(get(endpoint, SELECT))) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert [r[0] for r in results] == [200] * 6
+    assert all(solutions(r[2], ox.QueryResultsFormat.JSON) == want for r in results)
+
+
+def test_one_log_line_per_request(endpoint):
+    marker = f"log-marker-{time.monotonic_ns()}"
+    get(endpoint, ASK + f" # {marker}")
+    fetch(endpoint.url.replace("/sparql", f"/{marker}"))
+    for _ in range(100):  # a line is written just after its response is sent: a bounded wait
+        lines = [line for line in endpoint.test_log.getvalue().splitlines() if marker in line]
+        if len(lines) >= 2:
+            break
+        time.sleep(0.02)
+    assert len(lines) == 2
+    assert re.fullmatch(r"127\.0\.0\.1 \S+ GET /sparql\?query=\S+ 200 \d+ \d+ms", lines[0])
+    assert re.fullmatch(rf"127\.0\.0\.1 \S+ GET /{marker} 404 \d+ \d+ms", lines[1])
+
+
+def test_library_api_details(bundled_graph):
+    from leadgraph.errors import UsageError
+
+    with pytest.raises(UsageError, match="needs a loaded graph"):
+        make_server("not a graph", port=0)
+    holder = socket.socket()
+    holder.bind(("127.0.0.1", 0))
+    holder.listen(1)
+    try:
+        with pytest.raises(UsageError, match="cannot listen on 127.0.0.1"):
+            make_server(bundled_graph, port=holder.getsockname()[1], log=None)
+    finally:
+        holder.close()
+    assert leadgraph.serve is __import__("leadgraph.serving").serving.serve
+
+
+def test_cli_default_timeout_matches_the_library():
+    from leadgraph.cli import serve as cli_serve
+    from leadgraph.querying import DEFAULT_TIMEOUT
+
+    assert cli_serve.DEFAULT_TIMEOUT == DEFAULT_TIMEOUT
+
+
+# -- the real command -----------------------------------------------------------------------
+
+SCRIPT = shutil.which("leadgraph", path=str(Path(sys.executable).parent))
+STRACE = shutil.which("strace")
+
+
+def _launch(args, prefix=()):
+    proc = subprocess.Popen([*prefix, SCRIPT, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    line = proc.stdout.readline()  # the URL, printed once listening
+    if not line.startswith("http://127.0.0.1:"):
+        proc.kill()
+        raise AssertionError(f"no URL printed: {line!r} {proc.communicate(timeout=30)}")
+    return proc, line.strip()
+
+
+def _interrupt(proc, pid=None):
+    os.kill(pid or proc.pid, signal.SIGINT)
+    out, err = proc.communicate(timeout=30)
+    return proc.returncode, err
+
+
+def test_leadgraph_serve_subprocess(repo, fixtures):
+    proc, url = _launch(["--data", str(fixtures / "valid" / "minimal.ttl"), "serve", "--port", "0", "--timeout", "5"])
+    try:
+        status, _, body = fetch(url + "?" + urllib.parse.urlencode({"query": SELECT}), headers={"Accept": "text/csv"})
+        mine = leadgraph.query(SELECT, data=fixtures / "valid" / "minimal.ttl")
+        assert status == 200 and len(body.decode().splitlines()) == len(mine.rows) + 1
+        assert len(mine.rows) != len(leadgraph.query(SELECT).rows)  # --data really replaced the data
+    finally:
+        code, err = _interrupt(proc)
+    assert code == 0
+    assert "stopping" in err and err.count(" GET /sparql?query=") == 1
+
+
+def _strace_children(pid):
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    for _ in range(50):  # bounded wait for strace to start its tracee
+        kids = path.read_text().split() if path.exists() else []
+        if kids:
+            return int(kids[0])
+        time.sleep(0.1)
+    raise AssertionError("strace started no child")
+
+
+@pytest.mark.skipif(STRACE is None and not os.environ.get("CI"), reason="strace is not installed")
+def test_serve_makes_no_outgoing_connection(tmp_path, listener):
+    """The kernel's view of the server and its forked query children (Oxigraph's Rust code is
+    invisible to audit hooks): refused and allowed queries alike make no connect() call, and a
+    positive control with --allow-network shows the trace would see one."""
+    port = listener.getsockname()[1]
+    service = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}"
+    queries = [service, f"SELECT * FROM <http://127.0.0.1:{port}/g> WHERE {{ ?s ?p ?o }}",
+               "ASK { <file:///etc/passwd> ?p ?o }", ASK,
+               f"SELECT * WHERE {{ BIND(IRI('http://127.0.0.1:{port}/x') AS ?x) OPTIONAL {{ ?x ?p ?o }} }}",
+               "SELECT * WHERE { BIND(IRI('file:///etc/passwd') AS ?x) OPTIONAL { ?x ?p ?o } }"]
+
+    def traced(*options):
+        log = tmp_path / f"trace{len(options)}.txt"
+        proc, url = _launch(["serve", "--port", "0", "--timeout", "5", *options],
+                            prefix=[STRACE, "-f", "-qq", "-o", str(log), "-e", "trace=connect,open,openat"])
+        try:
+            statuses = [get_url(url, q)[0] for q in queries]
+        finally:
+            _interrupt(proc, _strace_children(proc.pid))
+        text = log.read_text(errors="replace")
+        if "ptrace" in text and "not permitted" in text:
+            pytest.skip("ptrace is not permitted here")
+        return statuses, [line for line in text.splitlines() if re.search(r"\bconnect\(", line)], text
+
+    statuses, connects, text = traced()
+    assert statuses == [400, 400, 400, 200, 200, 200]
+    assert connects == []
+    assert "/etc/passwd" not in "".join(re.findall(r'open(?:at)?\([^)]*\) = \d+', text))
+    _, connects, _ = traced("--allow-network")
+    assert any(f"htons({port})" in line for line in connects), connects
+    _connections(listener)  # drain the control's connection
+
+
+def get_url(url, query):
+    return fetch(url + "?" + urllib.parse.urlencode({"query": query}))
