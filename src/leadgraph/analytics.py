@@ -184,7 +184,7 @@ def _similar_pairs(
 
 def centrality(
     graph: Any = None,
-    kinds: Sequence[str] | None = ("person",),
+    kinds: Sequence[str] | str | None = "person",
     measure: str = "degree",
     *,
     data: str | Path | list[str | Path] | None = None,
@@ -195,7 +195,8 @@ def centrality(
     edges merged and source nodes removed (everything cites the one article, which would
     otherwise dominate every measure). ``measure``: ``"degree"`` (neighbours divided by
     the number of other nodes), ``"betweenness"`` (share of shortest paths through the
-    node, normalised) or ``"eigenvector"``. ``kinds=None`` reports every kind. Scores are
+    node, normalised) or ``"eigenvector"``. ``kinds`` is a list of kinds or a comma-separated
+    string (``"person,trait"``); ``None`` reports every kind. Scores are
     rounded to 6 decimal places.
 
     Each row: ``node``, ``label``, ``kind``, ``score``, ``neighbours`` (how many nodes it
@@ -423,8 +424,7 @@ def analyse(
         return Analysis(analysis, rows, rows,
                         ["person_a_label", "person_b_label", "shared", "jaccard", "shared_labels"])
     if analysis == "centrality":
-        chosen = _check_kinds(("person",) if kinds is None else kinds)
-        rows = centrality(store, sorted(chosen), measure or "degree")
+        rows = centrality(store, "person" if kinds is None else kinds, measure or "degree")
         return Analysis(analysis, rows, rows, ["label", "kind", "score", "neighbours", "neighbour_labels"])
     facts = summary(store, 5 if top is None else top)
     return Analysis(analysis, facts, _summary_rows(facts), ["section", "kind", "label", "value", "based_on"])
