@@ -614,8 +614,9 @@ class _Handler(BaseHTTPRequestHandler):
         except Exception as exc:  # noqa: BLE001 - one bad request must not stop the server
             self.server.write_log(f"error: {type(exc).__name__}: {exc}")
             response = Response.text(500, "internal error answering this request (logged on the server)")
-        self._send(response)
+        # Logged before sending, so a client that has its answer can find the line already written.
         self._log(method, response, started)
+        self._send(response)
 
     def _read_body(self) -> bytes:
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
