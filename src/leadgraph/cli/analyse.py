@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
+
+from leadgraph.cli._output import emit
 
 # Literals so start-up imports no library module; tests check they match leadgraph.analytics.
 ANALYSES = ("similarity", "centrality", "summary")
 FORMATS = ("table", "csv", "tsv", "json")
-_EXTENSIONS = {".txt": "table", ".csv": "csv", ".tsv": "tsv", ".json": "json"}
 
 
 @click.command("analyse")
@@ -55,16 +54,8 @@ def analyse(ctx: click.Context, analysis: str, min_shared: int | None, level: st
     result = run_analysis(analysis, data=getattr(ctx.obj, "data", None), min_shared=min_shared, level=level,
                           measure=measure, kinds=kinds, top=top)
     if fmt is None and output is not None:
-        import os
+        from leadgraph.results import format_for_path
 
-        fmt = _EXTENSIONS.get(os.path.splitext(output)[1].lower())
-    body = result.serialize(fmt)
-    if output is not None:
-        from leadgraph.fileio import atomic_write
-
-        atomic_write(output, body)
-        click.echo(f"wrote {output}", err=True)
-        return
-    sys.stdout.flush()
-    sys.stdout.buffer.write(body)
-    sys.stdout.buffer.flush()
+        by_extension = format_for_path(output)
+        fmt = by_extension if by_extension in FORMATS else None
+    emit(result.serialize(fmt), output)

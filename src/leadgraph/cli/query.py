@@ -7,6 +7,8 @@ import sys
 
 import click
 
+from leadgraph.cli._output import emit
+
 # Literals so start-up imports no library module; a test checks they match leadgraph.results.
 TABLE_FORMATS = ("table", "csv", "tsv", "json", "jsonl", "sparql-json", "sparql-xml")
 GRAPH_FORMATS = ("ttl", "nt", "jsonld")
@@ -83,16 +85,7 @@ def query(ctx: click.Context, query_arg: str | None, expression: str | None, par
         from leadgraph.results import format_for_path
 
         fmt = format_for_path(output)
-    body = result.serialize(fmt, labels=labels)
-    if output is not None:
-        from leadgraph.fileio import atomic_write
-
-        atomic_write(output, body)
-        click.echo(f"wrote {output}", err=True)
-        return
-    sys.stdout.flush()
-    sys.stdout.buffer.write(body)
-    sys.stdout.buffer.flush()
+    emit(result.serialize(fmt, labels=labels), output)
 
 
 @click.command("queries")
