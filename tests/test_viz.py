@@ -435,3 +435,16 @@ def test_cli_viz_open_hands_the_file_url_to_the_browser(cli, tmp_path, monkeypat
     result = cli("viz", "-o", str(out), "--open", "--kinds", "person")
     assert result.exit_code == 0, result.stderr
     assert seen.read_text() == out.resolve().as_uri()
+
+
+def test_derived_names_help_search_but_are_not_shown_as_names(bundled_graph):
+    """Only the name variants the data records are shown as "Also named"; "Phil James" is a
+    search key built from "Phil" + the family name, which no source used."""
+    from leadgraph.projection import to_networkx
+
+    info = {n["iri"]: n for n in extract_payload(render_html(to_networkx(bundled_graph)))["info"]}
+    phill = info["https://w3id.org/leadgraph/id/phill-james"]
+    assert phill["names"] == ["Phil"]
+    assert phill["search"] == ["Phil James"]
+    garry = info["https://w3id.org/leadgraph/id/garry-harris"]
+    assert (garry["names"], garry["search"]) == (["Gary"], ["Gary Harris"])

@@ -269,9 +269,10 @@ def _build(nxgraph, title, seed, positions):
             "id": i, "label": _short(label), "group": kind,
             "x": float(xy[i, 0]), "y": float(xy[i, 1]),
         })
+        names, search_only = _names(attrs, label)
         info.append({
-            "iri": str(node), "kind": kind, "label": label,
-            "names": _names(attrs, label), "facts": _facts(attrs), "sources": sources.keys(attrs),
+            "iri": str(node), "kind": kind, "label": label, "names": names, "search": search_only,
+            "facts": _facts(attrs), "sources": sources.keys(attrs),
         })
         if kind == TRAIT_KIND:
             filters["trait"].append(i)
@@ -420,21 +421,27 @@ class _SourceTable:
         return out
 
 
-def _names(attrs: Mapping[str, Any], label: str) -> list[str]:
-    """Name variants to search by, besides the label. A one-word variant also counts with the
-    family name ("Gary Harris" for Garry Harris), as ``--focus`` resolves it.
+def _names(attrs: Mapping[str, Any], label: str) -> tuple[list[str], list[str]]:
+    """``(recorded, derived)`` names besides the label. Recorded names are the variants the data
+    holds, shown as "Also named"; derived ones only help search: a one-word variant with the
+    family name ("Gary Harris" for Garry Harris), as ``--focus`` resolves it. The page never
+    presents a derived name as if a source had used it.
 
     >>> _names({"alternate_names": "Gary", "family_name": "Harris"}, "Garry Harris")
-    ['Gary', 'Gary Harris']
+    (['Gary'], ['Gary Harris'])
     """
-    names: list[str] = []
+    recorded: list[str] = []
+    derived: list[str] = []
     family = _text(attrs.get("family_name"))
     for key in _NAME_KEYS:
         for value in _split(attrs.get(key)):
-            for variant in (value, with_family_name(value, family)):
-                if variant and variant != label and variant not in names:
-                    names.append(variant)
-    return names
+            if value and value != label and value not in recorded:
+                recorded.append(value)
+    for value in recorded:
+        variant = with_family_name(value, family)
+        if variant and variant != label and variant not in recorded and variant not in derived:
+            derived.append(variant)
+    return recorded, derived
 
 
 def _facts(attrs: Mapping[str, Any]) -> list[list[Any]]:

@@ -263,7 +263,9 @@
   const index = [];
   info.forEach(function (node, id) {
     index.push([node.label.toLocaleLowerCase(), id, null]);
-    node.names.forEach(function (name) { index.push([name.toLocaleLowerCase(), id, name]); });
+    node.names.concat(node.search).forEach(function (name) {
+      index.push([name.toLocaleLowerCase(), id, name]);
+    });
   });
 
   function search(text) {
