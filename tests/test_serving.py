@@ -439,8 +439,8 @@ def _launch(args, prefix=()):
     return proc, line.strip()
 
 
-def _interrupt(proc, pid=None):
-    os.kill(pid or proc.pid, signal.SIGINT)
+def _interrupt(proc, pid=None, signum=signal.SIGINT):
+    os.kill(pid or proc.pid, signum)
     out, err = proc.communicate(timeout=30)
     return proc.returncode, err
 
@@ -504,3 +504,10 @@ def test_serve_makes_no_outgoing_connection(tmp_path, listener):
 
 def get_url(url, query):
     return fetch(url + "?" + urllib.parse.urlencode({"query": query}))
+
+
+def test_leadgraph_serve_stops_cleanly_on_sigterm(fixtures):
+    proc, url = _launch(["--data", str(fixtures / "valid" / "minimal.ttl"), "serve", "--port", "0"])
+    code, err = _interrupt(proc, signum=signal.SIGTERM)
+    assert code == 0, err
+    assert "stopping" in err and "Traceback" not in err

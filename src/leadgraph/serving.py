@@ -46,6 +46,7 @@ import ipaddress
 import json
 import os
 import re
+import signal
 import socket
 import sys
 import threading
@@ -249,7 +250,7 @@ def serve(
 
     Once listening, prints the endpoint's URL on stdout (a script can read it, which
     matters with ``port=0``) and a start line to ``log``. Ctrl-C (``KeyboardInterrupt``)
-    stops it: no new requests are taken and running ones are waited for. Arguments are
+    or SIGTERM stops it: no new requests are taken and running ones are waited for. Arguments are
     those of :func:`make_server`, plus ``data`` (loaded when ``graph`` is ``None``).
     """
     if graph is None:
@@ -257,6 +258,7 @@ def serve(
 
         graph = load(data)
     server = make_server(graph, host, port, timeout=timeout, allow_network=allow_network, cors=cors, log=log)
+    previous = _stop_on_sigterm()
     try:
         print(server.url, flush=True)
         server.write_log(f"serving {len(graph)} triples at {server.url} (Ctrl-C stops)")
@@ -265,6 +267,23 @@ def serve(
         server.write_log("stopping")
     finally:
         server.server_close()
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _stop_on_sigterm():
+    """Make SIGTERM (systemd, docker stop, kill) stop the server as cleanly as Ctrl-C does.
+
+    Returns the previous handler, or ``None`` when not in the main thread (where Python
+    cannot install signal handlers).
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    return signal.signal(signal.SIGTERM, interrupt)
 
 
 def is_loopback(host: str) -> bool:
