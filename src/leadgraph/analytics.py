@@ -38,7 +38,8 @@ from typing import Any
 import pyoxigraph as ox
 
 from leadgraph.errors import UsageError
-from leadgraph.namespaces import FOAF, LG, RDFS, SCHEMA, SKOS, XSD
+from leadgraph.projection import id_term, term_id
+from leadgraph.namespaces import LG, SKOS, XSD
 
 ANALYSES: tuple[str, ...] = ("similarity", "centrality", "summary")
 """What :func:`analyse` can run."""
@@ -51,7 +52,6 @@ LEVELS: tuple[str, ...] = ("trait", "group")
 FORMATS: tuple[str, ...] = ("table", "csv", "tsv", "json")
 """Output formats of :meth:`Analysis.serialize`."""
 
-_LABELS = (RDFS + "label", SKOS + "prefLabel", FOAF + "name", SCHEMA + "name")
 _ROWS_PER_BLOCK = 2048  # rows of M @ M.T computed at once: bounds memory when most pairs share something
 _DIGITS = 6  # scores are rounded so float noise cannot reorder ties between platforms
 
@@ -105,12 +105,12 @@ def _trait_incidence(store: ox.Store, level: str) -> dict[str, set[str]]:
     trait_of: dict[ox.Term, list[str]] = defaultdict(list)
     for quad in store.quads_for_pattern(None, ox.NamedNode(LG + "trait"), None, ox.DefaultGraph()):
         if not isinstance(quad.object, ox.Literal):
-            trait_of[quad.subject].append(_id(quad.object))
+            trait_of[quad.subject].append(term_id(quad.object))
     if level == "group":
         broader = ox.NamedNode(SKOS + "broader")
         groups: dict[str, list[str]] = {}
         for trait in {t for ts in trait_of.values() for t in ts}:
-            found = [_id(q.object) for q in store.quads_for_pattern(_term(trait), broader, None, ox.DefaultGraph())
+            found = [term_id(q.object) for q in store.quads_for_pattern(id_term(trait), broader, None, ox.DefaultGraph())
                      if not isinstance(q.object, ox.Literal)]
             groups[trait] = found or [trait]
         trait_of = defaultdict(list, {a: [g for t in ts for g in groups[t]] for a, ts in trait_of.items()})
@@ -118,7 +118,7 @@ def _trait_incidence(store: ox.Store, level: str) -> dict[str, set[str]]:
     for quad in store.quads_for_pattern(None, ox.NamedNode(LG + "person"), None, ox.DefaultGraph()):
         # lg:person also ties backgrounds and service records to people: only attributions have lg:trait.
         if quad.subject in trait_of and not isinstance(quad.object, ox.Literal):
-            held[_id(quad.object)].update(trait_of[quad.subject])
+            held[term_id(quad.object)].update(trait_of[quad.subject])
     return held
 
 
@@ -459,17 +459,9 @@ def _store(graph: Any, data: Any) -> ox.Store:
     return store_of(graph)
 
 
-def _id(term: Any) -> str:
-    return "_:" + term.value if isinstance(term, ox.BlankNode) else term.value
-
-
-def _term(node_id: str) -> ox.NamedNode | ox.BlankNode:
-    return ox.BlankNode(node_id[2:]) if node_id.startswith("_:") else ox.NamedNode(node_id)
-
-
 class _Labeller:
-    """A node's label as the projection chooses it (rdfs:label, skos:prefLabel, foaf:name,
-    schema:name; untagged or English text first), looked up once per node."""
+    """A node's label by the project's one rule (:func:`leadgraph.naming.store_label`), looked
+    up once per node."""
 
     def __init__(self, store: ox.Store):
         self.store = store
@@ -482,16 +474,9 @@ class _Labeller:
         return found
 
     def _find(self, node_id: str) -> str:
-        from leadgraph.naming import compact
+        from leadgraph.naming import fallback_label, store_label
 
-        term = _term(node_id)
-        for predicate in _LABELS:
-            texts = [q.object for q in self.store.quads_for_pattern(term, ox.NamedNode(predicate), None)
-                     if isinstance(q.object, ox.Literal)]
-            if texts:
-                return min(texts, key=lambda t: (0 if not t.language else 1 if t.language.startswith("en") else 2,
-                                                 t.value)).value
-        return node_id if node_id.startswith("_:") else compact(node_id)
+        return store_label(self.store, id_term(node_id)) or fallback_label(node_id)
 
 
 def _binding(value: Any, table: bool) -> dict[str, str]:

@@ -23,3 +23,61 @@ def compact(iri: str) -> str:
         if iri.startswith(namespace) and len(iri) > len(namespace):
             return f"{prefix}:{iri[len(namespace):]}"
     return f"<{iri}>"
+
+
+# -- labels ----------------------------------------------------------------------------------
+# One rule for "what is this node called", shared by query --labels, the projection (and so
+# export and viz) and analytics, so a node never reads differently from one output to the next.
+
+_RDFS = PREFIXES["rdfs"]
+LABEL_PREDICATES: tuple[str, ...] = (
+    _RDFS + "label",
+    PREFIXES["skos"] + "prefLabel",
+    PREFIXES["foaf"] + "name",
+    PREFIXES["schema"] + "name",
+    PREFIXES["dcterms"] + "title",
+)
+"""Where a label is looked for, best first."""
+
+
+def label_rank(language: str | None, text: str) -> tuple[int, str]:
+    """Sort key among literals of one label property: untagged, then English, then the rest.
+
+    >>> sorted([("fr", "b"), ("", "c"), ("en-GB", "a")], key=lambda lt: label_rank(*lt))
+    [('', 'c'), ('en-GB', 'a'), ('fr', 'b')]
+    """
+    language = language or ""
+    return (0 if language == "" else 1 if language.startswith("en") else 2, text)
+
+
+def store_label(store, node) -> str | None:
+    """The best label of ``node`` (a pyoxigraph term) in ``store``, or ``None`` if it has none.
+
+    >>> import pyoxigraph as ox
+    >>> s = ox.Store()
+    >>> n = ox.NamedNode("https://example.org/x")
+    >>> s.add(ox.Quad(n, ox.NamedNode(_RDFS + "label"), ox.Literal("Ex", language="fr")))
+    >>> s.add(ox.Quad(n, ox.NamedNode(_RDFS + "label"), ox.Literal("X")))
+    >>> store_label(s, n)
+    'X'
+    """
+    import pyoxigraph as ox
+
+    for predicate in LABEL_PREDICATES:
+        texts = [q.object for q in store.quads_for_pattern(node, ox.NamedNode(predicate), None)
+                 if isinstance(q.object, ox.Literal)]
+        if texts:
+            return min(texts, key=lambda t: label_rank(t.language, t.value)).value
+    return None
+
+
+def fallback_label(node_id: str) -> str:
+    """What to show for a node with no label: its prefixed name, else the blank-node id or IRI.
+
+    >>> fallback_label("https://w3id.org/leadgraph/id/x"), fallback_label("https://e.org/y")
+    ('lgd:x', 'https://e.org/y')
+    """
+    if node_id.startswith("_:"):
+        return node_id
+    short = compact(node_id)
+    return short if not short.startswith("<") else node_id

@@ -111,7 +111,7 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from leadgraph.namespaces import DCTERMS, FOAF, LG, ORG, OWL, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, TIME, XSD
-from leadgraph.naming import compact
+from leadgraph.naming import LABEL_PREDICATES, compact, fallback_label, label_rank
 
 if TYPE_CHECKING:  # networkx costs ~350 ms to import: only when a graph is built
     import networkx as nx
@@ -147,7 +147,7 @@ _KIND_ROOTS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 _PROVENANCE = (PROV + "wasDerivedFrom", PROV + "wasQuotedFrom", PROV + "hadPrimarySource")
-_LABELS = (RDFS + "label", SKOS + "prefLabel", FOAF + "name", SCHEMA + "name", DCTERMS + "title")
+_LABELS = LABEL_PREDICATES
 _INSTANT = (
     TIME + "inXSDDate",
     TIME + "inXSDDateTimeStamp",
@@ -363,9 +363,7 @@ class Index:
                 for o in props.get(p, ()):
                     if not isinstance(o, ox.Literal):
                         continue
-                    lang = o.language or ""
-                    lang_rank = 0 if lang == "" else 1 if lang.startswith("en") else 2
-                    candidate = (rank[p], lang_rank, o.value)
+                    candidate = (rank[p], *label_rank(o.language, o.value))
                     if sid not in best or candidate < best[sid]:
                         best[sid] = candidate
         return {sid: value for sid, (_, _, value) in best.items()}
@@ -374,12 +372,7 @@ class Index:
         """Best label: rdfs:label, skos:prefLabel, foaf:name, schema:name, dcterms:title, else
         the IRI's prefixed name."""
         found = self.labels.get(node_id)
-        if found is not None:
-            return found
-        if node_id.startswith("_:"):
-            return node_id
-        short = compact(node_id)
-        return short if not short.startswith("<") else node_id
+        return found if found is not None else fallback_label(node_id)
 
     def _kinds(self) -> dict[str, str]:
         kind_of_class: dict[str, str] = {}

@@ -35,8 +35,8 @@ import pyoxigraph as ox
 
 from leadgraph.errors import UsageError
 from leadgraph.loading import triple_key
-from leadgraph.naming import compact
-from leadgraph.namespaces import FOAF, PREFIXES, RDFS, SCHEMA, SKOS, XSD
+from leadgraph.naming import compact, store_label
+from leadgraph.namespaces import PREFIXES, XSD
 
 if TYPE_CHECKING:  # rdflib costs ~150 ms to import
     import rdflib
@@ -52,7 +52,6 @@ _EXTENSIONS = {
     ".srj": "sparql-json", ".srx": "sparql-xml", ".ttl": "ttl", ".nt": "nt", ".jsonld": "jsonld",
 }
 _RDF_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD}
-_LABELS = [RDFS + "label", SKOS + "prefLabel", FOAF + "name", SCHEMA + "name"]
 _INTEGER_TYPES = {
     XSD + t
     for t in (
@@ -283,17 +282,10 @@ def _labeller(store: ox.Store | None, solutions: list[list[Any]]) -> dict[str, s
     if store is None:
         return {}
     found: dict[str, str] = {}
-    iris = {t.value for row in solutions for t in row if isinstance(t, ox.NamedNode)}
-    for iri in iris:
-        node = ox.NamedNode(iri)
-        for predicate in _LABELS:
-            texts = sorted(
-                (q.object for q in store.quads_for_pattern(node, ox.NamedNode(predicate), None)),
-                key=lambda lit: (lit.language not in (None, "", "en"), lit.value),
-            )
-            if texts:
-                found[iri] = texts[0].value
-                break
+    for iri in {t.value for row in solutions for t in row if isinstance(t, ox.NamedNode)}:
+        label = store_label(store, ox.NamedNode(iri))
+        if label is not None:
+            found[iri] = label
     return found
 
 
