@@ -181,7 +181,10 @@ def test_order_is_sorted_and_repeatable(mini, net):
 def test_a_store_works_as_well_as_a_leadgraph(mini, net):
     from_store = to_networkx(mini.store)
     assert list(from_store.edges(keys=True, data=True)) == list(net.edges(keys=True, data=True))
-    with pytest.raises(TypeError):
+    from leadgraph.errors import UsageError
+
+    # The one graph resolver (loading.store_of) refuses it as every entry point does.
+    with pytest.raises(UsageError, match="graph must be a LeadGraph"):
         to_networkx("not a graph")
 
 

@@ -38,6 +38,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from leadgraph.errors import UsageError
+from leadgraph.loading import store_of
 from leadgraph.projection import id_term, term_id
 from leadgraph.namespaces import LG, SKOS, XSD
 
@@ -95,7 +96,7 @@ def trait_similarity(
         raise UsageError(f"unknown level {level!r} (choose from {', '.join(LEVELS)})")
     if isinstance(min_shared, bool) or not isinstance(min_shared, int) or min_shared < 1:
         raise UsageError(f"min_shared must be a whole number of at least 1, not {min_shared!r}")
-    store = _store(graph, data)
+    store = store_of(graph, data)
     held = _trait_incidence(store, level)
     return _similar_pairs(held, min_shared, metric, _Labeller(store))
 
@@ -259,7 +260,7 @@ def _people_network(graph: Any, data: Any) -> Any:
 
     from leadgraph.projection import to_networkx
 
-    projected = to_networkx(_store(graph, data))
+    projected = to_networkx(store_of(graph, data))
     network = nx.Graph()
     network.add_nodes_from((n, a) for n, a in projected.nodes(data=True) if a["kind"] != "source")
     network.add_edges_from((u, v) for u, v in projected.edges() if u in network and v in network and u != v)
@@ -417,7 +418,7 @@ def analyse(
         names = ", ".join("--" + s.replace("_", "-") for s in stray)
         raise UsageError(f"{names} does not apply to {analysis} (it takes: "
                          f"{', '.join('--' + a.replace('_', '-') for a in sorted(allowed))})")
-    store = _store(graph, data)
+    store = store_of(graph, data)
     if analysis == "similarity":
         rows = trait_similarity(store, 1 if min_shared is None else min_shared, measure or "jaccard",
                                 level or "trait")
@@ -447,16 +448,6 @@ def _summary_rows(facts: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 # -- small helpers ---------------------------------------------------------------------------------
-
-
-def _store(graph: Any, data: Any) -> ox.Store:
-    from leadgraph.projection import store_of
-
-    if graph is None:
-        from leadgraph.loading import load
-
-        graph = load(data)
-    return store_of(graph)
 
 
 class _Labeller:

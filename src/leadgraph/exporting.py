@@ -50,7 +50,7 @@ import pyoxigraph as ox
 from leadgraph import __version__
 from leadgraph.errors import UsageError
 from leadgraph.fileio import atomic_write
-from leadgraph.projection import store_of
+from leadgraph.loading import store_of
 from leadgraph.selection import Selection, select
 
 if TYPE_CHECKING:

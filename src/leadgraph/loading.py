@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
@@ -150,6 +150,30 @@ def load(data: str | Path | Iterable[str | Path] | None = None) -> LeadGraph:
     True
     """
     return _build(resources.ontology_files(), _resolve_data(data))
+
+
+def store_of(graph: Any = None, data: str | Path | Iterable[str | Path] | None = None) -> ox.Store:
+    """The pyoxigraph ``Store`` to work on: ``graph``'s own, or ``load(data)``'s when ``graph`` is None.
+
+    ``graph`` may be a :class:`LeadGraph`, a ``pyoxigraph.Store`` or an ``rdflib.Graph`` (copied
+    into a new store). Every library entry point that takes ``graph=`` / ``data=`` resolves
+    them here, so they all accept the same things.
+
+    >>> store_of(ox.Store()) is not None, len(store_of(None, [])) == len(load([]))
+    (True, True)
+    """
+    if graph is None:
+        return load(data).store
+    if isinstance(graph, ox.Store):
+        return graph
+    store = getattr(graph, "store", None)
+    if isinstance(store, ox.Store):
+        return store
+    if type(graph).__module__.startswith("rdflib"):
+        converted = ox.Store()
+        converted.load(graph.serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES)
+        return converted
+    raise UsageError(f"graph must be a LeadGraph, a pyoxigraph.Store or an rdflib.Graph, not {type(graph).__name__}")
 
 
 def load_files(paths: Iterable[str | Path]) -> LeadGraph:

@@ -110,6 +110,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
+from leadgraph.loading import store_of
 from leadgraph.namespaces import DCTERMS, FOAF, LG, ORG, OWL, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, TIME, XSD
 from leadgraph.naming import LABEL_PREDICATES, compact, fallback_label, label_rank
 
@@ -250,14 +251,6 @@ def to_networkx(graph: Any, raw: bool = False) -> nx.MultiDiGraph:
     result.add_nodes_from(sorted(nodes.items()))
     result.add_edges_from(sorted(edges, key=lambda e: (e[0], e[1], e[2])))
     return result
-
-
-def store_of(graph: Any) -> ox.Store:
-    """The pyoxigraph ``Store`` behind ``graph`` (a LeadGraph, or a Store itself)."""
-    store = getattr(graph, "store", graph)
-    if not isinstance(store, ox.Store):
-        raise TypeError(f"expected a LeadGraph or a pyoxigraph.Store, got {type(graph).__name__}")
-    return store
 
 
 def term_id(term: Term) -> str:

@@ -49,6 +49,7 @@ import pyoxigraph as ox
 
 from leadgraph import named_queries
 from leadgraph.errors import LeadgraphError, QueryError, UsageError
+from leadgraph.loading import store_of
 from leadgraph.namespaces import PREFIXES
 from leadgraph.params import bind, resolve
 from leadgraph.results import QueryResult, engine_payload
@@ -127,7 +128,7 @@ def query(
                            allow_network=allow_network)
     bound = resolve(params, shape, declared, allow_file=allow_network)
     final = bind(text, shape, bound)
-    store = _store(graph, data)
+    store = store_of(graph, data)
 
     def evaluate() -> bytes:
         return engine_payload(store.query(final, prefixes=PREFIXES))
@@ -168,23 +169,6 @@ def _located(exc: LeadgraphError, source: str | None) -> LeadgraphError:
     if match:
         return type(exc)(match.group(2), path=source, line=int(match.group(1)))
     return type(exc)(message, path=source)
-
-
-def _store(graph: Any, data: Any) -> ox.Store:
-    if graph is None:
-        from leadgraph.loading import load
-
-        return load(data).store
-    if isinstance(graph, ox.Store):
-        return graph
-    store = getattr(graph, "store", None)
-    if isinstance(store, ox.Store):
-        return store
-    if type(graph).__module__.startswith("rdflib"):
-        converted = ox.Store()
-        converted.load(graph.serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES)
-        return converted
-    raise UsageError(f"graph must be a LeadGraph, a pyoxigraph.Store or an rdflib.Graph, not {type(graph).__name__}")
 
 
 # -- running with a time limit -------------------------------------------------------
@@ -368,7 +352,7 @@ def _run_update(
         if data_paths:
             work_store.extend(load_files(data_paths).store)
     else:
-        work_store.extend(_store(loaded, None))
+        work_store.extend(store_of(loaded))
 
     def apply() -> bytes:
         before = set(work_store)

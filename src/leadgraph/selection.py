@@ -58,10 +58,10 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from leadgraph.errors import QueryError, UsageError
-from leadgraph.loading import triple_key
+from leadgraph.loading import store_of, triple_key
 from leadgraph.names import as_iri, match_name, name_table, normal
 from leadgraph.namespaces import PREFIXES
-from leadgraph.projection import KINDS, RAW_KINDS, id_term, store_of, term_id, to_networkx
+from leadgraph.projection import KINDS, RAW_KINDS, id_term, term_id, to_networkx
 
 if TYPE_CHECKING:
     import networkx as nx
