@@ -13,17 +13,39 @@ class LeadgraphError(Exception):
 
     exit_code = 1
 
-    def __init__(self, message: str, *, path: str | Path | None = None, line: int | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | Path | None = None,
+        line: int | None = None,
+        hint: str | None = None,
+        remedy: str | None = None,
+    ):
         super().__init__(message)
         self.message = message
         self.path = str(path) if path is not None else None
         self.line = line
+        # What the user can do about it, shown in brackets. Kept apart from the message, with
+        # ``remedy`` naming the knob ("network", "timeout"), so a caller that offers a different
+        # knob (the HTTP endpoint, export's --query) rewords the hint instead of the text.
+        self.hint = hint
+        self.remedy = remedy
 
     def __str__(self) -> str:
+        """``FILE:LINE: message (hint)``, or ``line N: message`` when there is no file.
+
+        >>> str(LeadgraphError("bad", line=3, hint="fix it"))
+        'line 3: bad (fix it)'
+        >>> str(LeadgraphError("bad", path="q.rq", line=3))
+        'q.rq:3: bad'
+        """
         where = ""
         if self.path is not None:
             where = self.path + (f":{self.line}" if self.line is not None else "") + ": "
-        return where + self.message
+        elif self.line is not None:
+            where = f"line {self.line}: "
+        return where + self.message + (f" ({self.hint})" if self.hint else "")
 
 
 class DataError(LeadgraphError):

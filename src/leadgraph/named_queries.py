@@ -199,6 +199,23 @@ def _load(path: Path) -> NamedQuery:
     return NamedQuery(path.stem, path, header.title, header.description, header.params, header.examples)
 
 
+def is_reference(text: str) -> bool:
+    """Does ``text`` name a query (a named query, or a ``.rq`` file) rather than hold one?
+
+    :func:`leadgraph.querying.query` runs such text as that query; the HTTP endpoint uses the
+    same test to refuse it, so a client can never make the server read a file.
+
+    >>> is_reference("cio-roles"), is_reference("my question.rq"), is_reference("q.rq")
+    (True, False, True)
+    >>> is_reference("ASK { ?s ?p ?o }")
+    False
+    """
+    stripped = text.strip()
+    if NAME.fullmatch(stripped):
+        return True
+    return stripped.endswith(".rq") and not any(c.isspace() for c in stripped) and "{" not in stripped
+
+
 def read_query_file(path: Path) -> str:
     """The text of a query file; problems reading it become a one-line leadgraph error."""
     try:

@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import select
 import signal
 import time
@@ -146,14 +145,13 @@ def resolve_query(query: str | os.PathLike[str]) -> tuple[str, named_queries.Nam
     if not isinstance(query, str):
         raise UsageError(f"a query is text, a name or a path, not {type(query).__name__}")
     stripped = query.strip()
-    if named_queries.NAME.fullmatch(stripped):
-        named = named_queries.find(stripped)
-        if named is not None:
-            return named.text, named, str(named.path)
-        if Path(stripped).is_file():
-            return named_queries.read_query_file(Path(stripped)), None, stripped
-        named_queries.get(stripped)  # raises the "no named query" error with suggestions
-    if stripped.endswith(".rq") and not any(c.isspace() for c in stripped) and "{" not in stripped:
+    if named_queries.is_reference(stripped):
+        if named_queries.NAME.fullmatch(stripped):
+            named = named_queries.find(stripped)
+            if named is not None:
+                return named.text, named, str(named.path)
+            if not Path(stripped).is_file():
+                named_queries.get(stripped)  # raises the "no named query" error with suggestions
         return named_queries.read_query_file(Path(stripped)), None, stripped
     if not stripped:
         raise UsageError("the query is empty")
@@ -162,13 +160,9 @@ def resolve_query(query: str | os.PathLike[str]) -> tuple[str, named_queries.Nam
 
 def _located(exc: LeadgraphError, source: str | None) -> LeadgraphError:
     """Prefix a query file's name to an error about its text."""
-    if source is None or exc.path is not None:
-        return exc
-    message = str(exc)
-    match = re.match(r"line (\d+): (.*)", message, re.DOTALL)
-    if match:
-        return type(exc)(match.group(2), path=source, line=int(match.group(1)))
-    return type(exc)(message, path=source)
+    if source is not None and exc.path is None:
+        exc.path = source
+    return exc
 
 
 # -- running with a time limit -------------------------------------------------------
@@ -228,8 +222,8 @@ def _in_child(work: Callable[[], bytes], timeout: float, allow_network: bool, so
         _, status = os.waitpid(pid, 0)
     if not finished:
         shown = f"{timeout:g}"
-        raise QueryError(f"query timed out after {shown} s (raise the limit with --timeout SECONDS / timeout=...)",
-                         path=source)
+        raise QueryError(f"query timed out after {shown} s", path=source,
+                         hint="raise the limit with --timeout SECONDS / timeout=...", remedy="timeout")
     message = b"".join(chunks)
     if message.startswith(_OK):
         return message[len(_OK):]

@@ -297,11 +297,8 @@ def run_query(graph: Any, query: str | os.PathLike[str], *, timeout: float | Non
         result = run(query, graph=store_of(graph), timeout=timeout)
     except QueryError as exc:
         # export and viz have no --allow-network: selections never reach the network.
-        from leadgraph.sparql_safety import OPT_IN_HINT
-
-        if OPT_IN_HINT in exc.message:
-            exc.message = exc.message.replace(OPT_IN_HINT, " (selection queries never reach the network)")
-            exc.args = (exc.message,)
+        if exc.remedy == "network":
+            exc.hint = "selection queries never reach the network"
         raise
     where = str(query) if isinstance(query, os.PathLike) or "{" not in str(query) else None  # file or name
     if result.form in ("construct", "describe"):

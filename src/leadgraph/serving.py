@@ -106,13 +106,11 @@ _FORMAT_WORDS = {
     "rdfxml": (None, "rdfxml"), "rdf+xml": (None, "rdfxml"), "rdf": (None, "rdfxml"),
 }
 _CORS_HEADERS = {"Access-Control-Allow-Origin": "*"}
-_HINTS = [
-    (re.compile(r" \(pass --allow-network[^)]*\)"), " (this server refuses it; `leadgraph serve --allow-network` would "
-                                                     "permit it)"),
-    (re.compile(r" \(raise the limit with --timeout[^)]*\)"), " (the server's limit, set by `leadgraph serve "
-                                                              "--timeout`)"),
-]
-_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
+# The CLI's hints name its own options; over HTTP the knobs are the server's.
+_HTTP_HINTS = {
+    "network": "this server refuses it; `leadgraph serve --allow-network` would permit it",
+    "timeout": "the server's limit, set by `leadgraph serve --timeout`",
+}
 _LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback"}
 
 
@@ -375,7 +373,7 @@ def _protocol(server: SparqlServer, method: str, params: dict[str, list[str]], h
 def _named(server: SparqlServer, name: str, params: dict[str, list[str]], headers: Mapping[str, str]) -> Response:
     from leadgraph import named_queries
 
-    named = named_queries.find(name) if _NAME.fullmatch(name) else None
+    named = named_queries.find(name) if named_queries.NAME.fullmatch(name) else None
     if named is None:
         raise _Refused(404, f"no named query {name!r}: GET /queries lists them")
     values = {key: value for key, value in params.items() if key != "format"}
@@ -392,13 +390,10 @@ def _run(server: SparqlServer, text: Any, values: dict[str, list[str]] | None, f
     try:
         result = query(text, values or None, timeout=server.timeout_s, graph=server.graph,
                        allow_network=server.allow_network)
-    except QueryError as exc:
-        message = _http_hints(str(exc))
-        if exc.message.startswith("query timed out"):
-            raise _Refused(503, message) from None
-        raise _Refused(400, message) from None
-    except UsageError as exc:
-        raise _Refused(400, _http_hints(str(exc))) from None
+    except (QueryError, UsageError) as exc:
+        if exc.remedy in _HTTP_HINTS:
+            exc.hint = _HTTP_HINTS[exc.remedy]
+        raise _Refused(503 if exc.remedy == "timeout" else 400, str(exc)) from None
     finally:
         server.slots.release()
     return Response(200, _body(result, fmt), MEDIA_TYPES[fmt])
@@ -424,10 +419,10 @@ def _query_text(text: str) -> str:
     stripped = text.strip()
     if not stripped:
         raise _Refused(400, "the query is empty")
-    # leadgraph.querying.resolve_query reads such text as a named query or a file path.
-    if not any(c.isspace() for c in stripped) and "{" not in stripped and (
-        _NAME.fullmatch(stripped) or stripped.endswith(".rq")
-    ):
+    from leadgraph.named_queries import is_reference
+
+    # leadgraph.query would run such text as a named query or read it as a file path.
+    if is_reference(stripped):
         raise _Refused(400, f"{stripped[:80]!r} is not SPARQL: send the query text (named queries run at "
                             "/queries/NAME; files on the server are never read)")
     return text
@@ -503,12 +498,6 @@ def _body(result: Any, fmt: str) -> bytes:
 def _read_only() -> _Refused:
     return _Refused(403, "this endpoint is read-only: SPARQL Update is never enabled over HTTP (run "
                          "`leadgraph query --allow-update --update-output FILE` locally instead)")
-
-
-def _http_hints(message: str) -> str:
-    for pattern, replacement in _HINTS:
-        message = pattern.sub(replacement, message)
-    return message
 
 
 def _parse_qs(text: str) -> dict[str, list[str]]:

@@ -204,7 +204,7 @@ def _paren_frame(frame: str, code: list[Token]) -> str:
 
 def _fail(text: str, pos: int, message: str) -> None:
     line = text.count("\n", 0, pos) + 1
-    raise QueryError(f"line {line}: syntax error: {message}")
+    raise QueryError(f"syntax error: {message}", line=line)
 
 
 def analyse(text: str) -> QueryShape:
@@ -307,7 +307,7 @@ def check_shape(text: str, shape: QueryShape, *, allow_network: bool = False, al
     """:func:`check` for a query already passed through :func:`analyse`."""
     if not allow_network:
         for line, construct, reason in shape.findings:
-            raise QueryError(_refusal(line, construct, reason))
+            raise _refusal(line, construct, reason)
         _closer_look(text, shape.tokens)
     if shape.form == "update" and not allow_update:
         raise QueryError(
@@ -330,12 +330,11 @@ _REASONS = {
     "unverifiable": "a risky word (SERVICE, FROM, LOAD or file:) sits in a string, IRI or comment "
     "and rdflib's parser, asked for a second opinion, could not read the query",
 }
-OPT_IN_HINT = " (pass --allow-network / allow_network=True to permit it)"
+NETWORK_HINT = "pass --allow-network / allow_network=True to permit it"
 
 
-def _refusal(line: int | None, construct: str, reason: str) -> str:
-    where = f"line {line}: " if line is not None else ""
-    return f"{where}{construct} is refused: {_REASONS[reason]}{OPT_IN_HINT}"
+def _refusal(line: int | None, construct: str, reason: str) -> QueryError:
+    return QueryError(f"{construct} is refused: {_REASONS[reason]}", line=line, hint=NETWORK_HINT, remedy="network")
 
 
 def _closer_look(text: str, tokens: list[Token]) -> None:
@@ -347,7 +346,7 @@ def _closer_look(text: str, tokens: list[Token]) -> None:
     else:
         return
     for line, construct, reason in deep_findings(text):
-        raise QueryError(_refusal(line, construct, reason))
+        raise _refusal(line, construct, reason)
 
 
 def deep_findings(text: str) -> list[tuple[int | None, str, str]]:
