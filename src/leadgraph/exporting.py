@@ -272,11 +272,10 @@ def _csv(rows: list[dict[str, Any]], first: list[str]) -> bytes:
 
 
 def _rdf(triples: list[ox.Triple], fmt: str) -> bytes:
-    from leadgraph.loading import LeadGraph
+    from leadgraph.loading import serialize_triples
 
-    store = ox.Store()
-    store.extend([ox.Quad(t.subject, t.predicate, t.object) for t in triples])
-    return LeadGraph(store, [], []).serialize(fmt)
+    # The selection's triples, deduplicated as a store would.
+    return serialize_triples(set(triples), fmt)
 
 
 def _whole_rdf(graph: Any, fmt: str) -> bytes:

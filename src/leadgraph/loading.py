@@ -107,14 +107,7 @@ class LeadGraph:
         >>> g.serialize("nt").count(b"\\n") == len(g)
         True
         """
-        rdf_format = SERIALIZE_FORMATS.get(fmt.lower())
-        if rdf_format is None:
-            choices = ", ".join(sorted(SERIALIZE_FORMATS))
-            raise UsageError(f"unknown serialisation format {fmt!r} (choose from {choices})")
-        triples: Iterable[ox.Triple | ox.Quad] = self.triples()
-        if rdf_format in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
-            triples = (ox.Quad(t.subject, t.predicate, t.object) for t in triples)
-        return ox.serialize(triples, format=rdf_format, prefixes=PREFIXES)
+        return serialize_triples(self.triples(), fmt)
 
     def to_rdflib(self) -> rdflib.Graph:
         """The graph as an :class:`rdflib.Graph` (built once, then cached; do not modify it).
@@ -150,6 +143,30 @@ def load(data: str | Path | Iterable[str | Path] | None = None) -> LeadGraph:
     True
     """
     return _build(resources.ontology_files(), _resolve_data(data))
+
+
+def serialize_triples(triples: Iterable[ox.Triple], fmt: str | ox.RdfFormat) -> bytes:
+    """Write ``triples`` as ``fmt`` (a name from :data:`SERIALIZE_FORMATS` or an ``RdfFormat``).
+
+    Every RDF file leadgraph writes goes through here: triples in :func:`triple_key` order, so
+    output is stable, and Turtle/TriG with the project prefixes.
+
+    >>> t = ox.Triple(ox.NamedNode("https://w3id.org/leadgraph/id/x"), ox.NamedNode(PREFIXES["rdfs"] + "label"),
+    ...               ox.Literal("X"))
+    >>> serialize_triples([t], "nq")
+    b'<https://w3id.org/leadgraph/id/x> <http://www.w3.org/2000/01/rdf-schema#label> "X" .\\n'
+    """
+    if isinstance(fmt, ox.RdfFormat):
+        rdf_format = fmt
+    else:
+        rdf_format = SERIALIZE_FORMATS.get(fmt.lower())
+        if rdf_format is None:
+            choices = ", ".join(sorted(SERIALIZE_FORMATS))
+            raise UsageError(f"unknown serialisation format {fmt!r} (choose from {choices})")
+    ordered: Iterable[ox.Triple | ox.Quad] = sorted(triples, key=triple_key)
+    if rdf_format.supports_datasets:
+        ordered = [ox.Quad(t.subject, t.predicate, t.object) for t in ordered]
+    return ox.serialize(ordered, format=rdf_format, prefixes=PREFIXES)
 
 
 def store_of(graph: Any = None, data: str | Path | Iterable[str | Path] | None = None) -> ox.Store:

@@ -129,7 +129,7 @@ def forget_person(person: str, data=None, *, dry_run: bool = False) -> ForgetRep
     they may be about someone else.
     """
     from leadgraph.fileio import atomic_write
-    from leadgraph.loading import FORMATS, data_files, load, load_files
+    from leadgraph.loading import FORMATS, data_files, load, load_files, serialize_triples
 
     graph = load(data)
     fp = footprint(graph, person)
@@ -154,7 +154,7 @@ def forget_person(person: str, data=None, *, dry_run: bool = False) -> ForgetRep
                 path.unlink()
             else:
                 fmt = FORMATS[path.suffix.lower()]
-                atomic_write(path, _serialize(kept, fmt))
+                atomic_write(path, serialize_triples(kept, fmt))
     data_only = load_files(data_files(data))
     if not dry_run:
         left = [t for t in data_only.triples() if _touches(t, fp.nodes)]
@@ -168,10 +168,3 @@ def forget_person(person: str, data=None, *, dry_run: bool = False) -> ForgetRep
         and not _touches(t, fp.nodes)
     )
     return report
-
-
-def _serialize(triples: list[ox.Triple], fmt: ox.RdfFormat) -> bytes:
-    from leadgraph.namespaces import PREFIXES
-
-    kwargs = {"prefixes": PREFIXES} if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else {}
-    return ox.serialize(triples, format=fmt, **kwargs)

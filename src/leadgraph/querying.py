@@ -48,7 +48,7 @@ import pyoxigraph as ox
 
 from leadgraph import named_queries
 from leadgraph.errors import LeadgraphError, QueryError, UsageError
-from leadgraph.loading import store_of
+from leadgraph.loading import serialize_triples, store_of
 from leadgraph.namespaces import PREFIXES
 from leadgraph.params import bind, resolve
 from leadgraph.results import QueryResult, engine_payload
@@ -352,12 +352,8 @@ def _run_update(
         before = set(work_store)
         work_store.update(text, prefixes=PREFIXES)
         after = set(work_store)
-        kept = sorted((q.triple for q in after - ontology), key=str)
-        body = ox.serialize(
-            (ox.Quad(t.subject, t.predicate, t.object) for t in kept) if rdf_format.supports_datasets else kept,
-            format=rdf_format,
-            prefixes=PREFIXES if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None,
-        )
+        kept = [q.triple for q in after - ontology]
+        body = serialize_triples(kept, rdf_format)
         summary = {"added": len(after - before), "removed": len(before - after), "triples": len(kept)}
         return json.dumps(summary).encode() + b"\n" + body
 
