@@ -113,6 +113,7 @@ import pyoxigraph as ox
 from leadgraph.loading import store_of
 from leadgraph.namespaces import DCTERMS, FOAF, LG, ORG, OWL, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, TIME, XSD
 from leadgraph.naming import LABEL_PREDICATES, compact, fallback_label, label_rank
+from leadgraph.results import to_python
 
 if TYPE_CHECKING:  # networkx costs ~350 ms to import: only when a graph is built
     import networkx as nx
@@ -223,7 +224,6 @@ _PREDICATES: tuple[str, ...] = tuple(
 )
 
 RDF_TYPE = RDF + "type"
-_INTEGER_TYPES = {XSD + t for t in ("integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger")}
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 Value = str | ox.Literal  # an object as the index keeps it: a node id, or a literal
@@ -274,16 +274,14 @@ def id_term(node_id: str) -> ox.NamedNode | ox.BlankNode:
 
 
 def literal_value(term: ox.Literal) -> str | int | bool:
-    """A literal as a Python scalar: booleans and integers typed, everything else as text."""
-    datatype = term.datatype.value if term.datatype is not None else ""
-    if datatype == XSD + "boolean":
-        return term.value in ("true", "1")
-    if datatype in _INTEGER_TYPES:
-        try:
-            return int(term.value)
-        except ValueError:
-            return term.value
-    return term.value
+    """A literal as a GraphML/GEXF-safe scalar: booleans and integers typed (as
+    :func:`leadgraph.results.to_python` reads them), everything else as its text.
+
+    >>> literal_value(ox.Literal("32", datatype=ox.NamedNode(XSD + "integer"))), literal_value(ox.Literal("x"))
+    (32, 'x')
+    """
+    value = to_python(term)
+    return value if isinstance(value, (bool, int)) else term.value
 
 
 def _join(values: Iterable[Any]) -> str:
