@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -132,3 +135,55 @@ def net(mini):
     from leadgraph.projection import to_networkx
 
     return to_networkx(mini)
+
+
+class Listener:
+    """A live TCP server on loopback that records every connection it receives (the first bytes
+    of each). A query that reached the network would connect here; the tests count."""
+
+    def __init__(self):
+        self._server = socket.socket()
+        self._server.bind(("127.0.0.1", 0))
+        self._server.listen(16)
+        self._server.settimeout(0.2)
+        self.port = self._server.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}/sparql"
+        self.seen: list[bytes] = []
+        self._taken = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._server.accept()
+            except OSError:
+                continue
+            with conn:
+                conn.settimeout(1)
+                try:
+                    self.seen.append(conn.recv(4096))
+                except OSError:
+                    self.seen.append(b"")
+                conn.sendall(b"HTTP/1.1 500 Nope\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+
+    def take(self, wait: float = 0.6) -> int:
+        """Connections since the last call, after a short bounded wait for late ones."""
+        time.sleep(wait)
+        count = len(self.seen) - self._taken
+        self._taken = len(self.seen)
+        return count
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
+        self._server.close()
+
+
+@pytest.fixture(scope="module")
+def listener():
+    """A :class:`Listener` for the module's tests, closed afterwards."""
+    server = Listener()
+    yield server
+    server.close()

@@ -11,7 +11,6 @@ import os
 import re
 import socket
 import sys
-import threading
 from pathlib import Path
 
 import pytest
@@ -91,38 +90,6 @@ ALLOWED = {
 }
 
 
-@pytest.fixture(scope="module")
-def listener():
-    """A local TCP server counting the connections it receives."""
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(16)
-    server.settimeout(0.2)
-    seen: list[bytes] = []
-    stop = threading.Event()
-
-    def serve():
-        while not stop.is_set():
-            try:
-                conn, _ = server.accept()
-            except OSError:
-                continue
-            with conn:
-                conn.settimeout(1)
-                try:
-                    seen.append(conn.recv(4096))
-                except OSError:
-                    seen.append(b"")
-                conn.sendall(b"HTTP/1.1 500 Nope\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.getsockname()[1]}/sparql", seen
-    stop.set()
-    thread.join()
-    server.close()
-
-
 class Watch:
     """Records socket connections and opened files while ``active`` (an audit hook cannot be removed)."""
 
@@ -150,7 +117,7 @@ def _fill(text, url):
 
 @pytest.mark.parametrize("name", sorted(NETWORK))
 def test_network_constructs_are_refused_without_a_connection(name, listener, bundled_graph):
-    url, seen = listener
+    url, seen = listener.url, listener.seen
     before = len(seen)
     with pytest.raises(QueryError, match=r"is refused: .*--allow-network"):
         query(_fill(NETWORK[name], url), graph=bundled_graph, allow_update=True, update_output="/nonexistent/x.ttl")
@@ -226,7 +193,7 @@ def test_unverifiable_risky_text_is_refused():
 
 def test_opt_in_lets_network_constructs_through(listener, bundled_graph):
     """Positive control: with --allow-network the engine really connects (so the listener can see it)."""
-    url, seen = listener
+    url, seen = listener.url, listener.seen
     before = len(seen)
     with pytest.raises(QueryError, match="query failed"):
         query(_fill(NETWORK["service"], url), graph=bundled_graph, allow_network=True, timeout=10)
@@ -238,7 +205,7 @@ def test_child_process_has_no_network_even_if_a_check_were_bypassed(listener):
     """Defence in depth: the forked child runs in an empty network namespace (where Linux allows)."""
     from leadgraph import querying
 
-    url, seen = listener
+    url, seen = listener.url, listener.seen
     port = int(url.rsplit(":", 1)[1].split("/")[0])
     if not _namespaces_available():
         pytest.skip("unprivileged network namespaces are not available here")
@@ -285,7 +252,7 @@ def test_audit_hook_sees_no_connection_and_no_stray_file(listener, bundled_graph
     from leadgraph import resources
     from leadgraph.named_queries import named_queries
 
-    url, _ = listener
+    url = listener.url
     query("cio-roles", graph=bundled_graph)  # warm imports, so only the queries' own activity is recorded
     allowed_roots = [resources.data_dir(), resources.ontology_dir(), resources.queries_dir(), Path(sys.prefix),
                      Path(sys.base_prefix), REPO / "src"]
@@ -313,7 +280,7 @@ def test_audit_hook_sees_no_connection_and_no_stray_file(listener, bundled_graph
 
 
 def test_cli_refuses_in_a_real_process(run_cli, listener):
-    url, seen = listener
+    url, seen = listener.url, listener.seen
     before = len(seen)
     result = run_cli("query", "-e", _fill(NETWORK["service in optional"], url))
     assert result.exit_code == 1

@@ -207,29 +207,6 @@ def test_rdflib_sparqlstore(endpoint, bundled_graph, return_format):
 # -- safety -------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def listener():
-    """A live TCP listener on loopback: a query that reached the network would connect here."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(8)
-    sock.settimeout(0.2)
-    yield sock
-    sock.close()
-
-
-def _connections(listener) -> int:
-    count = 0
-    for _ in range(3):  # bounded: a few short waits
-        try:
-            conn, _ = listener.accept()
-            conn.close()
-            count += 1
-        except (TimeoutError, socket.timeout):
-            pass
-    return count
-
-
 @pytest.mark.parametrize(
     ("query", "reason"),
     [
@@ -243,14 +220,14 @@ def _connections(listener) -> int:
     ],
 )
 def test_refused_over_http_with_the_reason(endpoint, listener, query, reason):
-    port = listener.getsockname()[1]
+    port = listener.port
     status, headers, body = get(endpoint, query.format(port=port))
     assert status == 400 and headers["Content-Type"] == "text/plain; charset=utf-8"
     text = body.decode()
     assert reason in text and text.count("\n") == 1
     if reason != "syntax error":
         assert "leadgraph serve --allow-network" in text and "allow_network=True" not in text
-    assert _connections(listener) == 0
+    assert listener.take() == 0
 
 
 def test_dataset_parameters_are_refused(endpoint):
@@ -473,7 +450,7 @@ def test_serve_makes_no_outgoing_connection(tmp_path, listener):
     """The kernel's view of the server and its forked query children (Oxigraph's Rust code is
     invisible to audit hooks): refused and allowed queries alike make no connect() call, and a
     positive control with --allow-network shows the trace would see one."""
-    port = listener.getsockname()[1]
+    port = listener.port
     service = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}"
     queries = [service, f"SELECT * FROM <http://127.0.0.1:{port}/g> WHERE {{ ?s ?p ?o }}",
                "ASK { <file:///etc/passwd> ?p ?o }", ASK,
@@ -490,6 +467,8 @@ def test_serve_makes_no_outgoing_connection(tmp_path, listener):
             _interrupt(proc, _strace_children(proc.pid))
         text = log.read_text(errors="replace")
         if "ptrace" in text and "not permitted" in text:
+            if os.environ.get("CI", "").lower() in ("true", "1"):
+                pytest.fail("ptrace is not permitted in CI: the kernel-level check could not run")
             pytest.skip("ptrace is not permitted here")
         return statuses, [line for line in text.splitlines() if re.search(r"\bconnect\(", line)], text
 
@@ -499,7 +478,7 @@ def test_serve_makes_no_outgoing_connection(tmp_path, listener):
     assert "/etc/passwd" not in "".join(re.findall(r'open(?:at)?\([^)]*\) = \d+', text))
     _, connects, _ = traced("--allow-network")
     assert any(f"htons({port})" in line for line in connects), connects
-    _connections(listener)  # drain the control's connection
+    listener.take()  # drain the control's connection
 
 
 def get_url(url, query):
