@@ -56,6 +56,12 @@ class Context:
         self.data = list(data) or None
 
 
+def data_of(ctx: click.Context) -> list[str] | None:
+    """The --data paths for a command: ``None`` (bundled data) when none were given, or when the
+    command is invoked on its own without the group (as some tests do)."""
+    return getattr(ctx.obj, "data", None)
+
+
 class _Group(click.Group):
     """Loads each command's module on first use, and maps library errors to their exit codes
     inside click, so CliRunner sees what a shell sees."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from leadgraph.cli import data_of
 from leadgraph.cli._output import emit
 
 # Literals so start-up imports no library module; tests check they match leadgraph.analytics.
@@ -51,7 +52,7 @@ def analyse(ctx: click.Context, analysis: str, min_shared: int | None, level: st
     """
     from leadgraph.analytics import analyse as run_analysis
 
-    result = run_analysis(analysis, data=getattr(ctx.obj, "data", None), min_shared=min_shared, level=level,
+    result = run_analysis(analysis, data=data_of(ctx), min_shared=min_shared, level=level,
                           measure=measure, kinds=kinds, top=top)
     if fmt is None and output is not None:
         from leadgraph.results import format_for_path

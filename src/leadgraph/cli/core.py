@@ -6,10 +6,7 @@ import json
 
 import click
 
-
-def _data(ctx: click.Context) -> list[str] | None:
-    # ctx.obj is the group's Context; None when a command is invoked on its own.
-    return getattr(ctx.obj, "data", None)
+from leadgraph.cli import data_of
 
 
 def _format_option(*choices: str):
@@ -43,7 +40,7 @@ def validate(ctx: click.Context, fmt: str, shapes: str | None) -> None:
     """
     from leadgraph.validation import validate as run_validation
 
-    report = run_validation(data=_data(ctx), shapes=shapes)
+    report = run_validation(data=data_of(ctx), shapes=shapes)
     if fmt == "json":
         click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
     else:
@@ -68,7 +65,7 @@ def stats(ctx: click.Context, fmt: str) -> None:
     """
     from leadgraph.statistics import stats as run_stats
 
-    result = run_stats(data=_data(ctx))
+    result = run_stats(data=data_of(ctx))
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:

@@ -6,6 +6,8 @@ import sys
 
 import click
 
+from leadgraph.cli import data_of
+
 # Kept here as literals so start-up imports no library module; a test checks they match
 # leadgraph.exporting.FORMATS.
 FORMATS = ("graphml", "gexf", "cyjs", "json", "csv", "ttl", "nt", "jsonld")
@@ -57,7 +59,7 @@ def export(ctx: click.Context, fmt: str, output: str | None, focus: str | None, 
     from leadgraph.exporting import export as run_export
 
     result = run_export(
-        None, fmt.lower(), output, data=getattr(ctx.obj, "data", None), focus=focus, hops=hops,
+        None, fmt.lower(), output, data=data_of(ctx), focus=focus, hops=hops,
         kinds=kinds, trait=trait, organisation=organisation, query=query, raw=raw,
     )
     if isinstance(result, bytes):

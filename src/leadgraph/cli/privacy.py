@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import click
 
+from leadgraph.cli import data_of
+
 
 @click.command("forget")
 @click.argument("person")
 @click.option("--dry-run", is_flag=True, help="Only report what would be removed; change nothing.")
-@click.pass_obj
-def forget(obj, person: str, dry_run: bool) -> None:
+@click.pass_context
+def forget(ctx: click.Context, person: str, dry_run: bool) -> None:
     """Remove PERSON (a name, a name variant or an IRI) from the data files, completely.
 
     Removes the person, every statement about them (roles, traits, background, service,
@@ -25,5 +27,5 @@ def forget(obj, person: str, dry_run: bool) -> None:
     """
     from leadgraph.privacy import forget_person
 
-    report = forget_person(person, obj.data, dry_run=dry_run)
+    report = forget_person(person, data_of(ctx), dry_run=dry_run)
     click.echo(report.text())

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from leadgraph.cli import data_of
+
 DEFAULT_TIMEOUT = 30.0  # a test checks it matches leadgraph.querying.DEFAULT_TIMEOUT
 
 
@@ -41,5 +43,5 @@ def serve(ctx: click.Context, host: str, port: int, timeout: float, allow_networ
     """
     from leadgraph.serving import serve as run_server
 
-    run_server(data=getattr(ctx.obj, "data", None), host=host, port=port, timeout=timeout or None,
+    run_server(data=data_of(ctx), host=host, port=port, timeout=timeout or None,
                allow_network=allow_network, cors=not no_cors)

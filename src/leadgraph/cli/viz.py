@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from leadgraph.cli import data_of
+
 
 @click.command("viz")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), metavar="FILE.html",
@@ -44,7 +46,7 @@ def viz(ctx: click.Context, output: str, open_browser: bool, title: str | None, 
 
     path = write_html(
         None, output, title=title, seed=seed, open_browser=open_browser,
-        data=getattr(ctx.obj, "data", None), focus=focus, hops=hops, kinds=kinds,
+        data=data_of(ctx), focus=focus, hops=hops, kinds=kinds,
         trait=trait, organisation=organisation, query=query,
     )
     click.echo(str(path))
