@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import click
 
+from leadgraph.docs import DOCUMENTS, write_reference
+
 
 @click.command("docs")
-@click.argument("what", type=click.Choice(["ontology", "cli"]))
+@click.argument("what", type=click.Choice(sorted(DOCUMENTS)))
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here (atomically) instead of stdout.")
 def docs(what: str, output: str | None) -> None:
     """Print or write a generated reference: the ontology (with a diagram) or the CLI.
@@ -18,8 +20,6 @@ def docs(what: str, output: str | None) -> None:
 
     Tests compare the committed files with a fresh rendering, so they cannot drift.
     """
-    from leadgraph.docs import write_reference
-
     text = write_reference(what, output)
     if output is None:
         click.echo(text, nl=False)
