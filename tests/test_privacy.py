@@ -124,3 +124,15 @@ def test_a_variant_without_the_family_name_does_not_match_other_words():
 
     with pytest.raises(UsageError, match="no leader named 'Gary James'"):
         resolve_person(load(), "Gary James")
+
+
+def test_name_left_in_other_text_is_reported_not_changed(data_copy):
+    """A literal elsewhere that names the person may be about someone else: it is reported, kept."""
+    note = f'\n<{LGD}share2care> <https://schema.org/comment> "Charlee Martin ran the programme board." .\n'
+    with open(data_copy / "programmes.ttl", "a", encoding="utf-8") as fh:
+        fh.write(note)
+    for dry_run in (True, False):
+        report = forget_person("Charlee Martin", data_copy, dry_run=dry_run)
+        assert report.remaining_mentions == [f"{LGD}share2care https://schema.org/comment"]
+        assert "note: the name still appears in text" in report.text()
+    assert any("ran the programme board" in str(t.object) for t in load_files([data_copy]).triples())

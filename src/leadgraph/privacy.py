@@ -135,14 +135,15 @@ def forget_person(person: str, data=None, *, dry_run: bool = False) -> ForgetRep
     fp = footprint(graph, person)
     report = ForgetReport(person=fp.person, name=fp.name, dry_run=dry_run)
     pending: list[tuple[Path, list[ox.Triple] | None]] = []
+    remaining: list[ox.Triple] = []  # the data as it is after the removal
     for path in data_files(data):
-        single = load_files([path])
         kept, dropped = [], 0
-        for triple in single.triples():
+        for triple in load_files([path]).triples():
             if _touches(triple, fp.nodes):
                 dropped += 1
             else:
                 kept.append(triple)
+        remaining.extend(kept)
         if dropped:
             report.removed[str(path)] = dropped
             if not kept:
@@ -155,16 +156,13 @@ def forget_person(person: str, data=None, *, dry_run: bool = False) -> ForgetRep
             else:
                 fmt = FORMATS[path.suffix.lower()]
                 atomic_write(path, serialize_triples(kept, fmt))
-    data_only = load_files(data_files(data))
-    if not dry_run:
-        left = [t for t in data_only.triples() if _touches(t, fp.nodes)]
+        # Read back what was written: the proof must come from the files, not from memory.
+        left = [t for t in load_files(data_files(data)).triples() if _touches(t, fp.nodes)]
         if left:
             raise DataError(f"{len(left)} triples still mention {fp.person} after removal")
     report.remaining_mentions = sorted(
         f"{t.subject.value} {t.predicate.value}"
-        for t in data_only.triples()
-        if isinstance(t.object, ox.Literal)
-        and fp.name.casefold() in t.object.value.casefold()
-        and not _touches(t, fp.nodes)
+        for t in remaining
+        if isinstance(t.object, ox.Literal) and fp.name.casefold() in t.object.value.casefold()
     )
     return report
