@@ -29,10 +29,10 @@ import time
 
 import pyoxigraph as ox
 
-from leadgraph.analytics import trait_similarity
+from leadgraph.network.analytics import trait_similarity
 from leadgraph.errors import QueryError
 from leadgraph.namespaces import LG, RDF, RDFS
-from leadgraph.querying import query
+from leadgraph.sparql.run import query
 
 SYNTHETIC = "https://example.org/synthetic/"
 

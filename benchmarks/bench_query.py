@@ -61,10 +61,10 @@ def _time(command: list[str]) -> tuple[float, str]:
 def _final_text(name: str, params: dict[str, str]) -> str:
     """The text leadgraph hands the engine: prefixes, query, parameters bound as VALUES."""
     sys.path.insert(0, str(REPO / "src"))
-    from leadgraph.named_queries import get
+    from leadgraph.sparql.named import get
     from leadgraph.namespaces import sparql_prefixes
-    from leadgraph.params import bind, resolve
-    from leadgraph.sparql_safety import analyse
+    from leadgraph.sparql.params import bind, resolve
+    from leadgraph.sparql.safety import analyse
 
     named = get(name)
     shape = analyse(named.text)

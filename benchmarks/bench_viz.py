@@ -118,7 +118,7 @@ def synthetic_turtle(nodes: int, seed: int = 0, already: int = 0) -> str:
 def ontology_nodes(folder: Path) -> int:
     """Nodes the ontology's own concepts add to any projection (it always loads)."""
     from leadgraph.loading import load
-    from leadgraph.projection import to_networkx
+    from leadgraph.network.projection import to_networkx
 
     # load() refuses a file with no triples: one triple about a node the projection skips.
     empty = folder / "ontology-only.ttl"
@@ -134,8 +134,8 @@ def export_once(ttl: Path, page: Path) -> dict[str, float]:
     """The viz pipeline from a Turtle file to the written page, each step timed."""
     from leadgraph.fileio import atomic_write
     from leadgraph.loading import load
-    from leadgraph.projection import to_networkx
-    from leadgraph.viz import render_html
+    from leadgraph.network.projection import to_networkx
+    from leadgraph.viz.page import render_html
 
     steps: dict[str, float] = {}
     start = time.perf_counter()
@@ -160,9 +160,9 @@ def export_once(ttl: Path, page: Path) -> dict[str, float]:
 def layout_only(ttl: Path) -> float:
     import numpy as np
 
-    from leadgraph.layout import layout_arrays
+    from leadgraph.viz.layout import layout_arrays
     from leadgraph.loading import load
-    from leadgraph.projection import to_networkx
+    from leadgraph.network.projection import to_networkx
 
     network = to_networkx(load(data=[ttl]))
     index = {node: i for i, node in enumerate(network)}
@@ -178,7 +178,7 @@ def pyvis_stock(ttl: Path) -> float:
     from pyvis.network import Network
 
     from leadgraph.loading import load
-    from leadgraph.projection import to_networkx
+    from leadgraph.network.projection import to_networkx
 
     network = to_networkx(load(data=[ttl]))
     simple = nx.DiGraph()

@@ -132,7 +132,7 @@ def mini(mini_graph):
 @pytest.fixture(scope="session")
 def net(mini):
     """The fictional mini graph projected to networkx (shared; tests must not modify it)."""
-    from leadgraph.projection import to_networkx
+    from leadgraph.network.projection import to_networkx
 
     return to_networkx(mini)
 

@@ -1,4 +1,4 @@
-"""leadgraph.analytics and ``leadgraph analyse``.
+"""leadgraph.network.analytics and ``leadgraph analyse``.
 
 Expected answers on the bundled data were worked out by hand from data/people/*.ttl and
 ontology/concepts.ttl (the traits each person's lg:TraitAttribution nodes name, and each
@@ -17,8 +17,8 @@ import shlex
 import pyoxigraph as ox
 import pytest
 
-from leadgraph import analytics
-from leadgraph.analytics import analyse, centrality, summary, trait_similarity
+from leadgraph.network import analytics
+from leadgraph.network.analytics import analyse, centrality, summary, trait_similarity
 from leadgraph.errors import UsageError
 from leadgraph.namespaces import LG, LGD, RDFS, SKOS
 
@@ -202,7 +202,7 @@ def test_centrality_measures_and_kinds(bundled_graph):
 
 
 def test_eigenvector_handles_a_disconnected_graph(mini_graph):
-    from leadgraph.projection import to_networkx
+    from leadgraph.network.projection import to_networkx
 
     rows = centrality(mini_graph, kinds=None, measure="eigenvector")
     assert len(rows) == sum(1 for _, k in to_networkx(mini_graph).nodes(data="kind") if k != "source")

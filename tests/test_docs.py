@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from leadgraph import clidoc, ontodoc
+from leadgraph.docs import cli as clidoc
+from leadgraph.docs import ontology as ontodoc
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 

@@ -23,7 +23,7 @@ import pytest
 from leadgraph.errors import QueryError, UsageError
 from leadgraph.exporting import FORMATS, csv_paths, export
 from leadgraph.namespaces import LGD
-from leadgraph.selection import select
+from leadgraph.network.selection import select
 
 MINI = Path(__file__).parent / "fixtures" / "export" / "mini.ttl"
 EX = "https://example.org/lgtest/"

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from leadgraph.errors import QueryError, UsageError
-from leadgraph.named_queries import find, get, named_queries, parse_header
-from leadgraph.params import Param
-from leadgraph.querying import query
+from leadgraph.sparql.named import find, get, named_queries, parse_header
+from leadgraph.sparql.params import Param
+from leadgraph.sparql.run import query
 
 REPO = Path(__file__).resolve().parents[1]
 ARTICLE = REPO.parent / "shared" / "sources" / "000_be0095177ffe8e49.txt"

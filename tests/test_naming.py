@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from leadgraph.naming import fallback_label, store_label
-from leadgraph.projection import id_term, to_networkx
+from leadgraph.labels import fallback_label, store_label
+from leadgraph.network.projection import id_term, to_networkx
 
 
 def test_projection_labels_follow_the_shared_rule(bundled_graph):
@@ -16,7 +16,7 @@ def test_projection_labels_follow_the_shared_rule(bundled_graph):
 
 def test_query_labels_and_analytics_use_the_same_names(bundled_graph):
     import leadgraph
-    from leadgraph.analytics import centrality
+    from leadgraph.network.analytics import centrality
 
     net = to_networkx(bundled_graph)
     rows = leadgraph.query("cio-roles", graph=bundled_graph)

@@ -111,11 +111,11 @@ def test_cli_forget(data_copy):
 )
 def test_people_are_found_by_the_name_variants_the_article_uses(name, person):
     from leadgraph.privacy import resolve_person
-    from leadgraph.selection import resolve
+    from leadgraph.network.selection import resolve
 
     graph = load()
     assert resolve_person(graph, name)[0] == LGD + person
-    # forget finds people exactly as --focus does: one rule set (leadgraph.names), not two.
+    # forget finds people exactly as --focus does: one rule set (leadgraph.lookup), not two.
     assert resolve(graph, name, kinds=("person",)) == LGD + person
 
 

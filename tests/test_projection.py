@@ -1,4 +1,4 @@
-"""leadgraph.projection: the people-centred networkx graph and the raw one.
+"""leadgraph.network.projection: the people-centred networkx graph and the raw one.
 
 Expected counts are reasoned from tests/fixtures/export/mini.ttl (its comments say how many of
 each thing it holds) and, for the bundled data, from the seed article's six leaders.
@@ -14,7 +14,7 @@ import pyoxigraph as ox
 import pytest
 
 from leadgraph.namespaces import LGD, sparql_prefixes
-from leadgraph.projection import KINDS, to_networkx
+from leadgraph.network.projection import KINDS, to_networkx
 
 EX = "https://example.org/lgtest/"
 
@@ -229,7 +229,7 @@ def test_bundled_graph(bundled_graph):
 
 def test_networkx_is_imported_only_when_projecting():
     code = (
-        "import sys, leadgraph.projection, leadgraph.selection, leadgraph.exporting, leadgraph.cli; "
+        "import sys, leadgraph.network.projection, leadgraph.network.selection, leadgraph.exporting, leadgraph.cli; "
         "print(sorted(m for m in ('networkx', 'rdflib') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout

@@ -13,7 +13,7 @@ import pytest
 
 import leadgraph
 from leadgraph.errors import QueryError, UsageError
-from leadgraph.querying import query
+from leadgraph.sparql.run import query
 
 REPO = Path(__file__).resolve().parents[1]
 NAMES_QUERY = "SELECT ?name WHERE { ?p a lg:Leader ; foaf:name ?name } ORDER BY ?name"
@@ -76,7 +76,7 @@ def test_labels_flag(cli):
 
 
 def test_queries_lists_every_named_query(cli):
-    from leadgraph.named_queries import named_queries
+    from leadgraph.sparql.named import named_queries
 
     result = cli("queries")
     assert result.exit_code == 0

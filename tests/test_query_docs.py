@@ -43,7 +43,7 @@ def test_python_examples_run(readme_section):
 
 
 def test_named_query_table_lists_every_query(readme_section):
-    from leadgraph.named_queries import named_queries
+    from leadgraph.sparql.named import named_queries
 
     listed = set(re.findall(r"^\| `([a-z-]+)` \|", readme_section("Querying"), re.M))
     assert listed == set(named_queries())

@@ -15,9 +15,9 @@ import pytest
 
 from leadgraph.errors import QueryError, UsageError
 from leadgraph.loading import load
-from leadgraph.params import bind, parse_assignments, serialize_term, to_term
-from leadgraph.querying import query
-from leadgraph.sparql_safety import analyse, tokenize
+from leadgraph.sparql.params import bind, parse_assignments, serialize_term, to_term
+from leadgraph.sparql.run import query
+from leadgraph.sparql.safety import analyse, tokenize
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 EX = "https://example.org/inject/"

@@ -12,8 +12,8 @@ import pyoxigraph as ox
 import pytest
 
 from leadgraph.errors import UsageError
-from leadgraph.querying import query
-from leadgraph.results import FORMATS, GRAPH_FORMATS, TABLE_FORMATS, QueryResult, to_python
+from leadgraph.sparql.run import query
+from leadgraph.sparql.results import FORMATS, GRAPH_FORMATS, TABLE_FORMATS, QueryResult, to_python
 
 LGD = "https://w3id.org/leadgraph/id/"
 CIO = [
@@ -197,7 +197,7 @@ def test_cli_wrong_format_is_a_usage_error(cli):
 
 def test_format_lists_agree_with_the_cli():
     from leadgraph.cli import query as cli_query
-    from leadgraph.querying import DEFAULT_TIMEOUT
+    from leadgraph.sparql.run import DEFAULT_TIMEOUT
 
     assert cli_query.TABLE_FORMATS + cli_query.GRAPH_FORMATS == FORMATS
     assert cli_query.DEFAULT_TIMEOUT == DEFAULT_TIMEOUT
@@ -229,7 +229,7 @@ def test_table_aligns_by_display_width_not_code_points(bundled_graph):
 
 
 def test_table_shortens_wide_text_to_the_width(bundled_graph):
-    from leadgraph.results import display_width
+    from leadgraph.sparql.results import display_width
 
     long = query("SELECT ?t WHERE { VALUES ?t { '" + "日本語" * 13 + "' } }", graph=bundled_graph, timeout=None)
     cell = long.serialize("table").decode().splitlines()[2]

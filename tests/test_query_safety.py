@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from leadgraph.errors import QueryError, UsageError
-from leadgraph.querying import query
-from leadgraph.sparql_safety import analyse, check, deep_findings, tokenize
+from leadgraph.sparql.run import query
+from leadgraph.sparql.safety import analyse, check, deep_findings, tokenize
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -155,11 +155,11 @@ def test_rdflib_parse_tree_agrees_on_allowed(name):
 
 def test_bundled_queries_pass_the_check_without_rdflib():
     """Named queries must start fast: none may need the rdflib second opinion."""
-    from leadgraph.named_queries import named_queries
-    from leadgraph.sparql_safety import _closer_look
+    from leadgraph.sparql.named import named_queries
+    from leadgraph.sparql.safety import _closer_look
 
     calls = []
-    import leadgraph.sparql_safety as safety
+    import leadgraph.sparql.safety as safety
 
     original = safety.deep_findings
     safety.deep_findings = lambda text: calls.append(text) or original(text)
@@ -174,7 +174,7 @@ def test_bundled_queries_pass_the_check_without_rdflib():
 
 
 def test_closer_look_uses_rdflib_when_a_risky_word_hides_in_a_string(monkeypatch):
-    import leadgraph.sparql_safety as safety
+    import leadgraph.sparql.safety as safety
 
     calls = []
     original = safety.deep_findings
@@ -203,7 +203,7 @@ def test_opt_in_lets_network_constructs_through(listener, bundled_graph):
 
 def test_child_process_has_no_network_even_if_a_check_were_bypassed(listener):
     """Defence in depth: the forked child runs in an empty network namespace (where Linux allows)."""
-    from leadgraph import querying
+    from leadgraph.sparql import run as querying
 
     url, seen = listener.url, listener.seen
     port = int(url.rsplit(":", 1)[1].split("/")[0])
@@ -250,7 +250,7 @@ NAMED_PARAMS = {
 def test_audit_hook_sees_no_connection_and_no_stray_file(listener, bundled_graph):
     """Every construct, refused or allowed, in-process and forked: zero sockets, only data files read."""
     from leadgraph import resources
-    from leadgraph.named_queries import named_queries
+    from leadgraph.sparql.named import named_queries
 
     url = listener.url
     query("cio-roles", graph=bundled_graph)  # warm imports, so only the queries' own activity is recorded

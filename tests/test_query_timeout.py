@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from leadgraph import querying
+from leadgraph.sparql import run as querying
 from leadgraph.errors import QueryError
-from leadgraph.querying import query
+from leadgraph.sparql.run import query
 
 # Five independent triple patterns over ~1,200 triples: about 2.8e15 combinations to count,
 # which would run for days.

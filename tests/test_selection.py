@@ -1,4 +1,4 @@
-"""leadgraph.selection: focus/hops, kinds, trait, organisation and query, and the triples of a selection.
+"""leadgraph.network.selection: focus/hops, kinds, trait, organisation and query, and the triples of a selection.
 
 Expected node sets are reasoned from tests/fixtures/export/mini.ttl (fictional) and, for the name
 variants, from the seed article ("Phil" for Phill James, "Gary" for Garry Harris).
@@ -12,7 +12,7 @@ import pytest
 
 from leadgraph.errors import QueryError, UsageError
 from leadgraph.namespaces import LGD
-from leadgraph.selection import EmptySelection, resolve, run_query, select
+from leadgraph.network.selection import EmptySelection, resolve, run_query, select
 
 EX = "https://example.org/lgtest/"
 
@@ -227,7 +227,7 @@ def test_query_matching_nothing(mini):
         ("ASK { ?s ?p ?o }", "the query must be a CONSTRUCT, or a SELECT returning ?s ?p ?o (not ASK)"),
         ('SELECT ?s ?p ?o WHERE { BIND("x" AS ?s) BIND(rdf:type AS ?p) BIND(1 AS ?o) }', "result row 1 is not a triple"),
         ("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o", "syntax error"),
-        # Refused before the engine sees them (leadgraph.sparql_safety): the query never leaves the graph.
+        # Refused before the engine sees them (leadgraph.sparql.safety): the query never leaves the graph.
         ("SELECT ?s ?p ?o WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }", "line 1: SERVICE is refused"),
         ("SELECT ?s ?p ?o FROM <http://example.org/g> WHERE { ?s ?p ?o }", "line 1: FROM is refused"),
         ("SELECT ?s ?p ?o\nWHERE { ?s ?p ?o\n  OPTIONAL { service silent ?x { ?s ?p ?o } } }", "line 3: SERVICE is refused"),
@@ -316,7 +316,7 @@ def test_raw_selection_with_query_keeps_only_result_triples(mini):
 def test_refused_selection_query_does_not_suggest_an_option_export_lacks(tmp_path):
     from leadgraph.errors import QueryError
     from leadgraph.loading import load
-    from leadgraph.selection import select
+    from leadgraph.network.selection import select
 
     rq = tmp_path / "svc.rq"
     rq.write_text("CONSTRUCT { ?s ?p ?o } WHERE { SERVICE <http://127.0.0.1:9/x> { ?s ?p ?o } }")

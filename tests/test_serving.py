@@ -4,6 +4,7 @@ urllib for the raw protocol, SPARQLWrapper, rdflib's SPARQLStore, and the real
 
 from __future__ import annotations
 
+import importlib
 import io
 import json
 import os
@@ -24,7 +25,7 @@ import pyoxigraph as ox
 import pytest
 
 import leadgraph
-from leadgraph.serving import make_server
+from leadgraph.sparql.endpoint import make_server
 
 SELECT = "SELECT ?p ?name WHERE { ?p a lg:Leader ; foaf:name ?name } ORDER BY ?name"
 ASK = "ASK { lgd:ayesha-rahim a lg:Leader }"
@@ -308,7 +309,7 @@ def test_cors_headers_and_preflight(endpoint, bundled_graph):
 
 
 def test_home_page_is_plain_html_about_the_endpoint(endpoint):
-    from leadgraph.named_queries import named_queries
+    from leadgraph.sparql.named import named_queries
 
     status, headers, body = fetch(endpoint.url.replace("/sparql", "/"))
     page = body.decode()
@@ -343,7 +344,7 @@ def test_named_query_parameters_are_bound_not_pasted(endpoint, bundled_graph):
 
 
 def test_named_query_errors_and_listing(endpoint):
-    from leadgraph.named_queries import named_queries
+    from leadgraph.sparql.named import named_queries
 
     base = endpoint.url.replace("/sparql", "/queries")
     assert fetch(base + "/no-such-query")[0] == 404
@@ -391,12 +392,12 @@ def test_library_api_details(bundled_graph):
             make_server(bundled_graph, port=holder.getsockname()[1], log=None)
     finally:
         holder.close()
-    assert leadgraph.serve is __import__("leadgraph.serving").serving.serve
+    assert leadgraph.serve is importlib.import_module("leadgraph.sparql.endpoint").serve
 
 
 def test_cli_default_timeout_matches_the_library():
     from leadgraph.cli import serve as cli_serve
-    from leadgraph.querying import DEFAULT_TIMEOUT
+    from leadgraph.sparql.run import DEFAULT_TIMEOUT
 
     assert cli_serve.DEFAULT_TIMEOUT == DEFAULT_TIMEOUT
 

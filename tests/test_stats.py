@@ -8,7 +8,7 @@ from pathlib import Path
 
 from rdflib import RDF
 
-from leadgraph.naming import compact
+from leadgraph.labels import compact
 from leadgraph.statistics import Stats, stats
 
 FORMATS = Path(__file__).parent / "fixtures" / "formats"

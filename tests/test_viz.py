@@ -1,4 +1,4 @@
-"""leadgraph.viz and leadgraph.layout without a browser: page structure, escaping, policy, layout.
+"""leadgraph.viz.page and leadgraph.viz.layout without a browser: page structure, escaping, policy, layout.
 
 What the page does in a browser is proven in tests/browser/.
 """
@@ -17,8 +17,8 @@ import numpy as np
 import pytest
 
 from leadgraph.errors import UsageError
-from leadgraph.layout import STRESS_MAX_NODES, layout, layout_arrays
-from leadgraph.viz import extract_payload, render_html, write_html
+from leadgraph.viz.layout import STRESS_MAX_NODES, layout, layout_arrays
+from leadgraph.viz.page import extract_payload, render_html, write_html
 
 BREAKOUT = "</script><script>window.__xss.push(1)</script>"
 HOSTILE = [
@@ -147,7 +147,7 @@ def test_template_markers_in_data_are_not_expanded():
 
 
 def test_page_script_never_parses_strings_as_html():
-    app = resources.files("leadgraph").joinpath("templates", "viz.js").read_text("utf-8")
+    app = resources.files("leadgraph.viz").joinpath("templates", "viz.js").read_text("utf-8")
     for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(",
                  "new Function", "setAttribute(\"on", "javascript:", ".href", "srcdoc"):
         assert sink not in app, sink
@@ -230,7 +230,7 @@ def test_large_graphs_switch_to_cheap_drawing_options():
 def test_sources_sit_above_the_picture_and_do_not_shape_it(bundled_graph):
     """The article every node is "described in" would pull the layout into a knot around
     itself: the layout ignores source nodes and sets them in a row on top."""
-    from leadgraph.projection import to_networkx
+    from leadgraph.network.projection import to_networkx
 
     network = to_networkx(bundled_graph)
     payload = extract_payload(render_html(network))
@@ -262,7 +262,7 @@ def test_only_sources_still_get_a_layout():
 
 
 def test_edge_labels_wait_for_a_readable_zoom():
-    from leadgraph.viz import EDGE_FONT, EDGE_LABEL_SCALE, FOCUS_SCALE
+    from leadgraph.viz.page import EDGE_FONT, EDGE_LABEL_SCALE, FOCUS_SCALE
 
     payload = extract_payload(render_html(nx.path_graph(3)))
     threshold = payload["options"]["edges"]["scaling"]["label"]["drawThreshold"]
@@ -275,7 +275,7 @@ def test_edge_labels_wait_for_a_readable_zoom():
 
 
 def test_write_html_bundled_graph_matches_projection(tmp_path, bundled_graph):
-    from leadgraph.projection import to_networkx
+    from leadgraph.network.projection import to_networkx
 
     out = write_html(bundled_graph, tmp_path / "all.html")
     payload = extract_payload(out.read_text("utf-8"))
@@ -287,7 +287,7 @@ def test_write_html_bundled_graph_matches_projection(tmp_path, bundled_graph):
 
 
 def test_write_html_selection_is_the_same_as_select(tmp_path, bundled_graph):
-    from leadgraph.selection import select
+    from leadgraph.network.selection import select
 
     out = write_html(bundled_graph, tmp_path / "phil.html", focus="phil", hops=1)
     payload = extract_payload(out.read_text("utf-8"))
@@ -309,7 +309,7 @@ def test_cli_viz_writes_the_page_and_prints_its_path(cli, tmp_path):
     assert result.stdout.strip() == str(out)
     labels = sorted(n["label"] for n in extract_payload(out.read_text("utf-8"))["info"])
     from leadgraph.loading import load
-    from leadgraph.selection import select
+    from leadgraph.network.selection import select
 
     expected = select(load(), trait="resilience", hops=0).graph
     assert labels == sorted(d["label"] for _, d in expected.nodes(data=True))
@@ -440,7 +440,7 @@ def test_cli_viz_open_hands_the_file_url_to_the_browser(cli, tmp_path, monkeypat
 def test_derived_names_help_search_but_are_not_shown_as_names(bundled_graph):
     """Only the name variants the data records are shown as "Also named"; "Phil James" is a
     search key built from "Phil" + the family name, which no source used."""
-    from leadgraph.projection import to_networkx
+    from leadgraph.network.projection import to_networkx
 
     info = {n["iri"]: n for n in extract_payload(render_html(to_networkx(bundled_graph)))["info"]}
     phill = info["https://w3id.org/leadgraph/id/phill-james"]

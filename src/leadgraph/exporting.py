@@ -13,7 +13,7 @@ nt         N-Triples                                              RDF tools, lin
 jsonld     JSON-LD                                                RDF tools, web developers
 =========  =====================================================  ===========================
 
-Graph formats write the projected graph (:mod:`leadgraph.projection`) or, with
+Graph formats write the projected graph (:mod:`leadgraph.network.projection`) or, with
 ``raw=True``, one edge per triple. RDF formats write triples: the whole graph, or the
 triples of a selection (:meth:`leadgraph.selection.Selection.triples`).
 
@@ -51,7 +51,7 @@ from leadgraph import __version__
 from leadgraph.errors import UsageError
 from leadgraph.fileio import atomic_write
 from leadgraph.loading import store_of
-from leadgraph.selection import Selection, select
+from leadgraph.network.selection import Selection, select
 
 if TYPE_CHECKING:
     import networkx as nx

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from leadgraph.errors import DataError, UsageError
-from leadgraph.names import as_iri, match_name, name_table
+from leadgraph.lookup import as_iri, match_name, name_table
 from leadgraph.namespaces import FOAF, LG, RDF, sparql_prefixes
 
 if TYPE_CHECKING:
@@ -76,7 +76,7 @@ class ForgetReport:
 
 def resolve_person(graph: LeadGraph, person: str) -> tuple[str, str]:
     """Return ``(iri, name)`` of the leader named ``person``: an IRI or prefixed name, or a name
-    matched as ``--focus`` matches it (:mod:`leadgraph.names`), among the lg:Leader nodes.
+    matched as ``--focus`` matches it (:mod:`leadgraph.lookup`), among the lg:Leader nodes.
 
     An unknown or ambiguous name raises :class:`UsageError`.
     """

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from leadgraph.loading import LeadGraph, load
-from leadgraph.naming import compact
+from leadgraph.labels import compact
 
 _CLASS_COUNTS = """
 SELECT ?class (COUNT(DISTINCT ?s) AS ?n)

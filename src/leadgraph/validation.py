@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from leadgraph import resources
 from leadgraph.errors import DataError
 from leadgraph.loading import LeadGraph, load, load_files
-from leadgraph.naming import compact
+from leadgraph.labels import compact
 from leadgraph.namespaces import PREFIXES, SH
 
 if TYPE_CHECKING:

@@ -148,7 +148,7 @@ def visit(browser) -> Iterator[Any]:
 def bundled_network():
     """The bundled graph as the page draws it (leadgraph.projection.to_networkx)."""
     from leadgraph.loading import load
-    from leadgraph.projection import to_networkx
+    from leadgraph.network.projection import to_networkx
 
     return to_networkx(load())
 
@@ -156,7 +156,7 @@ def bundled_network():
 @pytest.fixture(scope="session")
 def bundled_page(tmp_path_factory) -> Path:
     """The bundled graph's page, written once by write_html like ``leadgraph viz``."""
-    from leadgraph.viz import write_html
+    from leadgraph.viz.page import write_html
 
     return write_html(None, tmp_path_factory.mktemp("viz") / "bundled.html")
 

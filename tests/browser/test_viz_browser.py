@@ -233,8 +233,8 @@ def test_clicking_an_edge_shows_the_statement_and_its_source(visit, bundled_page
 
 def test_xss_corpus_never_runs_and_shows_as_text(visit, tmp_path):
     from leadgraph.loading import load
-    from leadgraph.projection import to_networkx
-    from leadgraph.viz import write_html
+    from leadgraph.network.projection import to_networkx
+    from leadgraph.viz.page import write_html
 
     graph = load(data=[XSS_FIXTURE])
     network = to_networkx(graph)
@@ -305,7 +305,7 @@ def test_screenshot_is_kept(visit, bundled_page, artifacts):
 def test_a_thousand_nodes_render_without_physics(visit, tmp_path):
     import networkx as nx
 
-    from leadgraph.viz import write_html
+    from leadgraph.viz.page import write_html
 
     # Synthetic: a random graph, not data about anyone.
     graph = nx.gnm_random_graph(1000, 2500, seed=7, directed=True)

@@ -50,12 +50,12 @@ def analyse(ctx: click.Context, analysis: str, min_shared: int | None, level: st
       leadgraph analyse summary --format json
       leadgraph --data my-data/ analyse summary
     """
-    from leadgraph.analytics import analyse as run_analysis
+    from leadgraph.network.analytics import analyse as run_analysis
 
     result = run_analysis(analysis, data=data_of(ctx), min_shared=min_shared, level=level,
                           measure=measure, kinds=kinds, top=top)
     if fmt is None and output is not None:
-        from leadgraph.results import format_for_path
+        from leadgraph.sparql.results import format_for_path
 
         by_extension = format_for_path(output)
         fmt = by_extension if by_extension in FORMATS else None

@@ -68,8 +68,8 @@ def query(ctx: click.Context, query_arg: str | None, expression: str | None, par
       leadgraph --data my-data/ query organisations --labels
     """
     from leadgraph.errors import UsageError
-    from leadgraph.params import parse_assignments
-    from leadgraph.querying import query as run_query
+    from leadgraph.sparql.params import parse_assignments
+    from leadgraph.sparql.run import query as run_query
 
     if (query_arg is None) == (expression is None):
         raise UsageError("give a query: a name, a .rq file, '-' for stdin or the text, or -e TEXT (not both)")
@@ -83,7 +83,7 @@ def query(ctx: click.Context, query_arg: str | None, expression: str | None, par
         allow_network=allow_network, allow_update=allow_update, update_output=update_output,
     )
     if fmt is None and output is not None:
-        from leadgraph.results import format_for_path
+        from leadgraph.sparql.results import format_for_path
 
         fmt = format_for_path(output)
     emit(result.serialize(fmt, labels=labels), output)
@@ -108,7 +108,7 @@ def queries(name: str | None, fmt: str) -> None:
     """
     import json
 
-    from leadgraph.named_queries import get, named_queries
+    from leadgraph.sparql.named import get, named_queries
 
     chosen = [get(name)] if name else list(named_queries().values())
     if fmt == "json":

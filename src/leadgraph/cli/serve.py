@@ -41,7 +41,7 @@ def serve(ctx: click.Context, host: str, port: int, timeout: float, allow_networ
       curl 'http://127.0.0.1:7878/queries/leaders-with-trait?trait=lgd:trait-resilience'
       leadgraph --data my-data/ serve --no-cors
     """
-    from leadgraph.serving import serve as run_server
+    from leadgraph.sparql.endpoint import serve as run_server
 
     run_server(data=data_of(ctx), host=host, port=port, timeout=timeout or None,
                allow_network=allow_network, cors=not no_cors)

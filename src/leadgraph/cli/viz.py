@@ -42,7 +42,7 @@ def viz(ctx: click.Context, output: str, open_browser: bool, title: str | None, 
       leadgraph viz -o resilience.html --trait resilience --kinds person,organisation,trait
       leadgraph --data my-data/ viz -o mine.html
     """
-    from leadgraph.viz import write_html
+    from leadgraph.viz.page import write_html
 
     path = write_html(
         None, output, title=title, seed=seed, open_browser=open_browser,

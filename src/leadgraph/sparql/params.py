@@ -33,7 +33,7 @@ import pyoxigraph as ox
 
 from leadgraph.errors import UsageError
 from leadgraph.namespaces import PREFIXES, XSD
-from leadgraph.sparql_safety import QueryShape, Token
+from leadgraph.sparql.safety import QueryShape, Token
 
 TYPES = ("any", "iri", "string", "integer", "decimal", "date", "boolean")
 """Parameter types a named query may declare; ``any`` means "from the value's syntax"."""
@@ -281,7 +281,7 @@ def bind(text: str, shape: QueryShape, bound: Mapping[str, list[ox.NamedNode | o
     Sub-queries see it only if they select it, as SPARQL scoping says -- except a
     WHERE block that is one sub-select, which gets the VALUES inside it.
 
-    >>> from leadgraph.sparql_safety import analyse
+    >>> from leadgraph.sparql.safety import analyse
     >>> q = "SELECT ?s WHERE { ?s ?p ?o FILTER(?o = ?v) }"
     >>> bind(q, analyse(q), {"v": [ox.NamedNode("https://e/x")]})
     'SELECT ?s WHERE { VALUES ?v { <https://e/x> } ?s ?p ?o FILTER(?o = ?v) }'

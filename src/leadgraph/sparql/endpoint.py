@@ -58,7 +58,7 @@ from typing import IO, Any
 from urllib.parse import parse_qs, urlsplit
 
 from leadgraph.errors import LeadgraphError, QueryError, UsageError
-from leadgraph.querying import DEFAULT_TIMEOUT
+from leadgraph.sparql.run import DEFAULT_TIMEOUT
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7878
@@ -371,7 +371,7 @@ def _protocol(server: SparqlServer, method: str, params: dict[str, list[str]], h
 
 
 def _named(server: SparqlServer, name: str, params: dict[str, list[str]], headers: Mapping[str, str]) -> Response:
-    from leadgraph import named_queries
+    from leadgraph.sparql import named as named_queries
 
     named = named_queries.find(name) if named_queries.NAME.fullmatch(name) else None
     if named is None:
@@ -382,7 +382,7 @@ def _named(server: SparqlServer, name: str, params: dict[str, list[str]], header
 
 def _run(server: SparqlServer, text: Any, values: dict[str, list[str]] | None, form: str,
          formats: list[str] | None, headers: Mapping[str, str]) -> Response:
-    from leadgraph.querying import query
+    from leadgraph.sparql.run import query
 
     fmt = _negotiate(form, formats, headers.get("Accept", ""))
     if not server.slots.acquire(timeout=server.timeout_s or None):
@@ -401,7 +401,7 @@ def _run(server: SparqlServer, text: Any, values: dict[str, list[str]] | None, f
 
 def _shape_form(text: str) -> str:
     """The query's form, checked before running: updates are refused here with an HTTP message."""
-    from leadgraph.sparql_safety import analyse
+    from leadgraph.sparql.safety import analyse
 
     try:
         form = analyse(text).form
@@ -419,7 +419,7 @@ def _query_text(text: str) -> str:
     stripped = text.strip()
     if not stripped:
         raise _Refused(400, "the query is empty")
-    from leadgraph.named_queries import is_reference
+    from leadgraph.sparql.named import is_reference
 
     # leadgraph.query would run such text as a named query or read it as a file path.
     if is_reference(stripped):
@@ -532,7 +532,7 @@ def _preflight(server: SparqlServer) -> Response:
 
 
 def _listing() -> Response:
-    from leadgraph.named_queries import named_queries
+    from leadgraph.sparql.named import named_queries
 
     listing = [
         {"name": q.name, "title": q.title, "description": q.description, "url": f"/queries/{q.name}",
@@ -547,7 +547,7 @@ def _listing() -> Response:
 def _home(server: SparqlServer) -> Response:
     """A plain page about the endpoint: no scripts, and no text from the data (only the named
     queries' own headers, escaped)."""
-    from leadgraph.named_queries import named_queries
+    from leadgraph.sparql.named import named_queries
 
     esc = html.escape
     items = []

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from leadgraph import resources
 from leadgraph.namespaces import LG, PREFIXES
-from leadgraph.naming import compact
+from leadgraph.labels import compact
 
 if TYPE_CHECKING:
     import rdflib

@@ -112,8 +112,8 @@ import pyoxigraph as ox
 
 from leadgraph.loading import store_of
 from leadgraph.namespaces import DCTERMS, FOAF, LG, ORG, OWL, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, TIME, XSD
-from leadgraph.naming import LABEL_PREDICATES, compact, fallback_label, label_rank
-from leadgraph.results import to_python
+from leadgraph.labels import LABEL_PREDICATES, compact, fallback_label, label_rank
+from leadgraph.sparql.results import to_python
 
 if TYPE_CHECKING:  # networkx costs ~350 ms to import: only when a graph is built
     import networkx as nx

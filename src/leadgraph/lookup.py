@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable
 import pyoxigraph as ox
 
 from leadgraph.namespaces import FOAF, LG, PREFIXES, RDFS, SCHEMA, SKOS
-from leadgraph.projection import term_id
+from leadgraph.network.projection import term_id
 
 NAME_PREDICATES = (
     RDFS + "label",

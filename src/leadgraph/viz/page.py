@@ -17,7 +17,7 @@ as soon as any title contains "href". Here data travels only as JSON inside
 ``<script type="application/json">`` with ``<``, ``>`` and ``&`` escaped, and the page's script
 shows it with ``textContent``; nodes carry no vis-network ``title``, so there is no tooltip.
 
-Positions always come from :mod:`leadgraph.layout` (seeded) and physics is off: the picture is
+Positions always come from :mod:`leadgraph.viz.layout` (seeded) and physics is off: the picture is
 repeatable, shows its first frame quickly at 20,000 nodes, and never keeps the browser busy
 stabilising.
 
@@ -49,7 +49,7 @@ from typing import TYPE_CHECKING, Any
 
 from leadgraph import __version__
 from leadgraph.errors import UsageError
-from leadgraph.names import with_family_name
+from leadgraph.lookup import with_family_name
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -99,7 +99,7 @@ SOURCE_KIND = "source"
 TRAIT_KIND = "trait"
 ORGANISATION_KIND = "organisation"
 
-# How leadgraph.projection names things (see its module docstring). Lists arrive as one
+# How leadgraph.network.projection names things (see its module docstring). Lists arrive as one
 # string joined with "; ".
 _LIST_SEPARATOR = "; "
 _NAME_KEYS = ("full_name", "alternate_names")
@@ -129,7 +129,7 @@ def render_html(
 ) -> str:
     """Render a networkx graph as one self-contained, offline HTML page.
 
-    Attributes are read as :mod:`leadgraph.projection` writes them. Nodes: ``kind`` (colour,
+    Attributes are read as :mod:`leadgraph.network.projection` writes them. Nodes: ``kind`` (colour,
     shape, legend, filters; missing: "other"), ``label`` (drawn; default the node id),
     ``full_name`` and ``alternate_names`` (searchable), ``source_iri``/``source_title``/
     ``source_date`` (the source line), and every other attribute as a fact in the details
@@ -201,7 +201,7 @@ def write_html(
             raise UsageError("selection options need a loaded graph, not a networkx graph")
         nxgraph = graph_or_nx
     else:
-        from leadgraph.selection import select
+        from leadgraph.network.selection import select
 
         if graph_or_nx is None:
             from leadgraph.loading import load
@@ -242,7 +242,7 @@ def extract_payload(page: str) -> dict[str, Any]:
 def _build(nxgraph, title, seed, positions):
     import numpy as np
 
-    from leadgraph.layout import DEFAULT_SCALE
+    from leadgraph.viz.layout import DEFAULT_SCALE
 
     node_ids = list(nxgraph.nodes)
     index = {node: i for i, node in enumerate(node_ids)}
@@ -318,7 +318,7 @@ def _layout_around_sources(source: Any, src: Any, dst: Any, seed: int, scale: fl
     """
     import numpy as np
 
-    from leadgraph.layout import layout_arrays
+    from leadgraph.viz.layout import layout_arrays
 
     n = len(source)
     if source.all() or not source.any():
@@ -526,7 +526,7 @@ def _sha256(text: str) -> str:
 
 @lru_cache(maxsize=None)
 def _asset(name: str) -> str:
-    return importlib_resources.files("leadgraph").joinpath("templates", name).read_text("utf-8")
+    return importlib_resources.files("leadgraph.viz").joinpath("templates", name).read_text("utf-8")
 
 
 @lru_cache(maxsize=1)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from importlib import import_module
 
-DOCUMENTS = {"ontology": "leadgraph.ontodoc", "cli": "leadgraph.clidoc"}
+DOCUMENTS = {"ontology": "leadgraph.docs.ontology", "cli": "leadgraph.docs.cli"}
 """Document name -> module with a ``render_reference()`` returning its Markdown."""
 
 

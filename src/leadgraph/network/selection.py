@@ -59,9 +59,9 @@ import pyoxigraph as ox
 
 from leadgraph.errors import QueryError, UsageError
 from leadgraph.loading import store_of, triple_key
-from leadgraph.names import as_iri, match_name, name_table, normal
+from leadgraph.lookup import as_iri, match_name, name_table, normal
 from leadgraph.namespaces import PREFIXES
-from leadgraph.projection import KINDS, RAW_KINDS, id_term, term_id, to_networkx
+from leadgraph.network.projection import KINDS, RAW_KINDS, id_term, term_id, to_networkx
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -289,7 +289,7 @@ def run_query(graph: Any, query: str | os.PathLike[str], *, timeout: float | Non
     >>> len(t)
     6
     """
-    from leadgraph.querying import query as run
+    from leadgraph.sparql.run import query as run
 
     if isinstance(query, str) and "{" not in query and Path(query).is_file():
         query = Path(query)  # any file name, not only *.rq

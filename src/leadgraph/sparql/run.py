@@ -11,11 +11,11 @@ True
 
 How a query runs, and why:
 
-* The text is checked first (:mod:`leadgraph.sparql_safety`): no SERVICE, LOAD,
+* The text is checked first (:mod:`leadgraph.sparql.safety`): no SERVICE, LOAD,
   FROM/FROM NAMED or ``file:`` IRIs unless ``allow_network``; no updates unless
   ``allow_update``. Oxigraph really does send SERVICE requests over HTTP.
 * Parameters are bound as a ``VALUES`` block built from validated terms
-  (:mod:`leadgraph.params`), never pasted into the text.
+  (:mod:`leadgraph.sparql.params`), never pasted into the text.
 * The common prefixes (:data:`leadgraph.namespaces.PREFIXES`) are predeclared
   through Oxigraph's ``prefixes=``; a PREFIX the query declares wins.
 * With a ``timeout`` the query runs in a forked child process: Oxigraph has no
@@ -46,13 +46,13 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from leadgraph import named_queries
+from leadgraph.sparql import named as named_queries
 from leadgraph.errors import LeadgraphError, QueryError, UsageError
 from leadgraph.loading import serialize_triples, store_of
 from leadgraph.namespaces import PREFIXES
-from leadgraph.params import bind, resolve
-from leadgraph.results import QueryResult, engine_payload
-from leadgraph.sparql_safety import analyse, check_shape
+from leadgraph.sparql.params import bind, resolve
+from leadgraph.sparql.results import QueryResult, engine_payload
+from leadgraph.sparql.safety import analyse, check_shape
 
 DEFAULT_TIMEOUT = 30.0
 """Seconds a query may run by default (``timeout=None`` or ``0`` means no limit)."""

@@ -35,7 +35,7 @@ import pyoxigraph as ox
 
 from leadgraph.errors import UsageError
 from leadgraph.loading import triple_key
-from leadgraph.naming import compact, store_label
+from leadgraph.labels import compact, store_label
 from leadgraph.namespaces import PREFIXES, XSD
 
 if TYPE_CHECKING:  # rdflib costs ~150 ms to import

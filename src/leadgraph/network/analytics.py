@@ -39,7 +39,7 @@ import pyoxigraph as ox
 
 from leadgraph.errors import UsageError
 from leadgraph.loading import store_of
-from leadgraph.projection import id_term, term_id
+from leadgraph.network.projection import id_term, term_id
 from leadgraph.namespaces import LG, SKOS, XSD
 
 ANALYSES: tuple[str, ...] = ("similarity", "centrality", "summary")
@@ -258,7 +258,7 @@ def _people_network(graph: Any, data: Any) -> Any:
     """The projection as a simple undirected networkx graph, without source nodes."""
     import networkx as nx
 
-    from leadgraph.projection import to_networkx
+    from leadgraph.network.projection import to_networkx
 
     projected = to_networkx(store_of(graph, data))
     network = nx.Graph()
@@ -268,7 +268,7 @@ def _people_network(graph: Any, data: Any) -> Any:
 
 
 def _check_kinds(kinds: Sequence[str] | str | None) -> set[str] | None:
-    from leadgraph.projection import KINDS
+    from leadgraph.network.projection import KINDS
 
     if kinds is None:
         return None
@@ -312,7 +312,7 @@ def summary(
         raise UsageError(f"top must be a whole number of at least 0, not {top!r}")
     import networkx as nx
 
-    from leadgraph.projection import KINDS
+    from leadgraph.network.projection import KINDS
 
     network = _people_network(graph, data)
     kind_of = dict(network.nodes(data="kind"))
@@ -370,7 +370,7 @@ class Analysis:
             raise UsageError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
         if fmt == "json":
             return (json.dumps(self.data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-        from leadgraph.results import QueryResult
+        from leadgraph.sparql.results import QueryResult
 
         columns = self.columns if fmt == "table" else list(self.rows[0]) if self.rows else self.columns
         payload = {
@@ -465,7 +465,7 @@ class _Labeller:
         return found
 
     def _find(self, node_id: str) -> str:
-        from leadgraph.naming import fallback_label, store_label
+        from leadgraph.labels import fallback_label, store_label
 
         return store_label(self.store, id_term(node_id)) or fallback_label(node_id)
 

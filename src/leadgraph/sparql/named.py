@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from leadgraph.errors import QueryError, UsageError
-from leadgraph.params import TYPES, Param
+from leadgraph.sparql.params import TYPES, Param
 
 ENV_VAR = "LEADGRAPH_QUERIES"
 NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
