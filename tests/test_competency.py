@@ -40,7 +40,7 @@ def _value(term):
 
 
 def select(graph, body: str) -> list[tuple]:
-    result = graph.store.query(sparql_prefixes() + body)
+    result = graph.store.oxigraph.query(sparql_prefixes() + body)
     names = [v.value for v in result.variables]
     return sorted(tuple(_value(sol[n]) for n in names) for sol in result)
 

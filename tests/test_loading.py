@@ -12,7 +12,8 @@ from rdflib.compare import isomorphic
 
 from leadgraph import resources
 from leadgraph.errors import DataError, UsageError
-from leadgraph.loading import FORMATS, LeadGraph, load, load_files
+from leadgraph.loading import LeadGraph, load, load_files
+from leadgraph.store.readers import READERS as FORMATS
 
 FORMATS_DIR = Path(__file__).parent / "fixtures" / "formats"
 MALFORMED = Path(__file__).parent / "fixtures" / "malformed"
@@ -45,8 +46,8 @@ def test_each_format_loads_the_same_triples(path, reference, ontology_only):
 @pytest.mark.parametrize("name", ["sample.nq", "sample.trig", "sample.jsonld"])
 def test_named_graphs_are_merged_into_the_default_graph(name):
     graph = load_files([FORMATS_DIR / name])
-    assert list(graph.store.named_graphs()) == []
-    assert len(list(graph.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))) == SAMPLE_TRIPLES
+    assert list(graph.store.oxigraph.named_graphs()) == []
+    assert len(list(graph.store.oxigraph.quads_for_pattern(None, None, None, ox.DefaultGraph()))) == SAMPLE_TRIPLES
 
 
 def test_ontology_always_loads_and_shapes_do_not(ontology_only):
@@ -54,9 +55,9 @@ def test_ontology_always_loads_and_shapes_do_not(ontology_only):
     assert ontology_only.ontology_paths == resources.ontology_files()
     assert resources.shapes_path() not in ontology_only.paths
     node_shape = ox.NamedNode("http://www.w3.org/ns/shacl#NodeShape")
-    assert not list(ontology_only.store.quads_for_pattern(None, None, node_shape))
+    assert not list(ontology_only.store.oxigraph.quads_for_pattern(None, None, node_shape))
     owl_class = ox.NamedNode("http://www.w3.org/2002/07/owl#Class")
-    assert list(ontology_only.store.quads_for_pattern(None, None, owl_class))
+    assert list(ontology_only.store.oxigraph.quads_for_pattern(None, None, owl_class))
 
 
 def test_bundled_data_is_every_data_file(bundled_graph):
@@ -91,7 +92,7 @@ def test_blank_node_labels_do_not_join_across_files(tmp_path):
     (tmp_path / "a.ttl").write_text('_:b1 <https://e.org/p> "a" .\n')
     (tmp_path / "b.ttl").write_text('_:b1 <https://e.org/p> "b" .\n')
     graph = load_files([tmp_path])
-    subjects = {q.subject for q in graph.store}
+    subjects = {t.subject for t in graph.store.triples()}
     assert len(subjects) == 2
 
 

@@ -45,12 +45,11 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pyoxigraph as ox
-
 from leadgraph import __version__
 from leadgraph.errors import UsageError
 from leadgraph.fileio import atomic_write
-from leadgraph.loading import store_of
+from leadgraph.store import store_of
+from leadgraph.terms import Triple
 from leadgraph.network.selection import Selection, select
 
 if TYPE_CHECKING:
@@ -271,7 +270,7 @@ def _csv(rows: list[dict[str, Any]], first: list[str]) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def _rdf(triples: list[ox.Triple], fmt: str) -> bytes:
+def _rdf(triples: list[Triple], fmt: str) -> bytes:
     from leadgraph.loading import serialize_triples
 
     # The selection's triples, deduplicated as a store would.
@@ -279,9 +278,6 @@ def _rdf(triples: list[ox.Triple], fmt: str) -> bytes:
 
 
 def _whole_rdf(graph: Any, fmt: str) -> bytes:
-    serialize = getattr(graph, "serialize", None)
-    if serialize is not None:
-        return serialize(fmt)
-    from leadgraph.loading import LeadGraph
+    from leadgraph.store.rdf import write_triples
 
-    return LeadGraph(store_of(graph), [], []).serialize(fmt)
+    return write_triples(store_of(graph).triples(), fmt)

@@ -20,11 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pyoxigraph as ox
-
 from leadgraph.errors import DataError, UsageError
 from leadgraph.lookup import as_iri, match_name, name_table
-from leadgraph.namespaces import FOAF, LG, RDF, sparql_prefixes
+from leadgraph.namespaces import FOAF, LG, RDF
+from leadgraph.terms import Literal, NamedNode, Triple
 
 if TYPE_CHECKING:
     from leadgraph.loading import LeadGraph
@@ -32,7 +31,7 @@ if TYPE_CHECKING:
 # Statement nodes point at the person with one of these; credentials and headline advice are
 # pointed at by the person. Quotations used as support hang off trait attributions.
 _FOOTPRINT_QUERY = """
-SELECT DISTINCT ?node $person WHERE {
+SELECT DISTINCT ?node WHERE {
   { ?node lg:person|org:member|schema:creator $person }
   UNION { $person schema:hasCredential|lg:headlineAdvice ?node }
   UNION { ?a lg:person $person ; lg:supportingQuote ?node }
@@ -81,8 +80,8 @@ def resolve_person(graph: LeadGraph, person: str) -> tuple[str, str]:
     An unknown or ambiguous name raises :class:`UsageError`.
     """
     store = graph.store
-    typed = store.quads_for_pattern(None, ox.NamedNode(RDF + "type"), ox.NamedNode(LG + "Leader"))
-    leaders = {q.subject.value for q in typed if isinstance(q.subject, ox.NamedNode)}
+    typed = store.triples(None, NamedNode(RDF + "type"), NamedNode(LG + "Leader"))
+    leaders = {t.subject.value for t in typed if isinstance(t.subject, NamedNode)}
     wanted = person.strip().strip("<>")
     iri = as_iri(wanted)
     if iri is not None:
@@ -98,24 +97,22 @@ def resolve_person(graph: LeadGraph, person: str) -> tuple[str, str]:
     return next(iter(names.items()))
 
 
-def _full_name(store: ox.Store, iri: str) -> str:
-    names = sorted(q.object.value for q in store.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(FOAF + "name"), None))
+def _full_name(store, iri: str) -> str:
+    names = sorted(t.object.value for t in store.triples(NamedNode(iri), NamedNode(FOAF + "name"), None))
     return names[0] if names else iri
 
 
 def footprint(graph: LeadGraph, person: str) -> Footprint:
     """Collect the person's IRI and every statement and quotation node about them."""
     iri, name = resolve_person(graph, person)
-    result = graph.store.query(
-        sparql_prefixes() + _FOOTPRINT_QUERY, substitutions={ox.Variable("person"): ox.NamedNode(iri)}
-    )
-    nodes = {iri} | {sol["node"].value for sol in result if isinstance(sol["node"], ox.NamedNode)}
+    result = graph.store.select(_FOOTPRINT_QUERY.replace("$person", f"<{iri}>"))
+    nodes = {iri} | {row["node"].value for row in result if isinstance(row.get("node"), NamedNode)}
     return Footprint(person=iri, name=name, nodes=nodes)
 
 
-def _touches(triple: ox.Triple, nodes: set[str]) -> bool:
-    return (isinstance(triple.subject, ox.NamedNode) and triple.subject.value in nodes) or (
-        isinstance(triple.object, ox.NamedNode) and triple.object.value in nodes
+def _touches(triple: Triple, nodes: set[str]) -> bool:
+    return (isinstance(triple.subject, NamedNode) and triple.subject.value in nodes) or (
+        isinstance(triple.object, NamedNode) and triple.object.value in nodes
     )
 
 
@@ -129,13 +126,14 @@ def forget_person(person: str, data=None, *, dry_run: bool = False) -> ForgetRep
     they may be about someone else.
     """
     from leadgraph.fileio import atomic_write
-    from leadgraph.loading import FORMATS, data_files, load, load_files, serialize_triples
+    from leadgraph.loading import data_files, load, load_files
+    from leadgraph.store.readers import reader_for
 
     graph = load(data)
     fp = footprint(graph, person)
     report = ForgetReport(person=fp.person, name=fp.name, dry_run=dry_run)
-    pending: list[tuple[Path, list[ox.Triple] | None]] = []
-    remaining: list[ox.Triple] = []  # the data as it is after the removal
+    pending: list[tuple[Path, list[Triple] | None]] = []
+    remaining: list[Triple] = []  # the data as it is after the removal
     for path in data_files(data):
         kept, dropped = [], 0
         for triple in load_files([path]).triples():
@@ -154,8 +152,7 @@ def forget_person(person: str, data=None, *, dry_run: bool = False) -> ForgetRep
             if kept is None:
                 path.unlink()
             else:
-                fmt = FORMATS[path.suffix.lower()]
-                atomic_write(path, serialize_triples(kept, fmt))
+                atomic_write(path, reader_for(path).write(kept))
         # Read back what was written: the proof must come from the files, not from memory.
         left = [t for t in load_files(data_files(data)).triples() if _touches(t, fp.nodes)]
         if left:
@@ -163,6 +160,6 @@ def forget_person(person: str, data=None, *, dry_run: bool = False) -> ForgetRep
     report.remaining_mentions = sorted(
         f"{t.subject.value} {t.predicate.value}"
         for t in remaining
-        if isinstance(t.object, ox.Literal) and fp.name.casefold() in t.object.value.casefold()
+        if isinstance(t.object, Literal) and fp.name.casefold() in t.object.value.casefold()
     )
     return report

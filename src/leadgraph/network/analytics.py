@@ -35,11 +35,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pyoxigraph as ox
-
 from leadgraph.errors import UsageError
-from leadgraph.loading import store_of
-from leadgraph.network.projection import id_term, term_id
+from leadgraph.store import store_of
+from leadgraph.terms import Literal, NamedNode, id_term, term_id
 from leadgraph.namespaces import LG, SKOS, XSD
 
 ANALYSES: tuple[str, ...] = ("similarity", "centrality", "summary")
@@ -101,25 +99,25 @@ def trait_similarity(
     return _similar_pairs(held, min_shared, metric, _Labeller(store))
 
 
-def _trait_incidence(store: ox.Store, level: str) -> dict[str, set[str]]:
+def _trait_incidence(store: Any, level: str) -> dict[str, set[str]]:
     """person id -> the traits (or trait groups) attributed to them, from two pattern scans."""
-    trait_of: dict[ox.Term, list[str]] = defaultdict(list)
-    for quad in store.quads_for_pattern(None, ox.NamedNode(LG + "trait"), None, ox.DefaultGraph()):
-        if not isinstance(quad.object, ox.Literal):
-            trait_of[quad.subject].append(term_id(quad.object))
+    trait_of: dict[Any, list[str]] = defaultdict(list)
+    for triple in store.triples(None, NamedNode(LG + "trait"), None):
+        if not isinstance(triple.object, Literal):
+            trait_of[triple.subject].append(term_id(triple.object))
     if level == "group":
-        broader = ox.NamedNode(SKOS + "broader")
+        broader = NamedNode(SKOS + "broader")
         groups: dict[str, list[str]] = {}
         for trait in {t for ts in trait_of.values() for t in ts}:
-            found = [term_id(q.object) for q in store.quads_for_pattern(id_term(trait), broader, None, ox.DefaultGraph())
-                     if not isinstance(q.object, ox.Literal)]
+            found = [term_id(t.object) for t in store.triples(id_term(trait), broader, None)
+                     if not isinstance(t.object, Literal)]
             groups[trait] = found or [trait]
         trait_of = defaultdict(list, {a: [g for t in ts for g in groups[t]] for a, ts in trait_of.items()})
     held: dict[str, set[str]] = defaultdict(set)
-    for quad in store.quads_for_pattern(None, ox.NamedNode(LG + "person"), None, ox.DefaultGraph()):
+    for triple in store.triples(None, NamedNode(LG + "person"), None):
         # lg:person also ties backgrounds and service records to people: only attributions have lg:trait.
-        if quad.subject in trait_of and not isinstance(quad.object, ox.Literal):
-            held[term_id(quad.object)].update(trait_of[quad.subject])
+        if triple.subject in trait_of and not isinstance(triple.object, Literal):
+            held[term_id(triple.object)].update(trait_of[triple.subject])
     return held
 
 
@@ -454,7 +452,7 @@ class _Labeller:
     """A node's label by the project's one rule (:func:`leadgraph.naming.store_label`), looked
     up once per node."""
 
-    def __init__(self, store: ox.Store):
+    def __init__(self, store: Any):
         self.store = store
         self.cache: dict[str, str] = {}
 

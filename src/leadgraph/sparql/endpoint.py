@@ -215,9 +215,9 @@ def make_server(
     Raises:
         UsageError: the address cannot be bound (in use, or not this machine's).
     """
-    import pyoxigraph as ox
+    from leadgraph.store.base import GraphStore
 
-    if not isinstance(graph, ox.Store) and not isinstance(getattr(graph, "store", None), ox.Store):
+    if not isinstance(graph, GraphStore) and not isinstance(getattr(graph, "store", None), GraphStore):
         raise UsageError(f"make_server needs a loaded graph (leadgraph.load()), not {type(graph).__name__}")
     concurrent = max_concurrent or max(2, os.cpu_count() or 2)
     try:

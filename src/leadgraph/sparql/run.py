@@ -44,15 +44,14 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-import pyoxigraph as ox
-
 from leadgraph.sparql import named as named_queries
 from leadgraph.errors import LeadgraphError, QueryError, UsageError
-from leadgraph.loading import serialize_triples, store_of
-from leadgraph.namespaces import PREFIXES
+from leadgraph.loading import serialize_triples
+from leadgraph.store import store_of
 from leadgraph.sparql.params import bind, resolve
-from leadgraph.sparql.results import QueryResult, engine_payload
+from leadgraph.sparql.results import QueryResult
 from leadgraph.sparql.safety import analyse, check_shape
+from leadgraph.terms import Triple
 
 DEFAULT_TIMEOUT = 30.0
 """Seconds a query may run by default (``timeout=None`` or ``0`` means no limit)."""
@@ -130,7 +129,7 @@ def query(
     store = store_of(graph, data)
 
     def evaluate() -> bytes:
-        return engine_payload(store.query(final, prefixes=PREFIXES))
+        return store.answer(final)
 
     payload = _guarded(evaluate, timeout, allow_network, source)
     return QueryResult(form, payload, store=store)
@@ -336,23 +335,25 @@ def _run_update(
     loaded = graph if graph is not None else load(data)
     ontology_paths = getattr(loaded, "ontology_paths", None)
     data_paths = getattr(loaded, "data_paths", None)
-    work_store = ox.Store()
-    ontology: set[ox.Quad] = set()
+    from leadgraph.store.memory import MemoryStore
+
+    work_store = MemoryStore()
+    ontology: set[Triple] = set()
     if ontology_paths is not None and data_paths is not None:
         # Loaded afresh into one store, so the ontology's own triples (blank nodes
         # included) can be told apart from the data's afterwards.
-        ontology = set(load_files(ontology_paths).store) if ontology_paths else set()
-        work_store.extend(ontology)
+        ontology = set(load_files(ontology_paths).store.triples()) if ontology_paths else set()
+        work_store.add(ontology)
         if data_paths:
-            work_store.extend(load_files(data_paths).store)
+            work_store.add(load_files(data_paths).store.triples())
     else:
-        work_store.extend(store_of(loaded))
+        work_store.add(store_of(loaded).triples())
 
     def apply() -> bytes:
-        before = set(work_store)
-        work_store.update(text, prefixes=PREFIXES)
-        after = set(work_store)
-        kept = [q.triple for q in after - ontology]
+        before = set(work_store.triples())
+        work_store.update(text)
+        after = set(work_store.triples())
+        kept = list(after - ontology)
         body = serialize_triples(kept, rdf_format)
         summary = {"added": len(after - before), "removed": len(before - after), "triples": len(kept)}
         return json.dumps(summary).encode() + b"\n" + body
