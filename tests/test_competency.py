@@ -8,7 +8,6 @@ the data model itself; the named-query library answers the same questions from t
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pyoxigraph as ox
 import pytest

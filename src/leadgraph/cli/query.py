@@ -1,5 +1,5 @@
-"""``leadgraph query`` and ``leadgraph queries``: thin wrappers over :func:`leadgraph.querying.query`
-and :func:`leadgraph.named_queries.named_queries`."""
+"""``leadgraph query`` and ``leadgraph queries``: thin wrappers over :func:`leadgraph.sparql.run.query`
+and :func:`leadgraph.sparql.named.named_queries`."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ import click
 from leadgraph.cli import data_of
 from leadgraph.cli._output import emit
 
-# Literals so start-up imports no library module; a test checks they match leadgraph.results.
+# Literals so start-up imports no library module; a test checks they match leadgraph.sparql.results.
 TABLE_FORMATS = ("table", "csv", "tsv", "json", "jsonl", "sparql-json", "sparql-xml")
 GRAPH_FORMATS = ("ttl", "nt", "jsonld")
-DEFAULT_TIMEOUT = 30.0  # a test checks it matches leadgraph.querying.DEFAULT_TIMEOUT
+DEFAULT_TIMEOUT = 30.0  # a test checks it matches leadgraph.sparql.run.DEFAULT_TIMEOUT
 
 
 @click.command("query")

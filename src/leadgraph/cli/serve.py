@@ -1,4 +1,4 @@
-"""``leadgraph serve``: a thin wrapper over :func:`leadgraph.serving.serve`."""
+"""``leadgraph serve``: a thin wrapper over :func:`leadgraph.sparql.endpoint.serve`."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import click
 
 from leadgraph.cli import data_of
 
-DEFAULT_TIMEOUT = 30.0  # a test checks it matches leadgraph.querying.DEFAULT_TIMEOUT
+DEFAULT_TIMEOUT = 30.0  # a test checks it matches leadgraph.sparql.run.DEFAULT_TIMEOUT
 
 
 @click.command("serve")

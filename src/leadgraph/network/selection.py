@@ -1,6 +1,6 @@
 """Choosing part of the graph, shared by ``leadgraph export`` and ``leadgraph viz``.
 
-:func:`select` works on the projected graph (:func:`leadgraph.projection.to_networkx`)
+:func:`select` works on the projected graph (:func:`leadgraph.network.projection.to_networkx`)
 and returns a :class:`Selection`: the chosen subgraph, and on request the RDF triples
 behind it. The criteria combine like this:
 
@@ -58,6 +58,7 @@ from typing import TYPE_CHECKING, Any
 from leadgraph.errors import QueryError, UsageError
 from leadgraph.lookup import as_iri, match_name, name_table, normal
 from leadgraph.namespaces import LG, ORG
+from leadgraph.network.criteria import Criteria
 from leadgraph.network.projection import KINDS, RAW_KINDS, to_networkx
 from leadgraph.store import store_of
 from leadgraph.store.rdf import parse_solutions, parse_triples
@@ -80,7 +81,7 @@ class Selection:
 
     Attributes:
         graph: the selected subgraph (a new ``networkx.MultiDiGraph``, same schema as
-            :func:`leadgraph.projection.to_networkx`).
+            :func:`leadgraph.network.projection.to_networkx`).
         raw: whether ``graph`` is the raw (one edge per triple) projection.
         criteria: the criteria given, as ``{"focus": ..., "hops": ...}``; empty for the
             whole graph.
@@ -144,12 +145,15 @@ def select(
     *,
     raw: bool = False,
     network: nx.MultiDiGraph | None = None,
+    criteria: Criteria | None = None,
 ) -> Selection:
-    """Select part of ``graph`` (a LeadGraph or a pyoxigraph Store); see the module docs.
+    """Select part of ``graph`` (a LeadGraph or any store); see the module docs.
 
     ``kinds`` is a list or a comma-separated string. ``query`` is a path to a query
     file, the query text, or a named query (see :func:`run_query`). ``network`` is
-    an already projected graph of ``graph`` (saves projecting it again).
+    an already projected graph of ``graph`` (saves projecting it again). ``criteria``
+    (a :class:`~leadgraph.network.criteria.Criteria`) gives the options as one value;
+    options given by name are added to it.
 
     Raises:
         UsageError: a bad option value, a name that matches nothing or more than one
@@ -163,6 +167,10 @@ def select(
     >>> sorted(d["label"] for _, d in s.graph.nodes(data=True))
     ['Garry Harris', 'Phill James', 'Resilience']
     """
+    chosen_by = Criteria.of(criteria, focus=focus, hops=hops, kinds=kinds, trait=trait, organisation=organisation,
+                            query=query)
+    focus, hops, kinds, trait = chosen_by.focus, chosen_by.hops, chosen_by.kinds, chosen_by.trait
+    organisation, query = chosen_by.organisation, chosen_by.query
     store = store_of(graph)
     kind_set = _parse_kinds(kinds, raw)
     anchored = focus is not None or trait is not None or organisation is not None
@@ -280,7 +288,7 @@ def run_query(graph: Any, query: str | os.PathLike[str], *, timeout: float | Non
     """The triples of a CONSTRUCT (or DESCRIBE), or of a SELECT returning ``?s ?p ?o``.
 
     ``query`` is a path to a ``.rq`` file, the query text, or a named query. It runs
-    through :func:`leadgraph.querying.query`: read-only, SERVICE / LOAD / FROM / ``file:``
+    through :func:`leadgraph.sparql.run.query`: read-only, SERVICE / LOAD / FROM / ``file:``
     refused (it never reaches the network), project prefixes predeclared, stopped after
     ``timeout`` seconds.
 

@@ -68,7 +68,7 @@ def query(
     allow_update: bool = False,
     update_output: str | os.PathLike[str] | None = None,
 ) -> QueryResult:
-    """Run a SPARQL query on the graph and return a :class:`~leadgraph.results.QueryResult`.
+    """Run a SPARQL query on the graph and return a :class:`~leadgraph.sparql.results.QueryResult`.
 
     Args:
         query: a named query (``"cio-roles"``, see ``leadgraph queries``), a path to a
