@@ -11,7 +11,7 @@ import pytest
 
 from leadgraph.errors import DataError
 from leadgraph.loading import load, load_files
-from leadgraph.store import store_of
+from leadgraph.loading import store_of
 from leadgraph.store.base import GraphStore
 from leadgraph.store.memory import MemoryStore
 from leadgraph.store.readers import READERS, Reader, reader_for, register

@@ -48,7 +48,7 @@ from typing import TYPE_CHECKING, Any
 from leadgraph import __version__
 from leadgraph.errors import UsageError
 from leadgraph.fileio import atomic_write
-from leadgraph.store import store_of
+from leadgraph.loading import store_of
 from leadgraph.terms import Triple
 from leadgraph.network.criteria import Criteria
 from leadgraph.network.selection import Selection, select

@@ -25,12 +25,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from leadgraph import resources
-from leadgraph.errors import DataError
+from leadgraph.errors import DataError, UsageError
 from leadgraph.namespaces import PREFIXES
-from leadgraph.store import store_of  # noqa: F401 - long-standing home of the resolver
 from leadgraph.store.memory import MemoryStore
 from leadgraph.store.rdf import RDF_FORMATS, write_triples
 from leadgraph.store.readers import READERS, reader_for
@@ -125,6 +124,30 @@ def serialize_triples(triples: Iterable[Triple], fmt: str) -> bytes:
     """Write ``triples`` as ``fmt`` (a name from :data:`SERIALIZE_FORMATS`); see
     :func:`leadgraph.store.rdf.write_triples`."""
     return write_triples(triples, fmt)
+
+
+def store_of(graph: Any = None, data: str | Path | Iterable[str | Path] | None = None) -> Any:
+    """The :class:`GraphStore` to work on: ``graph``'s own, or ``load(data)``'s when ``graph`` is None.
+
+    ``graph`` may be a :class:`~leadgraph.loading.LeadGraph`, any :class:`GraphStore`, a
+    ``pyoxigraph.Store`` or an ``rdflib.Graph`` (both copied into or wrapped as a
+    :class:`MemoryStore`). Every library entry point that takes ``graph=`` / ``data=``
+    resolves them here, so they all accept the same things.
+    """
+    from leadgraph.store.base import GraphStore
+
+    if graph is None:
+        return load(data).store
+    if isinstance(graph, GraphStore):
+        return graph
+    store = getattr(graph, "store", None)
+    if isinstance(store, GraphStore):
+        return store
+    wrapped = MemoryStore.wrap(graph)
+    if wrapped is not None:
+        return wrapped
+    raise UsageError(f"graph must be a LeadGraph, a store, a pyoxigraph.Store or an rdflib.Graph, "
+                     f"not {type(graph).__name__}")
 
 
 def load_files(paths: Iterable[str | Path]) -> LeadGraph:

@@ -37,7 +37,7 @@ from typing import Any
 
 from leadgraph.errors import UsageError
 from leadgraph.network.criteria import Criteria
-from leadgraph.store import store_of
+from leadgraph.loading import store_of
 from leadgraph.terms import Literal, NamedNode, id_term, term_id
 from leadgraph.namespaces import LG, SKOS, XSD
 

@@ -110,7 +110,7 @@ from typing import TYPE_CHECKING, Any
 from leadgraph.labels import compact
 from leadgraph.namespaces import DCTERMS, FOAF, LG, ORG, OWL, PROV, RDFS, SCHEMA, SKOS, TIME, XSD
 from leadgraph.network.index import _DIRECT, _INSTANT, KINDS, RAW_KINDS, Index, _join  # noqa: F401 - KINDS re-exported
-from leadgraph.store import store_of
+from leadgraph.loading import store_of
 from leadgraph.terms import Literal, Term, id_term, literal_value, term_id  # noqa: F401 - long-standing names
 
 if TYPE_CHECKING:  # networkx costs ~350 ms to import: only when a graph is built

@@ -60,7 +60,7 @@ from leadgraph.lookup import as_iri, match_name, name_table, normal
 from leadgraph.namespaces import LG, ORG
 from leadgraph.network.criteria import Criteria
 from leadgraph.network.projection import KINDS, RAW_KINDS, to_networkx
-from leadgraph.store import store_of
+from leadgraph.loading import store_of
 from leadgraph.store.rdf import parse_solutions, parse_triples
 from leadgraph.terms import BlankNode, NamedNode, Triple, id_term, term_id, triple_key
 

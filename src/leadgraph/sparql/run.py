@@ -47,7 +47,7 @@ from typing import Any
 from leadgraph.sparql import named as named_queries
 from leadgraph.errors import LeadgraphError, QueryError, UsageError
 from leadgraph.loading import serialize_triples
-from leadgraph.store import store_of
+from leadgraph.loading import store_of
 from leadgraph.sparql.params import bind, resolve
 from leadgraph.sparql.results import QueryResult
 from leadgraph.sparql.safety import analyse, check_shape

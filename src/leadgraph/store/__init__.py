@@ -11,9 +11,8 @@ This package imports nothing at start-up (its modules are imported by name), so
 
 >>> from leadgraph.loading import load
 >>> from leadgraph.store.base import GraphStore
->>> store = store_of(load())
->>> isinstance(store, GraphStore), len(store) > 1000
-(True, True)
+>>> isinstance(load().store, GraphStore)
+True
 """
 
 from __future__ import annotations
@@ -31,7 +30,7 @@ _LAZY = {
     "READERS": "leadgraph.store.readers",
 }
 
-__all__ = ["store_of", *_LAZY]
+__all__ = list(_LAZY)
 
 
 def __getattr__(name: str) -> Any:
@@ -39,31 +38,3 @@ def __getattr__(name: str) -> Any:
     if module is None:
         raise AttributeError(f"module 'leadgraph.store' has no attribute {name!r}")
     return getattr(import_module(module), name)
-
-
-def store_of(graph: Any = None, data: Any = None) -> Any:
-    """The :class:`GraphStore` to work on: ``graph``'s own, or ``load(data)``'s when ``graph`` is None.
-
-    ``graph`` may be a :class:`~leadgraph.loading.LeadGraph`, any :class:`GraphStore`, a
-    ``pyoxigraph.Store`` or an ``rdflib.Graph`` (both copied into or wrapped as a
-    :class:`MemoryStore`). Every library entry point that takes ``graph=`` / ``data=``
-    resolves them here, so they all accept the same things.
-    """
-    from leadgraph.errors import UsageError
-    from leadgraph.store.base import GraphStore
-    from leadgraph.store.memory import MemoryStore
-
-    if graph is None:
-        from leadgraph.loading import load
-
-        return load(data).store
-    if isinstance(graph, GraphStore):
-        return graph
-    store = getattr(graph, "store", None)
-    if isinstance(store, GraphStore):
-        return store
-    wrapped = MemoryStore.wrap(graph)
-    if wrapped is not None:
-        return wrapped
-    raise UsageError(f"graph must be a LeadGraph, a store, a pyoxigraph.Store or an rdflib.Graph, "
-                     f"not {type(graph).__name__}")
