@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from leadgraph.cli import data_of
+from leadgraph.cli import data_of, graph_of
 from leadgraph.cli._output import emit
 
 # Literals so start-up imports no library module; a test checks they match leadgraph.sparql.results.
@@ -79,7 +79,7 @@ def query(ctx: click.Context, query_arg: str | None, expression: str | None, par
     elif expression is not None and not expression.strip():
         raise UsageError("the query is empty")
     result = run_query(
-        source, parse_assignments(params), timeout=timeout or None, data=data_of(ctx),
+        source, parse_assignments(params), timeout=timeout or None, data=data_of(ctx), graph=graph_of(ctx),
         allow_network=allow_network, allow_update=allow_update, update_output=update_output,
     )
     if fmt is None and output is not None:
