@@ -17,7 +17,7 @@ LAYERS: list[set[str]] = [
     {"loading", "lookup"},  # the graph from files; finding nodes by name
     {"sparql", "validation", "statistics"},  # asking questions of the graph
     {"network", "privacy"},  # the graph as a network; erasure
-    {"exporting", "viz"},  # outputs for other tools and for people
+    {"exporting", "viz", "publishing"},  # outputs for other tools, for people and for servers
     {"cli", "docs", "__main__"},  # the command line and the references generated from it
 ]
 

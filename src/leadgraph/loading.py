@@ -187,6 +187,14 @@ def open_store(folder: str | Path) -> LeadGraph:
     return LeadGraph(store, store.files("ontology"), store.files("data"))
 
 
+def open_endpoint(url: str, *, timeout: float | None = None) -> LeadGraph:
+    """A remote SPARQL 1.1 endpoint (its query URL) as a :class:`LeadGraph` with no files; see
+    :mod:`leadgraph.store.remote` for credentials, time limits and retries."""
+    from leadgraph.store.remote import RemoteStore
+
+    return LeadGraph(RemoteStore(url, timeout=timeout), [], [])
+
+
 def _store_files(sources: list[str] | None) -> dict[str, str]:
     wanted = {str(p.resolve()): "ontology" for p in resources.ontology_files()}
     for path in _resolve_data(sources):

@@ -32,6 +32,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("analyse", "analyse"),
     ("serve", "serve"),
     ("store", "store"),
+    ("publish", "push"),
 ]
 
 class Context:
@@ -54,7 +55,7 @@ class Context:
 
             self._graph = open_store(self.store)
         elif self._graph is None and self.endpoint is not None:
-            from leadgraph.store.remote import open_endpoint
+            from leadgraph.loading import open_endpoint
 
             self._graph = open_endpoint(self.endpoint)
         return self._graph

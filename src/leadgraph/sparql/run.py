@@ -127,6 +127,10 @@ def query(
     bound = resolve(params, shape, declared, allow_file=allow_network)
     final = bind(text, shape, bound)
     store = store_of(graph, data)
+    if getattr(store, "remote", False):
+        # A remote endpoint runs the query itself: the request's time limit bounds it, and no
+        # local worker is needed (one that may not open connections could not ask it anyway).
+        return QueryResult(form, store.answer(final, timeout=timeout), store=store)
 
     def evaluate() -> bytes:
         return store.answer(final)
@@ -333,6 +337,8 @@ def _run_update(
     if any(resolved == folder or folder in resolved.parents for folder in bundled):
         raise UsageError(f"{target}: refusing to write into leadgraph's bundled data or ontology")
     loaded = graph if graph is not None else load(data)
+    if getattr(store_of(loaded), "remote", False):
+        raise UsageError("updates run on local files (--data or --store), never on a remote endpoint")
     ontology_paths = getattr(loaded, "ontology_paths", None)
     data_paths = getattr(loaded, "data_paths", None)
     from leadgraph.store.memory import MemoryStore

@@ -105,6 +105,15 @@ def parse_solutions(payload: bytes, fmt: str = "sparql-json") -> tuple[list[str]
     return names, [[solution[n] for n in names] for solution in parsed]
 
 
+def check_results(payload: bytes, fmt: str = "sparql-json") -> None:
+    """Parse a whole SPARQL results document (solutions or a boolean); raises ``SyntaxError`` or
+    ``ValueError`` when it is cut off or malformed."""
+    parsed = ox.parse_query_results(payload, RESULTS_FORMATS[fmt])
+    if isinstance(parsed, ox.QuerySolutions):
+        for _ in parsed:
+            pass
+
+
 def parse_boolean(payload: bytes, fmt: str = "sparql-json") -> bool:
     """The answer of an ASK results document."""
     return bool(ox.parse_query_results(payload, RESULTS_FORMATS[fmt]))
