@@ -487,7 +487,7 @@ def _table(given: str | Path | Mapping[str, Named] | None, beside: Path) -> dict
 def _sources(etr_name: str, extract_date: str) -> list[_Block]:
     blocks = []
     etr = _Block("lgd:" + ETR_SOURCE)
-    etr.add("a", "lg:Source", "prov:Entity")
+    etr.add("a", "lg:Register", "lg:Source", "prov:Entity")
     etr.add("rdfs:label", _literal("ODS extract of NHS trusts (etr)"))
     etr.add("dcterms:title", _literal("NHS Trusts (etr): Organisation Data Service extract"))
     etr.add("dcterms:publisher", _literal(PUBLISHER))
@@ -507,7 +507,7 @@ def _sources(etr_name: str, extract_date: str) -> list[_Block]:
          "The 7 NHS England regions with their ODS code, ONS (GSS) code and name."),
     ):
         block = _Block("lgd:" + local)
-        block.add("a", "lg:Source", "prov:Entity")
+        block.add("a", "lg:Register", "lg:Source", "prov:Entity")
         block.add("rdfs:label", _literal(title))
         block.add("dcterms:title", _literal(title))
         block.add("dcterms:publisher", _literal("NHS England and the Office for National Statistics"))
@@ -520,11 +520,15 @@ def _sources(etr_name: str, extract_date: str) -> list[_Block]:
 
 def _trust_blocks(trust: Trust) -> list[_Block]:
     block = _Block(iri(trust.code))
-    block.add("a", "lg:NHSFoundationTrust" if is_foundation_trust(trust.official_name) else "lg:NHSTrust")
+    kind = trust_kind(trust.official_name)
+    classes = ["lg:NHSFoundationTrust" if is_foundation_trust(trust.official_name) else "lg:NHSTrust"]
+    if kind == "ambulance":
+        # lg:AmbulanceTrust is an lg:NHSTrust already: assert only the more specific class.
+        classes = [c for c in classes if c != "lg:NHSTrust"] + ["lg:AmbulanceTrust"]
+    block.add("a", *classes)
     block.add("rdfs:label", _literal(trust.name))
     block.add("lg:officialName", _literal(trust.official_name))
     block.add("lg:odsCode", _literal(trust.code))
-    kind = trust_kind(trust.official_name)
     if kind:
         block.add("lg:trustKind", "lgd:trustkind-" + kind)
     if trust.in_england:
@@ -591,7 +595,8 @@ def read_layer(path: str | Path) -> Layer:
     layer = Layer()
     query = sparql_prefixes() + """
         SELECT ?kind ?code ?name ?ons ?icbCode ?closed WHERE {
-          VALUES ?kind { lg:NHSTrust lg:NHSFoundationTrust lg:IntegratedCareBoard lg:NHSEnglandRegion }
+          VALUES ?kind { lg:NHSTrust lg:NHSFoundationTrust lg:AmbulanceTrust lg:IntegratedCareBoard
+                         lg:NHSEnglandRegion }
           ?org a ?kind ; lg:odsCode ?code ; lg:officialName ?name .
           OPTIONAL { ?org lg:onsCode ?ons }
           OPTIONAL { ?org lg:icb/lg:odsCode ?icbCode }
