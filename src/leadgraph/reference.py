@@ -637,6 +637,7 @@ class ReferenceUpdate:
     changed: bool
     first: bool = False
     dry_run: bool = False
+    compared_with: Path | None = None
     opened: list[tuple[str, str, str]] = field(default_factory=list)
     closed: list[tuple[str, str, str]] = field(default_factory=list)
     renamed: list[tuple[str, str, str]] = field(default_factory=list)
@@ -650,9 +651,11 @@ class ReferenceUpdate:
             f"{verb} {self.output}: {self.trusts} trusts, {self.icbs} ICBs, {self.regions} regions "
             f"(extract dated {self.extracted or 'unknown'}, {self.extracted_from})"
         ]
-        if self.first:
+        if self.first or self.compared_with is None:
             lines.append("no earlier layer to compare with")
             return "\n".join(lines)
+        if self.compared_with != self.output:
+            lines.append(f"compared with {self.compared_with}")
         for code, name, date in self.opened:
             lines.append(f"opened   {code}  {name}" + (f" (open date {date})" if date else ""))
         for code, name, date in self.closed:
@@ -670,6 +673,7 @@ class ReferenceUpdate:
     def to_dict(self) -> dict[str, object]:
         return {
             "output": str(self.output),
+            "compared_with": str(self.compared_with) if self.compared_with else None,
             "changed": self.changed,
             "dry_run": self.dry_run,
             "trusts": self.trusts,
@@ -698,7 +702,7 @@ def update_reference(
     ``output`` defaults to the bundled ``ontology/ods.ttl``; it is replaced atomically, and
     only when the content changes. ICB and region names come from ``icbs`` / ``regions``,
     else from ``icbs.csv`` / ``regions.csv`` beside the extract, else from the layer being
-    replaced (they change far less often than trusts do). ``extracted`` defaults to the
+    replaced (or the bundled one, for a new output file). ``extracted`` defaults to the
     extract file's modification date. Nothing is fetched over the network.
 
     Raises:
@@ -709,8 +713,22 @@ def update_reference(
     from leadgraph.fileio import atomic_write
 
     csv_path = Path(csv_path)
+    if extracted is not None:
+        extract_date = parse_extract_date(extracted)
+        extracted_from = "as given"
+    else:
+        try:
+            mtime = csv_path.stat().st_mtime
+        except FileNotFoundError:
+            raise DataError("no such file", path=csv_path) from None
+        extract_date = dt.datetime.fromtimestamp(mtime, dt.timezone.utc).date().isoformat()
+        extracted_from = "the file's modification date"
     target = Path(output) if output is not None else resources.reference_path()
     old = read_layer(target) if target.is_file() else None
+    # Names of ICBs and regions change far less often than trusts: a new output file can take
+    # them from the bundled layer.
+    compared_with = target if old is not None else resources.reference_path()
+    names = old if old is not None else (read_layer(compared_with) if compared_with.is_file() else None)
     tables = {}
     for key, given, list_name in (("icbs", icbs, "icbs.csv"), ("regions", regions, "regions.csv")):
         beside = csv_path.with_name(list_name)
@@ -718,31 +736,21 @@ def update_reference(
             tables[key] = read_named(given)
         elif beside.is_file():
             tables[key] = read_named(beside)
-        elif old is not None and getattr(old, key):
-            tables[key] = getattr(old, key)
+        elif names is not None and getattr(names, key):
+            tables[key] = getattr(names, key)
         else:
             raise DataError(f"no list of {'ICBs' if key == 'icbs' else 'NHS England regions'} to name them "
                             f"from: pass --{key} FILE ({list_name} from NHS England ODS)", path=csv_path)
-    if extracted is None:
-        try:
-            mtime = csv_path.stat().st_mtime
-        except FileNotFoundError:
-            raise DataError("no such file", path=csv_path) from None
-        extract_date = dt.datetime.fromtimestamp(mtime, dt.timezone.utc).date().isoformat()
-        extracted_from = "the file's modification date"
-    else:
-        extract_date = parse_extract_date(extracted)
-        extracted_from = "as given"
     content = build_reference(csv_path, icbs=tables["icbs"], regions=tables["regions"], extracted=extract_date)
     trusts = read_etr(csv_path)
     changed = not target.is_file() or target.read_bytes() != content
     report = ReferenceUpdate(
         output=target, trusts=len(trusts), icbs=len(tables["icbs"]), regions=len(tables["regions"]),
-        extracted=extract_date, extracted_from=extracted_from, changed=changed, first=old is None,
-        dry_run=dry_run,
+        extracted=extract_date, extracted_from=extracted_from, changed=changed, first=names is None,
+        dry_run=dry_run, compared_with=compared_with if names is not None else None,
     )
-    if old is not None:
-        _compare(old, trusts, report)
+    if names is not None:
+        _compare(names, trusts, report)
     if changed and not dry_run:
         atomic_write(target, content)
     return report

@@ -29,6 +29,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("query", "queries"),
     ("analyse", "analyse"),
     ("serve", "serve"),
+    ("reference", "reference"),
 ]
 
 # What `leadgraph --help` shows for each command, so listing them imports none of their
@@ -46,6 +47,7 @@ SHORT_HELP: dict[str, str] = {
     "queries": "List the named queries with their parameters, or show one in full.",
     "analyse": "Describe the network: shared traits, centrality, a summary.",
     "serve": "Serve the graph as a read-only SPARQL endpoint over HTTP.",
+    "reference": "Rebuild the bundled reference data: every NHS trust, ICB and region from NHS England's ODS.",
 }
 
 
