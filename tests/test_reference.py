@@ -284,6 +284,8 @@ def _bad(rows, row, column, value):
     (10, 10, "NOT A POSTCODE", "row 10, column 10 (postcode): 'NOT A POSTCODE' is not a UK postcode"),
     (11, 2, "", "row 11, column 2 (name): empty"),
     (12, 1, "R0A", "row 12, column 1 (ODS code): R0A is listed twice (first on row 2)"),
+    (13, 2, "<b>TRUST</b>", "row 13, column 2 (name): contains < or > or a control character"),
+    (14, 8, "LEEDS\nCITY", "row 14, column 8 (town): contains < or > or a control character"),
 ])
 def test_bad_rows_are_one_line_errors_naming_file_row_and_column(ods, tmp_path, cli, row, column, value, message):
     etr = _copy(ods, tmp_path, lambda rows: _bad(rows, row, column, value))

@@ -42,11 +42,12 @@ REGION_SOURCE = "source-ods-regions"
 # ODS puts the three Welsh trusts under W00 (Wales) with parent Q99: neither is an English
 # region or ICB, so those trusts are kept without region or ICB links.
 WALES = "W00"
-WALES_PARENT = "Q99"
 
 _CODE = re.compile(r"^[A-Z0-9]{3,5}$")
 _ONS = re.compile(r"^E\d{8}$")
 _POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
+# The shapes refuse labels with markup or line breaks: catch them here, with the row to fix.
+_NOT_IN_LABELS = re.compile(r"[<>\x00-\x1f\x7f]")
 
 # (column, meaning) of etr.csv, 1-based as ODS documents them.
 _ETR = {
@@ -210,10 +211,14 @@ def _read_text(path: Path) -> str:
 
 def _rows(path: Path) -> Iterable[tuple[int, list[str]]]:
     reader = csv.reader(io.StringIO(_read_text(path), newline=""))
+    # A quoted cell may hold a line break: a row is numbered by the line it starts on, as an
+    # editor shows it (for the files ODS publishes, the same as the record number).
+    start = 1
     try:
         for row in reader:
             if row and any(cell.strip() for cell in row):
-                yield reader.line_num, row
+                yield start, row
+            start = reader.line_num + 1
     except csv.Error as exc:
         raise DataError(f"row {reader.line_num}: not readable as CSV ({exc})", path=path) from None
 
@@ -264,8 +269,9 @@ def read_etr(path: str | Path) -> list[Trust]:
         seen[value["code"]] = row
         if not value["name"]:
             raise bad("name", "empty")
-        if re.search(r"[<>\"\\]", value["name"]) or re.search(r"[<>\"\\]", value["town"]):
-            raise bad("name" if re.search(r"[<>\"\\]", value["name"]) else "town", "unexpected character")
+        for key in ("name", "town"):
+            if _NOT_IN_LABELS.search(cells[_ETR[key][0] - 1]):
+                raise bad(key, "contains < or > or a control character, which a label may not")
         postcode = value["postcode"].upper()
         if postcode and not _POSTCODE.match(postcode):
             raise bad("postcode", f"{value['postcode']!r} is not a UK postcode")
@@ -303,8 +309,9 @@ def read_named(path: str | Path) -> dict[str, Named]:
         if not _ONS.match(ons):
             raise _cell_error(path, row, index["ons_code"] + 1, "ons_code",
                               f"{ons!r} is not an ONS code (E and 8 digits)")
-        if not name or re.search(r"[<>\"\\]", name):
-            raise _cell_error(path, row, index["name"] + 1, "name", "empty" if not name else "unexpected character")
+        if not name or _NOT_IN_LABELS.search(cells[index["name"]]):
+            raise _cell_error(path, row, index["name"] + 1, "name",
+                              "empty" if not name else "contains < or > or a control character, which a label may not")
         if code in out:
             raise _cell_error(path, row, index["ods_code"] + 1, "ods_code", f"{code} is listed twice")
         out[code] = Named(code, ons, name)
