@@ -122,10 +122,11 @@ def readable_name(official: str) -> str:
 
 # -- kinds of trust -----------------------------------------------------------------------
 
-# Rules on the official name, first match wins. Each was checked against every name in the
-# extract of mid-2025 (tests/test_reference.py lists the result for all of them). Names that
-# match none ("Barts Health", "Mersey Care", "Frimley Health") get no kind: the name does not
-# say, and nothing else in the extract does.
+# Rules on the official name, first match wins. Their result was read by hand for every name
+# in the 2025 extract (tests/test_reference.py pins a sample). Names that match none ("Barts
+# Health", "Mersey Care", "Frimley Health") get no kind: the name does not say, and nothing else
+# in the extract does. "Healthcare" and "Teaching" were left out: both name acute trusts and
+# mental health ones (Northumbria Healthcare, Nottinghamshire Healthcare; Humber Teaching).
 KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("ambulance", re.compile(r"\bAMBULANCE\b")),
     ("public-health", re.compile(r"\bPUBLIC HEALTH\b")),
