@@ -33,7 +33,9 @@ COMMANDS: list[tuple[str, str]] = [
     ("serve", "serve"),
     ("store", "store"),
     ("publish", "push"),
+    ("reference", "reference"),
 ]
+
 
 class Context:
     """What the group passes to every command: where the graph comes from.
