@@ -47,6 +47,7 @@ _INTEGER = re.compile(r"[+-]?\d+")
 _DECIMAL = re.compile(r"[+-]?(?:\d+\.\d*|\.\d+)")
 _DOUBLE = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)[eE][+-]?\d+")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -72,9 +73,34 @@ def parse_assignments(items: Iterable[str]) -> dict[str, list[str]]:
         name, sep, value = item.partition("=")
         name = name.strip().lstrip("?$")
         if not sep or not _NAME.fullmatch(name):
-            raise UsageError(f"--param expects NAME=VALUE with NAME a SPARQL variable name, got {item!r}")
+            raise UsageError(f"--param expects NAME=VALUE with NAME a SPARQL variable name, got {_shown(item)}")
+        _check_text(value, name)
         found.setdefault(name, []).append(value)
     return found
+
+
+def _check_text(value: str, name: str) -> None:
+    """Refuse text that is not Unicode: on Linux, bytes of argv that are not UTF-8 arrive
+    as lone surrogates (``\\udcff``), which no RDF term can hold.
+
+    >>> _check_text("caf\\udce9", "name")
+    Traceback (most recent call last):
+    ...
+    leadgraph.errors.UsageError: parameter 'name': the value is not valid UTF-8 (byte 0xe9 at character 4)
+    """
+    bad = _SURROGATE.search(value)
+    if bad is not None:
+        char = bad.group()
+        byte = f"byte 0x{ord(char) - 0xDC00:02x}" if char >= "\udc80" else f"character U+{ord(char):04X}"
+        raise UsageError(f"parameter {name!r}: the value is not valid UTF-8 ({byte} at character {bad.start() + 1})")
+
+
+def _shown(text: str) -> str:
+    """``repr`` with undecodable argv bytes shown as ``\\xff`` rather than ``\\udcff``."""
+    try:
+        return repr(text.encode("utf-8", "surrogateescape"))[1:] if _SURROGATE.search(text) else repr(text)
+    except UnicodeEncodeError:  # a surrogate that did not come from a byte
+        return ascii(text)
 
 
 def to_term(
@@ -243,6 +269,9 @@ def resolve(
         values = list(value) if isinstance(value, (list, tuple, set, frozenset)) else [value]
         if not values:
             raise UsageError(f"parameter {name!r} has no value")
+        for item in values:
+            if isinstance(item, str):
+                _check_text(item, name)
         try:
             bound[name] = [to_term(v, types.get(name, "any"), allow_file=allow_file, prefixes=prefixes)
                            for v in values]

@@ -25,6 +25,7 @@ import csv
 import datetime as _dt
 import io
 import json
+import math
 import os
 import re
 from collections.abc import Iterator
@@ -247,10 +248,13 @@ class QueryResult:
             writer.writerow(names)
             writer.writerows([["" if v is None else _text(v) for v in row] for row in values])
             return out.getvalue().encode("utf-8")
-        objects = [dict(zip(names, row)) for row in values]
+        objects = [dict(zip(names, map(_json_number, row))) for row in values]
+        # allow_nan=False: Python would otherwise write Infinity and NaN, which are not JSON.
         if fmt == "json":
-            return (json.dumps(objects, indent=2, ensure_ascii=False, default=_json_default) + "\n").encode("utf-8")
-        return "".join(json.dumps(o, ensure_ascii=False, default=_json_default) + "\n" for o in objects).encode("utf-8")
+            text = json.dumps(objects, indent=2, ensure_ascii=False, default=_json_default, allow_nan=False)
+            return (text + "\n").encode("utf-8")
+        return "".join(json.dumps(o, ensure_ascii=False, default=_json_default, allow_nan=False) + "\n"
+                       for o in objects).encode("utf-8")
 
 
 def format_for_path(path: str | os.PathLike[str]) -> str | None:
@@ -303,8 +307,22 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def _json_number(value: Any) -> Any:
+    """A float JSON can hold stays a number; infinities and NaN become their XSD spelling.
+
+    >>> _json_number(float("inf")), _json_number(float("-inf")), _json_number(float("nan")), _json_number(1.5)
+    ('INF', '-INF', 'NaN', 1.5)
+    """
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if value != value else ("INF" if value > 0 else "-INF")
+    return value
+
+
 def _json_default(value: Any) -> Any:
     if isinstance(value, Decimal):
+        if not value.is_finite() or abs(value.adjusted()) > 300:
+            # No JSON number holds it (or float() would make it infinite): keep the text.
+            return _json_number(float(value)) if value.is_nan() or value.is_infinite() else str(value)
         return int(value) if value == value.to_integral_value() and "." not in str(value) else float(value)
     if isinstance(value, (_dt.date, _dt.datetime)):
         return value.isoformat()

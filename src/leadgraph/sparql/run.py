@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -161,6 +162,9 @@ def resolve_query(query: str | os.PathLike[str]) -> tuple[str, named_queries.Nam
         return named_queries.read_query_file(Path(stripped)), None, stripped
     if not stripped:
         raise UsageError("the query is empty")
+    bad = re.search("[\ud800-\udfff]", query)
+    if bad is not None:  # undecodable argv bytes arrive as lone surrogates on Linux
+        raise QueryError(f"the query text is not UTF-8 (at character {bad.start() + 1})")
     return query, None, None
 
 
