@@ -39,6 +39,7 @@ in-process by passing no limits.
 
 from __future__ import annotations
 
+import faulthandler
 import functools
 import json
 import os
@@ -118,6 +119,9 @@ def _in_child(work: Callable[[], bytes], timeout: float | None, max_memory: int 
             os.close(stderr_read)
             os.dup2(stderr_write, 2)
             os.close(stderr_write)
+            # faulthandler (pytest, PYTHONFAULTHANDLER) writes to its own copy of the old
+            # stderr: a crash here is the parent's to report, in one line.
+            faulthandler.disable()
             _outlive_no_one(timeout, parent)
             if max_memory is not None:
                 _limit_memory(max_memory)
