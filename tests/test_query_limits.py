@@ -156,6 +156,13 @@ def test_long_values_lists_are_not_operators(bundled_graph):
     assert [r["a"] for r in query(text, graph=bundled_graph, timeout=None).rows] == [0, 1, 2]
 
 
+def test_large_insert_data_is_not_operators(bundled_graph, tmp_path):
+    triples = " . ".join(f"<https://example.org/s{i}> rdfs:label 'x{i}'" for i in range(5_000))
+    output = tmp_path / "out.nt"
+    result = query(f"INSERT DATA {{ {triples} }}", graph=bundled_graph, allow_update=True, update_output=output)
+    assert result.summary["added"] == 5_000
+
+
 def test_analysing_a_large_query_is_linear():
     """Counting lines from the start for every token made an 800 KB query take 90 s."""
     text = "SELECT * WHERE { VALUES ?x { " + "\n".join(f'"value {i}"' for i in range(60_000)) + " } }"

@@ -44,7 +44,6 @@ import functools
 import json
 import os
 import re
-import resource
 import select
 import signal
 import time
@@ -262,6 +261,8 @@ def _limit_memory(max_memory: int) -> None:
     held = _data_size()
     if held is None:
         return
+    import resource  # not on Windows, which has no fork either
+
     _, hard = resource.getrlimit(resource.RLIMIT_DATA)
     limit = held + max_memory
     if hard != resource.RLIM_INFINITY:
