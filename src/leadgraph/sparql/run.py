@@ -114,6 +114,10 @@ def query(
 
     >>> [row["name"] for row in query("cio-roles").rows]
     ['Ayesha Rahim', 'Gregg Holland', 'Phill James']
+    >>> query("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a ?e ?i", max_memory="100M")
+    Traceback (most recent call last):
+    ...
+    leadgraph.errors.QueryError: query used more than 100 MB of memory (raise the limit with --max-memory SIZE / max_memory=...)
     >>> query("SELECT * WHERE { SERVICE <https://example.org/sparql> { ?s ?p ?o } }")
     Traceback (most recent call last):
     ...
