@@ -177,7 +177,9 @@ def test_analysing_a_large_query_is_linear():
 def _overflow_engine() -> bytes:
     # The engine's real stack overflow, past the static bounds on purpose. The stack limit
     # is pinned so that the crash happens even where the shell's is unlimited.
-    resource.setrlimit(resource.RLIMIT_STACK, (8 * 2**20, resource.getrlimit(resource.RLIMIT_STACK)[1]))
+    hard = resource.getrlimit(resource.RLIMIT_STACK)[1]
+    soft = 8 * 2**20 if hard == resource.RLIM_INFINITY else min(8 * 2**20, hard)
+    resource.setrlimit(resource.RLIMIT_STACK, (soft, hard))
     store = ox.Store()
     return engine_payload(store.query(DEEP))
 
