@@ -12,7 +12,7 @@ from pathlib import Path
 SRC = Path(__file__).resolve().parent.parent / "src" / "leadgraph"
 
 LAYERS: list[set[str]] = [
-    {"leadgraph", "errors", "resources", "namespaces", "fileio"},  # foundations: no ideas of ours
+    {"leadgraph", "errors", "resources", "namespaces", "fileio", "tabular"},  # foundations: no ideas of ours
     {"labels", "terms", "store"},  # RDF terms, the store protocol and its backends, file readers
     {"loading", "lookup", "reference"},  # the graph from files; finding nodes by name; the ODS layer
     {"sparql", "validation", "statistics"},  # asking questions of the graph
