@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import html
 import os
+import stat
+import time
 from collections.abc import Iterable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -55,10 +57,13 @@ _PERSON_TYPES = {LG + "Leader", FOAF + "Person", SCHEMA + "Person"}
 # Where leadgraph's outputs land, and which of them can hold a copy of a person.
 _SCAN_SUFFIXES = {".html", ".graphml", ".gexf", ".json", ".csv", ".ttl", ".nt", ".jsonld", ".cyjs"}
 _SCAN_SKIP_DIRS = {".git", ".venv", "venv", "node_modules", "__pycache__", "site-packages", ".tox", "dist", "build"}
+_SCAN_SKIP_PATHS = {"/proc", "/sys", "/dev", "/run"}  # kernel views, never outputs
 _SCAN_MAX_DEPTH = 3
 _SCAN_MAX_FILES = 2000  # files of the kinds above, looked at
 _SCAN_MAX_FILE_BYTES = 20 * 2**20
 _SCAN_MAX_TOTAL_BYTES = 200 * 2**20
+_SCAN_MAX_DIRS = 500
+_SCAN_MAX_SECONDS = 2.0  # run from / or a home folder, the search must still end quickly
 
 _Key = tuple[str, ...]  # ("iri", value) or ("blank", file, id): blank nodes are local to a file
 
@@ -104,7 +109,7 @@ class ForgetReport:
         for mention in self.remaining_mentions:
             lines.append(f"  note: the name still appears in text: {mention}")
         for path in self.other_copies:
-            lines.append(f"  still in a generated file (not changed; delete or regenerate it): {path}")
+            lines.append(f"  also in (not changed: delete or regenerate it): {path}")
         for note in self.scan_notes:
             lines.append(f"  note: {note}")
         return "\n".join(lines)
@@ -376,27 +381,34 @@ def _prove(pending: dict[Path, list[ox.Triple]], named: set[str], person: str) -
 
 
 def other_copies(fp: Footprint, folders: Iterable[Path], *, exclude: Iterable[Path] = ()) -> tuple[list[str], list[str]]:
-    """Generated files (by extension: pages, exports, RDF) under ``folders`` that contain the
-    person's name or IRI, and notes on what the bounded search skipped. Nothing is changed.
+    """Files of the kinds leadgraph writes (pages, exports, RDF, by extension) under ``folders``
+    that contain the person's name or IRI, and notes on where the bounded search stopped short.
+    Nothing is changed. Files under ``exclude`` (the data being changed) are skipped.
 
     Looks :data:`_SCAN_MAX_DEPTH` folders deep, skipping hidden folders, virtual environments and
-    ``node_modules``, at most :data:`_SCAN_MAX_FILES` files and files up to
-    :data:`_SCAN_MAX_FILE_BYTES`, so a run from a large home folder stays quick.
+    ``node_modules``, through at most :data:`_SCAN_MAX_DIRS` folders and :data:`_SCAN_MAX_FILES`
+    files of up to :data:`_SCAN_MAX_FILE_BYTES` each, for at most :data:`_SCAN_MAX_SECONDS`, so a
+    run from a home folder or ``/`` stays quick.
     """
     needles = _needles(fp)
     skip = [Path(os.path.abspath(p)) for p in exclude]
     found: list[str] = []
     notes: list[str] = []
-    looked = total = 0
+    looked = total = walked = 0
     seen: set[str] = set()
+    deadline = time.monotonic() + _SCAN_MAX_SECONDS
     for top in folders:
         top = Path(top)
         if not top.is_dir():
             continue
         base = len(Path(os.path.abspath(top)).parts)
         for here, dirs, files in os.walk(top):
+            walked += 1
+            if walked > _SCAN_MAX_DIRS or time.monotonic() > deadline:
+                notes.append(f"stopped looking for copies in {_shown(Path(here))} and beyond; search the rest yourself")
+                return found, notes
             full = Path(os.path.abspath(here))
-            if full in skip or any(s in full.parents for s in skip):
+            if full in skip or any(s in full.parents for s in skip) or str(full) in _SCAN_SKIP_PATHS:
                 dirs[:] = []
                 continue
             depth = len(full.parts) - base
@@ -406,13 +418,15 @@ def other_copies(fp: Footprint, folders: Iterable[Path], *, exclude: Iterable[Pa
                 if name.startswith(".") or path.suffix.lower() not in _SCAN_SUFFIXES or str(full / name) in seen:
                     continue
                 seen.add(str(full / name))
-                if looked >= _SCAN_MAX_FILES or total >= _SCAN_MAX_TOTAL_BYTES:
+                if looked >= _SCAN_MAX_FILES or total >= _SCAN_MAX_TOTAL_BYTES or time.monotonic() > deadline:
                     notes.append(f"stopped looking for copies after {looked} files; search the rest yourself")
                     return found, notes
                 try:
-                    if path.is_symlink() or path.stat().st_size > _SCAN_MAX_FILE_BYTES:
-                        if not path.is_symlink():
-                            notes.append(f"not searched (over {_SCAN_MAX_FILE_BYTES // 2**20} MB): {_shown(path)}")
+                    info = path.lstat()
+                    if not stat.S_ISREG(info.st_mode):  # a FIFO would block the read forever
+                        continue
+                    if info.st_size > _SCAN_MAX_FILE_BYTES:
+                        notes.append(f"not searched (over {_SCAN_MAX_FILE_BYTES // 2**20} MB): {_shown(path)}")
                         continue
                     content = path.read_bytes().lower()
                 except OSError:
