@@ -15,10 +15,17 @@ def forget(ctx: click.Context, person: str, dry_run: bool) -> None:
     """Remove PERSON (a name, a name variant or an IRI) from the data files, completely.
 
     Removes the person, every statement about them (roles, traits, background, service,
-    qualifications) and every quotation of them, plus any triple elsewhere that points at
-    these. Files left empty are deleted, other changed files are rewritten atomically. The
-    data is then reloaded to prove nothing is left. Works on the bundled data unless --data
-    is given. Regenerate any exports or pages made before.
+    qualifications) and every quotation of them, any triple elsewhere that points at these,
+    and what only they reach (a role's dates); shared organisations, traits and sources stay.
+    Files left empty are deleted, other changed files are rewritten, all together or not at
+    all; the files are then read back to prove nothing is left. Works on the bundled data
+    unless --data is given.
+
+    Leftovers of someone partly removed are found by their IRI (or a name matching its last
+    part). Concurrent writes to one data folder take turns on its lock (.leadgraph.lock), and
+    a write cut short by a crash is completed by the next one. Pages and exports under the
+    current folder (a few levels deep, out/ included) that still name the person are listed,
+    not changed: delete or regenerate them.
 
     \b
     Examples:
