@@ -331,3 +331,11 @@ def test_generated_files_that_still_hold_the_person_are_reported_not_touched(tmp
     assert "also in (not changed" in report.text() and "out/leaders.html" in report.text()
     code, out, err = _leadgraph("--data", str(data_copy), "forget", "Phill James", "--dry-run", cwd=work)
     assert code == 0 and "other.csv" in out, (out, err)
+
+
+def test_a_missing_data_path_is_a_data_error_and_leaves_no_lock_file(tmp_path):
+    from leadgraph.errors import DataError
+
+    with pytest.raises(DataError, match="no such file or folder"):
+        forget_person("Charlee Martin", tmp_path / "nope", scan=())
+    assert list(tmp_path.iterdir()) == []

@@ -165,13 +165,21 @@ def locked(
     lock_path = folder / LOCK_NAME
     try:
         fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o666)
+    except PermissionError:
+        # Made by a colleague under a stricter umask: flock works on a read-only handle too.
+        try:
+            fd = os.open(lock_path, os.O_RDONLY)
+        except OSError as exc:
+            raise DataError(f"cannot lock the data folder for writing: {exc.strerror or exc}", path=lock_path) from None
     except OSError as exc:
         raise DataError(f"cannot lock the data folder for writing: {exc.strerror or exc}", path=lock_path) from None
     try:
         _acquire(fd, lock_path, notice_after, notify)
-        # Who holds it, for the waiting message of the next writer; advisory only.
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        try:  # who holds it, for the waiting message of the next writer; advisory only
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        except OSError:
+            pass
         yield lock_path
     finally:
         os.close(fd)  # releases the flock

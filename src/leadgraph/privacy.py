@@ -308,6 +308,7 @@ def forget_person(
     from leadgraph.fileio import recover, transaction
     from leadgraph.loading import data_files, load, load_files
 
+    data_files(data)  # a missing path is reported before any lock file is made beside it
     roots = _roots(data)
     with ExitStack() as stack:
         if dry_run:
