@@ -9,7 +9,7 @@ from leadgraph.cli import data_of
 
 @click.command("forget")
 @click.argument("person")
-@click.option("--dry-run", is_flag=True, help="Only report what would be removed; change nothing.")
+@click.option("--dry-run", is_flag=True, help="Only report what would be removed; change nothing (beyond completing an interrupted earlier write).")
 @click.pass_context
 def forget(ctx: click.Context, person: str, dry_run: bool) -> None:
     """Remove PERSON (a name, a name variant or an IRI) from the data files, completely.
