@@ -154,7 +154,8 @@ _WRITER = textwrap.dedent(
 def test_a_kill_after_the_journal_is_completed_by_the_next_transaction(tmp_path, crash):
     for name in ("a.ttl", "b.ttl", "c.ttl"):
         (tmp_path / name).write_text("old " + name)
-    done = _run([sys.executable, "-c", _WRITER, str(tmp_path), "commit"], tmp_path, {"LEADGRAPH_TEST_CRASH_AFTER_RENAMES": crash})
+    crash_env = {"LEADGRAPH_TEST_CRASH_AFTER_RENAMES": crash}
+    done = _run([sys.executable, "-c", _WRITER, str(tmp_path), "commit"], tmp_path, crash_env)
     assert done.returncode == -signal.SIGKILL
     contents = [(tmp_path / n).read_text() for n in ("a.ttl", "b.ttl", "c.ttl")]
     assert sum(c.startswith("new") for c in contents) == int(crash)  # really half-done

@@ -21,6 +21,7 @@ from leadgraph.privacy import footprint, forget_person
 from leadgraph.validation import validate
 
 LGD = "https://w3id.org/leadgraph/id/"
+TIME_NS = "http://www.w3.org/2006/time#"
 
 
 @pytest.fixture()
@@ -160,7 +161,8 @@ def _leadgraph(*args: str, cwd: Path, env: dict[str, str] | None = None, wait: b
     """The real CLI in its own process (so a SIGKILL is a real crash)."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith("LEADGRAPH_TEST_")}
     cmd = [sys.executable, "-m", "leadgraph", *args]
-    popen = subprocess.Popen(cmd, cwd=cwd, env={**clean, **(env or {})}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    env = {**clean, **(env or {})}
+    popen = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     if not wait:
         return popen
     out, err = popen.communicate(timeout=300)
@@ -305,7 +307,7 @@ _:shared a time:Interval ; time:inXSDDate "2001-01-01"^^xsd:date .
     monkeypatch.chdir(tmp_path)
     forget_person("Charlee Martin", data_copy)
     triples = load_files([data_copy]).triples()
-    time_values = sorted(t.object.value for t in triples if t.predicate.value.startswith("http://www.w3.org/2006/time#in"))
+    time_values = sorted(t.object.value for t in triples if t.predicate.value.startswith(TIME_NS + "in"))
     assert time_values == ["2001-01-01"]  # only the shared interval's
     assert _mentions(data_copy, LGD + "interval-2019") == 0
     assert _mentions(data_copy, LGD + "org-rbs") > 3

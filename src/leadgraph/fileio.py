@@ -131,7 +131,9 @@ def _remove_temps(folder: Path, pattern: re.Pattern[str], older_than: float) -> 
         if not pattern.match(entry.name):
             continue
         try:
-            if not entry.is_file(follow_symlinks=False) or now - entry.stat(follow_symlinks=False).st_mtime < older_than:
+            if not entry.is_file(follow_symlinks=False):
+                continue
+            if now - entry.stat(follow_symlinks=False).st_mtime < older_than:
                 continue
             fd = os.open(entry.path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
         except OSError:
@@ -366,7 +368,8 @@ def _recover(folder: Path) -> list[Path]:
     except FileNotFoundError:
         return []
     except OSError as exc:
-        raise DataError(f"cannot read the journal of an interrupted write: {exc.strerror or exc}", path=journal) from None
+        problem = exc.strerror or exc
+        raise DataError(f"cannot read the journal of an interrupted write: {problem}", path=journal) from None
     try:
         entries = json.loads(raw)["files"]
         for entry in entries:

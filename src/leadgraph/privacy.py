@@ -381,7 +381,9 @@ def _prove(pending: dict[Path, list[ox.Triple]], named: set[str], person: str) -
             raise DataError(f"file holds {len(triples)} triples after removal, {len(kept)} were written", path=path)
 
 
-def other_copies(fp: Footprint, folders: Iterable[Path], *, exclude: Iterable[Path] = ()) -> tuple[list[str], list[str]]:
+def other_copies(
+    fp: Footprint, folders: Iterable[Path], *, exclude: Iterable[Path] = ()
+) -> tuple[list[str], list[str]]:
     """Files of the kinds leadgraph writes (pages, exports, RDF, by extension) under ``folders``
     that contain the person's name or IRI, and notes on where the bounded search stopped short.
     Nothing is changed. Files under ``exclude`` (the data being changed) are skipped.
@@ -413,7 +415,8 @@ def other_copies(fp: Footprint, folders: Iterable[Path], *, exclude: Iterable[Pa
                 dirs[:] = []
                 continue
             depth = len(full.parts) - base
-            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SCAN_SKIP_DIRS and depth < _SCAN_MAX_DEPTH)
+            deeper = depth < _SCAN_MAX_DEPTH
+            dirs[:] = sorted(d for d in dirs if deeper and not d.startswith(".") and d not in _SCAN_SKIP_DIRS)
             for name in sorted(files):
                 path = Path(here) / name
                 if name.startswith(".") or path.suffix.lower() not in _SCAN_SUFFIXES or str(full / name) in seen:
