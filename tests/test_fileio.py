@@ -216,3 +216,21 @@ def test_an_unwritable_folder_is_a_one_line_data_error(tmp_path):
     with pytest.raises(DataError, match="cannot lock the data folder"):
         with locked(tmp_path / "file"):
             pass
+
+
+def test_a_rename_that_fails_keeps_the_journal_and_its_temps_for_the_next_transaction(tmp_path):
+    for name in ("a.ttl", "b.ttl"):
+        (tmp_path / name).write_text("old " + name)
+    with pytest.raises(DataError, match="cannot replace file") as err:
+        with transaction(tmp_path) as tx:
+            tx.write(tmp_path / "a.ttl", "new a.ttl")
+            tx.write(tmp_path / "b.ttl", "new b.ttl")
+            (tmp_path / "b.ttl").unlink()
+            (tmp_path / "b.ttl").mkdir()  # a rename over a folder fails
+    assert str(err.value).startswith(str(tmp_path / "b.ttl"))
+    assert (tmp_path / "a.ttl").read_text() == "new a.ttl" and (tmp_path / JOURNAL_NAME).exists()
+    (tmp_path / "b.ttl").rmdir()  # the user fixes the problem
+    with transaction(tmp_path) as tx:
+        assert [p.name for p in tx.recovered] == ["a.ttl", "b.ttl"]
+    assert (tmp_path / "b.ttl").read_text() == "new b.ttl"
+    assert sorted(p.name for p in tmp_path.glob(".*")) == [".leadgraph.lock"]

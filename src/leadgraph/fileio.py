@@ -272,12 +272,14 @@ class Transaction:
         body = {"version": 1, "pid": os.getpid(), "created": time.time(), "files": entries}
         atomic_write(journal, json.dumps(body, indent=1) + "\n")
         _fsync_dir(self.folder)
+        # From here the temps belong to the journal: a failed rename must not discard them, or
+        # the next transaction could not finish the change.
+        changed = sorted(self._staged)
+        self._staged.clear()
         crash_after = os.environ.get("LEADGRAPH_TEST_CRASH_AFTER_RENAMES")
         if crash_after == "0":
             _crash()
         _apply(self.folder, entries, crash_after=int(crash_after) if crash_after else None)
-        changed = sorted(self._staged)
-        self._staged.clear()
         return changed
 
     def discard(self) -> None:
