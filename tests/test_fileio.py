@@ -227,6 +227,7 @@ def test_a_rename_that_fails_keeps_the_journal_and_its_temps_for_the_next_transa
             tx.write(tmp_path / "b.ttl", "new b.ttl")
             (tmp_path / "b.ttl").unlink()
             (tmp_path / "b.ttl").mkdir()  # a rename over a folder fails
+            tx.commit()  # inside the block, as forget does, to check the result under the lock
     assert str(err.value).startswith(str(tmp_path / "b.ttl"))
     assert (tmp_path / "a.ttl").read_text() == "new a.ttl" and (tmp_path / JOURNAL_NAME).exists()
     (tmp_path / "b.ttl").rmdir()  # the user fixes the problem
