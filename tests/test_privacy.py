@@ -343,3 +343,31 @@ def test_a_missing_data_path_is_a_data_error_and_leaves_no_lock_file(tmp_path):
     with pytest.raises(DataError, match="no such file or folder"):
         forget_person("Charlee Martin", tmp_path / "nope", scan=())
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_kill_at_the_first_change_on_disk_never_strands_statements(tmp_path, data_copy):
+    """No test hook: SIGKILL the moment any data file changes, then run forget again. Before the
+    journal, a kill there left her statements with no person node, which forget then refused
+    ("no leader named") in about 3 runs of 5."""
+    with open(data_copy / "organisations.ttl", "a", encoding="utf-8") as fh:
+        fh.write(f"\n<{LGD}org-rbs> <https://schema.org/employee> <{LGD}charlee-martin> .\n")
+    pristine = tmp_path / "pristine"
+    shutil.copytree(data_copy, pristine)
+    for trial in range(4):
+        data = tmp_path / f"trial-{trial}"
+        shutil.copytree(pristine, data)
+        files = sorted(data.rglob("*.ttl"))
+        inodes = {p: p.stat().st_ino for p in files}
+        proc = _leadgraph("--data", str(data), "forget", "Charlee Martin", cwd=tmp_path, wait=False)
+        deadline = time.monotonic() + 120
+        while proc.poll() is None and time.monotonic() < deadline:
+            try:
+                if any(p.stat().st_ino != inodes[p] for p in files):
+                    break
+            except FileNotFoundError:
+                break
+        proc.kill()
+        proc.communicate()
+        code, out, err = _leadgraph("--data", str(data), "forget", LGD + "charlee-martin", cwd=tmp_path)
+        assert code in (0, 2), err  # 2: the killed run had finished everything already
+        assert _mentions(data, LGD + "charlee-martin") == 0, (trial, out, err)
