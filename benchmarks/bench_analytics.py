@@ -7,10 +7,10 @@ stand for nobody.
 Both sides answer "which pairs of people share at least MIN traits, and how many?" on the
 same pyoxigraph store, in the same run:
 
-* sparse: :func:`leadgraph.analytics.trait_similarity` (which also labels every pair and
+* sparse: :func:`leadgraph.network.analytics.trait_similarity` (which also labels every pair and
   lists the traits shared);
 * SPARQL: a self-join on lg:person / lg:trait grouped by pair, run through
-  :func:`leadgraph.querying.query` with a time cap (``--cap`` seconds); a capped run
+  :func:`leadgraph.sparql.run.query` with a time cap (``--cap`` seconds); a capped run
   reports the ratio as "at least".
 
 First both run on a small graph (``--check-people``) where the join finishes, and their

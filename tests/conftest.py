@@ -22,6 +22,43 @@ from click.testing import CliRunner
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SHARED = REPO.parent / "shared"
+"""Material beside the repository in the project's workspace and in CI, not in a user's clone."""
+SEED_ARTICLE = SHARED / "sources" / "000_be0095177ffe8e49.txt"
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in ("true", "1")
+
+
+def require_outside_file(path: Path) -> Path:
+    """``path`` if it exists. Otherwise skip with the reason, or fail in CI (CI=true), where
+    ``../shared`` is always laid beside the repository and a missing file is a real fault."""
+    if not path.exists():
+        reason = f"needs {path}, which sits beside the repository only in the project's workspace and CI"
+        if in_ci():
+            pytest.fail(f"missing in CI: {reason}", pytrace=False)
+        pytest.skip(reason)
+    return path
+
+
+@pytest.fixture(scope="session")
+def oxigraph_binary() -> str:
+    """The Oxigraph server binary (PyPI package ``oxigraph``, in the test extra): skips when
+    missing outside CI, fails in CI."""
+    found = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+    if not Path(found).exists():
+        reason = "the oxigraph server binary is missing (pip install oxigraph: it is in the test extra)"
+        if in_ci():
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason)
+    return found
+
+
+@pytest.fixture(scope="session")
+def seed_article() -> str:
+    """The seed article's text (see :func:`require_outside_file`)."""
+    return require_outside_file(SEED_ARTICLE).read_text(encoding="utf-8")
 
 
 @dataclass

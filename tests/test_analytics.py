@@ -231,7 +231,7 @@ def test_analyse_refuses_options_that_do_not_apply(bundled_graph):
     with pytest.raises(UsageError, match="unknown analysis 'cliques'"):
         analyse("cliques", bundled_graph)
     with pytest.raises(UsageError, match="unknown kind 'people'"):
-        analyse("centrality", bundled_graph, kinds="people")
+        analyse("centrality", bundled_graph, rank="people")
 
 
 def test_cli_literals_match_the_library():
@@ -255,7 +255,7 @@ def test_cli_json_is_what_the_library_returns(cli, bundled_graph):
     for args, expected in [
         (("similarity", "--level", "group", "--measure", "count"),
          trait_similarity(bundled_graph, level="group", metric="count")),
-        (("centrality", "--measure", "betweenness", "--kinds", "person,trait"),
+        (("centrality", "--measure", "betweenness", "--rank", "person,trait"),
          centrality(bundled_graph, ["person", "trait"], "betweenness")),
         (("summary", "--top", "3"), summary(bundled_graph, 3)),
     ]:
@@ -290,7 +290,9 @@ def test_cli_uses_data_option(cli, tmp_path):
     (("similarity", "--measure", "degree"), "error: unknown similarity metric 'degree'"),
     (("summary", "--measure", "degree"), "error: --measure does not apply to summary"),
     (("similarity", "--min-shared", "0"), "error: min_shared must be a whole number"),
-    (("centrality", "--kinds", "leader"), "error: unknown kind 'leader'"),
+    (("centrality", "--rank", "leader"), "error: unknown kind 'leader'"),
+    (("summary", "--kinds", "leader"), "error: --kinds: unknown kind leader"),
+    (("similarity", "--hops", "2"), "error: --hops needs --focus, --trait or --organisation"),
 ])
 def test_cli_usage_errors_exit_2(cli, args, message):
     result = cli("analyse", *args)
@@ -327,3 +329,32 @@ def test_readme_section_commands_show_real_output(readme_section, cli):
         result = cli(*shlex.split(command[2:])[1:])
         assert result.stdout + result.stderr == output, f"README: `{command}` now prints:\n{result.stdout}"
     assert "judge" in section or "judgement" in section
+
+
+# -- analyses of a selection ---------------------------------------------------------------------
+
+
+def test_similarity_of_a_selection_counts_only_its_people(bundled_graph):
+    from leadgraph.network.criteria import Criteria
+
+    everyone = trait_similarity(bundled_graph)
+    # A selection of everything gives what the store scan gives.
+    all_kinds = "person,organisation,programme,role,group,trait,region,qualification,source"
+    assert trait_similarity(bundled_graph, criteria=Criteria(kinds=all_kinds)) == everyone
+    resilient = trait_similarity(bundled_graph, trait="resilience", hops=1)
+    pairs = {(r["person_a_label"], r["person_b_label"]) for r in resilient}
+    assert pairs == {("Garry Harris", "Phill James")}
+    assert {(r["person_a_label"], r["person_b_label"]) for r in everyone} > pairs
+
+
+def test_summary_and_centrality_of_an_organisation_neighbourhood(bundled_graph, cli):
+    from leadgraph.network.criteria import Criteria
+
+    # RW5 (Lancashire and South Cumbria) and the one leader the article places there.
+    facts = summary(bundled_graph, criteria=Criteria(organisation="RW5", hops=1))
+    assert facts["nodes"]["person"] == 1 and facts["nodes"]["organisation"] == 1
+    rows = centrality(bundled_graph, organisation="RW5", hops=1)
+    assert [r["label"] for r in rows] == ["Ayesha Rahim"]
+    result = cli("analyse", "summary", "--organisation", "RW5", "--hops", "1", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout) == facts

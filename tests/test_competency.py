@@ -8,7 +8,6 @@ the data model itself; the named-query library answers the same questions from t
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -16,7 +15,6 @@ import pytest
 from leadgraph.loading import load
 from leadgraph.namespaces import sparql_prefixes
 
-ARTICLE = Path(__file__).resolve().parents[2] / "shared" / "sources" / "000_be0095177ffe8e49.txt"
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +38,7 @@ def _value(term):
 
 
 def select(graph, body: str) -> list[tuple]:
-    result = graph.store.query(sparql_prefixes() + body)
+    result = graph.store.oxigraph.query(sparql_prefixes() + body)
     names = [v.value for v in result.variables]
     return sorted(tuple(_value(sol[n]) for n in names) for sol in result)
 
@@ -161,11 +159,9 @@ def test_organisations_with_ods_codes_and_kinds(graph):
     ], key=lambda r: tuple("" if v is None else v for v in r))
 
 
-def test_every_quotation_is_verbatim_and_short():
+def test_every_quotation_is_verbatim_and_short(seed_article):
     """Quotations and supporting texts are exact excerpts of the article, never paraphrase."""
-    if not ARTICLE.exists():
-        pytest.fail(f"seed article missing at {ARTICLE}")
-    article = ARTICLE.read_text(encoding="utf-8")
+    article = seed_article
     g = load()
     rows = select(g, """
         SELECT ?s ?text WHERE { { ?s schema:text ?text } UNION { ?s lg:supportingText ?text } }""")

@@ -176,7 +176,7 @@ def test_csv_nodes_and_edges(mini, net, tmp_path):
 ])
 def test_rdf_whole_graph(mini, fmt, rdf_format):
     parsed = ox.Dataset(ox.parse(export(mini, fmt), rdf_format))
-    original = ox.Dataset(mini.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    original = ox.Dataset(mini.store.oxigraph.quads_for_pattern(None, None, None, ox.DefaultGraph()))
     parsed.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)  # the fixture has blank nodes
     original.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
     assert len(parsed) == len(original) == len(mini)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -12,7 +15,8 @@ from rdflib.compare import isomorphic
 
 from leadgraph import resources
 from leadgraph.errors import DataError, UsageError
-from leadgraph.loading import FORMATS, LeadGraph, load, load_files
+from leadgraph.loading import LeadGraph, load, load_files
+from leadgraph.store.readers import READERS as FORMATS
 
 FORMATS_DIR = Path(__file__).parent / "fixtures" / "formats"
 MALFORMED = Path(__file__).parent / "fixtures" / "malformed"
@@ -45,8 +49,8 @@ def test_each_format_loads_the_same_triples(path, reference, ontology_only):
 @pytest.mark.parametrize("name", ["sample.nq", "sample.trig", "sample.jsonld"])
 def test_named_graphs_are_merged_into_the_default_graph(name):
     graph = load_files([FORMATS_DIR / name])
-    assert list(graph.store.named_graphs()) == []
-    assert len(list(graph.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))) == SAMPLE_TRIPLES
+    assert list(graph.store.oxigraph.named_graphs()) == []
+    assert len(list(graph.store.oxigraph.quads_for_pattern(None, None, None, ox.DefaultGraph()))) == SAMPLE_TRIPLES
 
 
 def test_ontology_always_loads_and_shapes_do_not(ontology_only):
@@ -54,9 +58,9 @@ def test_ontology_always_loads_and_shapes_do_not(ontology_only):
     assert ontology_only.ontology_paths == resources.ontology_files()
     assert resources.shapes_path() not in ontology_only.paths
     node_shape = ox.NamedNode("http://www.w3.org/ns/shacl#NodeShape")
-    assert not list(ontology_only.store.quads_for_pattern(None, None, node_shape))
+    assert not list(ontology_only.store.oxigraph.quads_for_pattern(None, None, node_shape))
     owl_class = ox.NamedNode("http://www.w3.org/2002/07/owl#Class")
-    assert list(ontology_only.store.quads_for_pattern(None, None, owl_class))
+    assert list(ontology_only.store.oxigraph.quads_for_pattern(None, None, owl_class))
 
 
 def test_bundled_data_is_every_data_file(bundled_graph):
@@ -91,7 +95,7 @@ def test_blank_node_labels_do_not_join_across_files(tmp_path):
     (tmp_path / "a.ttl").write_text('_:b1 <https://e.org/p> "a" .\n')
     (tmp_path / "b.ttl").write_text('_:b1 <https://e.org/p> "b" .\n')
     graph = load_files([tmp_path])
-    subjects = {q.subject for q in graph.store}
+    subjects = {t.subject for t in graph.store.triples()}
     assert len(subjects) == 2
 
 
@@ -269,3 +273,45 @@ def test_data_files_lists_what_load_reads(bundled_graph, tmp_path):
     assert data_files() == bundled_graph.data_paths
     shutil.copy(FORMATS_DIR / "sample.nt", tmp_path / "x.nt")
     assert data_files([tmp_path, FORMATS_DIR / "sample.ttl"]) == [tmp_path / "x.nt", FORMATS_DIR / "sample.ttl"]
+
+
+# -- inputs a red-team tried: each must be a clear one-line error, never a crash ------------------
+
+
+def test_a_fifo_is_named_as_such_not_missing(tmp_path):
+    fifo = tmp_path / "pipe.ttl"
+    os.mkfifo(fifo)
+    with pytest.raises(DataError, match=r"pipe\.ttl: not a regular file \(a named pipe \(FIFO\)\)"):
+        load_files([fifo])
+
+
+def test_deeply_nested_json_ld_is_refused_before_the_parser_sees_it(tmp_path):
+    depth = 20_000  # the engine's recursive JSON-LD parser crashed the process near this depth
+    path = tmp_path / "deep.jsonld"
+    path.write_bytes(b'{"@id": "https://e.org/a", "https://e.org/b":\n'
+                     + b'{"https://e.org/c": ' * depth + b'"x"' + b"}" * depth + b"}")
+    with pytest.raises(DataError, match=r"deep\.jsonld:2: JSON nested more than 256 levels deep"):
+        load_files([path])
+
+
+def test_deep_nesting_as_a_real_process_exits_1_not_a_signal(tmp_path):
+    path = tmp_path / "deep.jsonld"
+    path.write_bytes(b'{"https://e.org/c": ' * 20_000 + b'"x"' + b"}" * 20_000)
+    result = subprocess.run([sys.executable, "-m", "leadgraph", "--data", str(path), "stats"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1 and "JSON nested more than" in result.stderr
+
+
+def test_json_ld_with_a_bad_iri_says_which_value(tmp_path):
+    path = tmp_path / "bad.jsonld"
+    path.write_text('{\n  "@id": "not an iri",\n  "https://e.org/b": "x"\n}\n')
+    with pytest.raises(DataError, match=r"bad\.jsonld:2: no triples: 'not an iri' is not an absolute IRI"):
+        load_files([path])
+
+
+def test_an_over_long_multi_line_literal_names_the_line_it_starts_on(tmp_path):
+    path = tmp_path / "big.ttl"
+    chunk = b"x" * 2**20 + b"\n"
+    path.write_bytes(b"@prefix e: <https://e.org/> .\n\ne:a e:b \"\"\"" + chunk * 17 + b'""" .\n')
+    with pytest.raises(DataError, match=r"big\.ttl:3: a single term is longer than the parser's limit of 16 MiB"):
+        load_files([path])

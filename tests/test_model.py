@@ -14,7 +14,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "model"
 def test_dated_role_conforms_and_is_queryable():
     graph = load([FIXTURES / "dated-role.ttl"])
     assert validate(graph).conforms
-    rows = list(graph.store.query(sparql_prefixes() + """
+    rows = list(graph.store.oxigraph.query(sparql_prefixes() + """
         SELECT ?start ?end WHERE {
           ?m org:member <https://example.org/test/person> ;
              org:memberDuring [ time:hasBeginning/time:inXSDgYear ?start ; time:hasEnd/time:inXSDDate ?end ] .
@@ -27,7 +27,7 @@ def test_user_data_adds_to_bundled_data():
 
     graph = load([resources.data_dir(), FIXTURES / "dated-role.ttl"])
     assert validate(graph).conforms
-    rows = list(graph.store.query(sparql_prefixes() + "SELECT (COUNT(?p) AS ?n) WHERE { ?p a lg:Leader }"))
+    rows = list(graph.store.oxigraph.query(sparql_prefixes() + "SELECT (COUNT(?p) AS ?n) WHERE { ?p a lg:Leader }"))
     assert int(rows[0]["n"].value) == 7
 
 
@@ -37,7 +37,7 @@ ONTOLOGY_IRI = "https://w3id.org/leadgraph/ontology"
 
 
 def _rows(graph, body):
-    return [tuple(None if v is None else v.value for v in sol) for sol in graph.store.query(sparql_prefixes() + body)]
+    return [tuple(None if v is None else v.value for v in sol) for sol in graph.store.oxigraph.query(sparql_prefixes() + body)]
 
 
 def test_ontology_header_has_title_description_version_and_licence():

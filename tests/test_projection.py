@@ -190,7 +190,7 @@ def test_a_store_works_as_well_as_a_leadgraph(mini, net):
 
 def test_raw_keeps_every_triple(mini):
     raw = to_networkx(mini, raw=True)
-    triples = [q.triple for q in mini.store.quads_for_pattern(None, None, None, ox.DefaultGraph())]
+    triples = [q.triple for q in mini.store.oxigraph.quads_for_pattern(None, None, None, ox.DefaultGraph())]
     assert raw.number_of_edges() == len(triples) == len(mini)
     terms = {str(t.subject) for t in triples} | {str(t.object) for t in triples}
     ids = {n if n.startswith(('"', "_:")) else f"<{n}>" for n in raw}
@@ -215,7 +215,7 @@ def test_bundled_graph(bundled_graph):
         "org-rw5", "org-rbs", "org-rbq", "org-rxr", "org-rrf", "org-rx7",
         "org-warrington-together-halton-one", "org-nhs-digital-academy", "org-nhsx", "org-nhs",
     }
-    attributions = next(iter(bundled_graph.store.query(
+    attributions = next(iter(bundled_graph.store.oxigraph.query(
         sparql_prefixes() + "SELECT (COUNT(?a) AS ?n) WHERE { ?a a lg:TraitAttribution }"
     )))["n"]
     has_trait = sum(1 for _, _, d in net.edges(data=True) if d["relation"] == "has trait")

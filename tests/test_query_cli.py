@@ -198,10 +198,17 @@ def test_update_result_counts(bundled_graph, tmp_path):
 
 
 def test_update_never_writes_into_bundled_folders(cli):
-    for target in (REPO / "data" / "people" / "garry-harris.ttl", REPO / "ontology" / "new.ttl"):
-        result = cli("query", "-e", RENAME, "--allow-update", "--update-output", str(target))
-        assert result.exit_code == 2 and "refusing to write into leadgraph's bundled data" in result.stderr
-    assert not (REPO / "ontology" / "new.ttl").exists()
+    # Targets that do not exist, so a broken refusal creates a stray file (removed again) rather
+    # than overwrite a real data file; no test may write into the repository's own data/.
+    targets = (REPO / "data" / "people" / "refused-by-test.ttl", REPO / "ontology" / "refused-by-test.ttl")
+    try:
+        for target in targets:
+            result = cli("query", "-e", RENAME, "--allow-update", "--update-output", str(target))
+            assert result.exit_code == 2 and "refusing to write into leadgraph's bundled data" in result.stderr
+            assert not target.exists()
+    finally:
+        for target in targets:
+            target.unlink(missing_ok=True)
 
 
 def test_update_output_needs_an_rdf_extension(cli, tmp_path):

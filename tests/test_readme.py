@@ -62,7 +62,7 @@ def test_readme_data_model_diagram_uses_only_defined_terms():
     assert len(terms) > 15
     import pyoxigraph as ox
 
-    store = load([]).store
+    store = load([]).store.oxigraph
     undefined = [
         f"lg:{local}" for prefix, local in terms
         if prefix == "lg" and not list(store.quads_for_pattern(ox.NamedNode(PREFIXES["lg"] + local), None, None))

@@ -267,7 +267,7 @@ def test_triples_of_a_node_and_its_folded_facts(mini):
     chosen = select(mini, focus="Morgan Lee", hops=0)
     # Morgan's own triples and his background statement's; not his membership (South is not selected).
     assert subjects(chosen.triples()) == ex("morgan-lee", "morgan-lee-background")
-    store = mini.store
+    store = mini.store.oxigraph
     expected = {q.triple for s in ex("morgan-lee", "morgan-lee-background")
                 for q in store.quads_for_pattern(ox.NamedNode(s), None, None, ox.DefaultGraph())}
     assert set(chosen.triples()) == expected
@@ -293,8 +293,8 @@ def test_triples_follow_blank_nodes(mini):
 def test_raw_selection(mini):
     chosen = select(mini, focus="Sam Okoro", hops=1, raw=True)
     okoro = ox.NamedNode(EX + "sam-okoro")
-    touching = {q.triple for q in mini.store.quads_for_pattern(okoro, None, None, ox.DefaultGraph())}
-    touching |= {q.triple for q in mini.store.quads_for_pattern(None, None, okoro, ox.DefaultGraph())}
+    touching = {q.triple for q in mini.store.oxigraph.quads_for_pattern(okoro, None, None, ox.DefaultGraph())}
+    touching |= {q.triple for q in mini.store.oxigraph.quads_for_pattern(None, None, okoro, ox.DefaultGraph())}
     triples = set(chosen.triples())
     assert touching <= triples
     assert len(triples) == chosen.graph.number_of_edges()
@@ -305,7 +305,7 @@ def test_raw_selection(mini):
 def test_raw_selection_with_query_keeps_only_result_triples(mini):
     text = f"CONSTRUCT {{ <{EX}robin-ash> ?p ?o }} WHERE {{ <{EX}robin-ash> ?p ?o FILTER(isLiteral(?o)) }}"
     chosen = select(mini, query=text, raw=True)
-    robin_literals = [q for q in mini.store.quads_for_pattern(ox.NamedNode(EX + "robin-ash"), None, None,
+    robin_literals = [q for q in mini.store.oxigraph.quads_for_pattern(ox.NamedNode(EX + "robin-ash"), None, None,
                                                               ox.DefaultGraph()) if isinstance(q.object, ox.Literal)]
     assert chosen.graph.number_of_edges() == len(robin_literals) == 5  # label, name, given, family, alternate
     assert set(select(mini, query=text, raw=True, kinds="person,literal").triples()) == {

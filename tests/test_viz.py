@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import math
 import re
 from html.parser import HTMLParser
 from importlib import resources
@@ -417,8 +418,19 @@ def test_layout_of_nothing():
 
 def test_render_html_json_is_valid_json_for_every_number():
     # Layout output must never contain NaN/Infinity, which JSON.parse rejects.
-    page = render_html(nx.star_graph(3))
-    json.loads(json.dumps(extract_payload(page), allow_nan=False))
+    payload = extract_payload(render_html(nx.star_graph(3)))
+    numbers, todo = [], [payload]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, dict):
+            todo.extend(item.values())
+        elif isinstance(item, list):
+            todo.extend(item)
+        elif isinstance(item, (int, float)) and not isinstance(item, bool):
+            numbers.append(item)
+    assert len(numbers) >= 8  # x and y of four nodes at least
+    assert all(math.isfinite(n) for n in numbers)
+    assert json.loads(json.dumps(payload, allow_nan=False)) == payload
 
 
 def test_cli_viz_open_hands_the_file_url_to_the_browser(cli, tmp_path, monkeypatch):

@@ -54,12 +54,6 @@ class DataError(LeadgraphError):
     exit_code = 1
 
 
-class ValidationError(LeadgraphError):
-    """The data does not conform to the shapes (exit 1)."""
-
-    exit_code = 1
-
-
 class QueryError(LeadgraphError):
     """A query is malformed, unsafe, or ran past its time limit (exit 1)."""
 

@@ -15,7 +15,7 @@ jsonld     JSON-LD                                                RDF tools, web
 
 Graph formats write the projected graph (:mod:`leadgraph.network.projection`) or, with
 ``raw=True``, one edge per triple. RDF formats write triples: the whole graph, or the
-triples of a selection (:meth:`leadgraph.selection.Selection.triples`).
+triples of a selection (:meth:`leadgraph.network.selection.Selection.triples`).
 
 Output is deterministic: the same data and options give byte-identical files. Files
 are written atomically (:func:`leadgraph.fileio.atomic_write`): everything is rendered
@@ -45,12 +45,12 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pyoxigraph as ox
-
 from leadgraph import __version__
 from leadgraph.errors import UsageError
 from leadgraph.fileio import atomic_write
 from leadgraph.loading import store_of
+from leadgraph.terms import Triple
+from leadgraph.network.criteria import Criteria
 from leadgraph.network.selection import Selection, select
 
 if TYPE_CHECKING:
@@ -68,17 +68,14 @@ def export(
     output: str | os.PathLike[str] | None = None,
     *,
     data: str | os.PathLike[str] | list[str | os.PathLike[str]] | None = None,
-    focus: str | None = None,
-    hops: int | None = None,
-    kinds: str | list[str] | None = None,
-    trait: str | None = None,
-    organisation: str | None = None,
-    query: str | os.PathLike[str] | None = None,
     raw: bool = False,
+    criteria: Criteria | None = None,
+    **selection: Any,
 ) -> bytes | list[Path]:
     """Export ``graph`` (a LeadGraph; loaded from ``data`` when ``None``) as ``format``.
 
-    The selection options are those of :func:`leadgraph.selection.select`. Returns the
+    The selection options (``criteria``, or ``focus=``, ``hops=``, ``kinds=``, ``trait=``,
+    ``organisation=``, ``query=``) are those of :func:`leadgraph.network.selection.select`. Returns the
     document as bytes when ``output`` is ``None``; otherwise writes it atomically and
     returns the paths written (two for ``csv``, which needs ``output``).
 
@@ -87,6 +84,7 @@ def export(
             is a folder, or a bad selection option. Missing parent folders are created.
         QueryError: a bad query, or a selection that matches nothing.
     """
+    chosen_by = Criteria.of(criteria, selection)
     fmt = format.lower()
     if fmt not in FORMATS:
         raise UsageError(f"unknown export format {format!r}; choose from {', '.join(FORMATS)}")
@@ -100,11 +98,10 @@ def export(
     elif data is not None:
         raise UsageError("give either a graph or data paths, not both")
 
-    criteria = dict(focus=focus, hops=hops, kinds=kinds, trait=trait, organisation=organisation, query=query)
-    if fmt in RDF_FORMATS and all(v is None for v in criteria.values()):
+    if fmt in RDF_FORMATS and not chosen_by:
         parts = [_whole_rdf(graph, fmt)]  # no projection needed for the whole graph
     else:
-        parts = render(select(graph, raw=raw, **criteria), fmt)
+        parts = render(select(graph, raw=raw, criteria=chosen_by), fmt)
     if targets is None:
         return parts[0]
     for path, content in zip(targets, parts):
@@ -271,7 +268,7 @@ def _csv(rows: list[dict[str, Any]], first: list[str]) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def _rdf(triples: list[ox.Triple], fmt: str) -> bytes:
+def _rdf(triples: list[Triple], fmt: str) -> bytes:
     from leadgraph.loading import serialize_triples
 
     # The selection's triples, deduplicated as a store would.
@@ -279,9 +276,6 @@ def _rdf(triples: list[ox.Triple], fmt: str) -> bytes:
 
 
 def _whole_rdf(graph: Any, fmt: str) -> bytes:
-    serialize = getattr(graph, "serialize", None)
-    if serialize is not None:
-        return serialize(fmt)
-    from leadgraph.loading import LeadGraph
+    from leadgraph.store.rdf import write_triples
 
-    return LeadGraph(store_of(graph), [], []).serialize(fmt)
+    return write_triples(store_of(graph).triples(), fmt)

@@ -51,24 +51,19 @@ def label_rank(language: str | None, text: str) -> tuple[int, str]:
 
 
 def store_label(store, node) -> str | None:
-    """The best label of ``node`` (a pyoxigraph term) in ``store``, or ``None`` if it has none.
+    """The best label of ``node`` (an IRI term) in ``store`` (a :class:`~leadgraph.store.base.GraphStore`),
+    or ``None`` if it has none; label properties in :data:`LABEL_PREDICATES` order, then
+    :func:`label_rank`.
 
-    >>> import pyoxigraph as ox
-    >>> s = ox.Store()
-    >>> n = ox.NamedNode("https://example.org/x")
-    >>> s.add(ox.Quad(n, ox.NamedNode(_RDFS + "label"), ox.Literal("Ex", language="fr")))
-    >>> s.add(ox.Quad(n, ox.NamedNode(_RDFS + "label"), ox.Literal("X")))
+    >>> from leadgraph.store.memory import MemoryStore
+    >>> from leadgraph.terms import Literal, NamedNode, Triple
+    >>> s, n = MemoryStore(), NamedNode("https://example.org/x")
+    >>> s.add([Triple(n, NamedNode(_RDFS + "label"), Literal("Ex", language="fr")),
+    ...        Triple(n, NamedNode(_RDFS + "label"), Literal("X"))])
     >>> store_label(s, n)
     'X'
     """
-    import pyoxigraph as ox
-
-    for predicate in LABEL_PREDICATES:
-        texts = [q.object for q in store.quads_for_pattern(node, ox.NamedNode(predicate), None)
-                 if isinstance(q.object, ox.Literal)]
-        if texts:
-            return min(texts, key=lambda t: label_rank(t.language, t.value)).value
-    return None
+    return store.labels([node]).get(node.value)
 
 
 def fallback_label(node_id: str) -> str:

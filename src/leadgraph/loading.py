@@ -1,9 +1,10 @@
-"""Load the ontology and data files into one in-memory Oxigraph store.
+"""Load the ontology and data files into one in-memory store.
 
-The format comes from the file extension (see :data:`FORMATS`). Every problem with
-the input — a missing path, an unknown extension, an empty file, invalid UTF-8, bad
-syntax, a bad IRI — becomes one :class:`~leadgraph.errors.DataError` naming the file,
-the 1-based line and the problem, so the CLI can print it as a single line.
+Each file is read by the reader registered for its extension
+(:mod:`leadgraph.store.readers`). Every problem with the input — a missing path, an
+unknown extension, an empty file, invalid UTF-8, bad syntax, a bad IRI — becomes one
+:class:`~leadgraph.errors.DataError` naming the file, the 1-based line and the problem,
+so the CLI can print it as a single line.
 
 >>> import pathlib, tempfile
 >>> folder = pathlib.Path(tempfile.mkdtemp())
@@ -22,65 +23,41 @@ leadgraph.errors.DataError: ...broken.nt:1: ...
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pyoxigraph as ox
-
 from leadgraph import resources
 from leadgraph.errors import DataError, UsageError
 from leadgraph.namespaces import PREFIXES
+from leadgraph.store.disk import UpdateReport, open_generation, published_manifest, write_generation
+from leadgraph.store.memory import MemoryStore
+from leadgraph.store.rdf import RDF_FORMATS, write_triples
+from leadgraph.store.readers import READERS, reader_for
+from leadgraph.terms import Triple, triple_key
 
 if TYPE_CHECKING:  # rdflib costs ~150 ms to import: only for type hints here
     import rdflib
 
-FORMATS: dict[str, ox.RdfFormat] = {
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".nq": ox.RdfFormat.N_QUADS,
-    ".trig": ox.RdfFormat.TRIG,
-    ".jsonld": ox.RdfFormat.JSON_LD,
-    ".json-ld": ox.RdfFormat.JSON_LD,
-}
-"""File extension -> format. Files in folders with other extensions are skipped."""
-
-SERIALIZE_FORMATS: dict[str, ox.RdfFormat] = {
-    "ttl": ox.RdfFormat.TURTLE,
-    "turtle": ox.RdfFormat.TURTLE,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "nq": ox.RdfFormat.N_QUADS,
-    "nquads": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "json-ld": ox.RdfFormat.JSON_LD,
-}
+SERIALIZE_FORMATS = {name: name for name in RDF_FORMATS if name != "rdfxml"}
 """Names accepted by :meth:`LeadGraph.serialize`."""
-
-_UTF8_BOM = b"\xef\xbb\xbf"
-_TOKEN_LIMIT = 16 * 2**20
-_POSITION = re.compile(
-    r"^Parser error at line \d+ (?:column (?P<col>\d+)|between columns (?P<start>\d+) and (?P<end>\d+)): "
-)
-_BAD_IRI = re.compile(r"invalid iri|absolute iri|iri code point|iri character|relative iri", re.IGNORECASE)
 
 
 class LeadGraph:
-    """The loaded knowledge graph: an in-memory pyoxigraph ``Store`` plus where it came from.
+    """The loaded knowledge graph: a :class:`~leadgraph.store.memory.MemoryStore` plus where it came from.
 
     Every triple sits in the default graph (named graphs of N-Quads, TriG and JSON-LD
     input are merged into it), so queries need no ``GRAPH`` clauses.
 
     Attributes:
-        store: the :class:`pyoxigraph.Store` holding all triples.
+        store: the :class:`~leadgraph.store.base.GraphStore` holding all triples
+            (``store.oxigraph`` is the pyoxigraph ``Store`` itself).
         paths: every file loaded, ontology first, in load order.
         ontology_paths: the ontology files among ``paths``.
         data_paths: the data files among ``paths``.
     """
 
-    def __init__(self, store: ox.Store, ontology_paths: list[Path], data_paths: list[Path]):
+    def __init__(self, store: MemoryStore, ontology_paths: list[Path], data_paths: list[Path]):
         self.store = store
         self.ontology_paths = list(ontology_paths)
         self.data_paths = list(data_paths)
@@ -93,10 +70,9 @@ class LeadGraph:
     def __repr__(self) -> str:
         return f"<LeadGraph {len(self)} triples from {len(self.paths)} files>"
 
-    def triples(self) -> list[ox.Triple]:
+    def triples(self) -> list[Triple]:
         """All triples, sorted so output is stable and each subject's triples sit together."""
-        quads = self.store.quads_for_pattern(None, None, None, ox.DefaultGraph())
-        return sorted((q.triple for q in quads), key=triple_key)
+        return sorted(self.store.triples(), key=triple_key)
 
     def serialize(self, fmt: str = "ttl") -> bytes:
         """Serialise the whole graph as ``ttl``, ``nt``, ``nq``, ``trig`` or ``jsonld``.
@@ -107,7 +83,7 @@ class LeadGraph:
         >>> g.serialize("nt").count(b"\\n") == len(g)
         True
         """
-        return serialize_triples(self.triples(), fmt)
+        return serialize_triples(self.store.triples(), fmt)
 
     def to_rdflib(self) -> rdflib.Graph:
         """The graph as an :class:`rdflib.Graph` (built once, then cached; do not modify it).
@@ -131,8 +107,8 @@ def load(data: str | Path | Iterable[str | Path] | None = None) -> LeadGraph:
 
     ``data`` replaces the bundled data; the ontology (``ontology/*.ttl`` except
     ``shapes.ttl``) always loads. Folders are walked recursively in sorted order,
-    loading files with a known extension (:data:`FORMATS`) and skipping the rest and
-    hidden entries. An empty list loads the ontology alone.
+    loading files with a registered extension (:data:`leadgraph.store.readers.READERS`)
+    and skipping the rest and hidden entries. An empty list loads the ontology alone.
 
     Raises:
         DataError: naming file, line and problem, for a missing path, a file with an
@@ -145,52 +121,89 @@ def load(data: str | Path | Iterable[str | Path] | None = None) -> LeadGraph:
     return _build(resources.ontology_files(), _resolve_data(data))
 
 
-def serialize_triples(triples: Iterable[ox.Triple], fmt: str | ox.RdfFormat) -> bytes:
-    """Write ``triples`` as ``fmt`` (a name from :data:`SERIALIZE_FORMATS` or an ``RdfFormat``).
+def serialize_triples(triples: Iterable[Triple], fmt: str) -> bytes:
+    """Write ``triples`` as ``fmt`` (a name from :data:`SERIALIZE_FORMATS`); see
+    :func:`leadgraph.store.rdf.write_triples`."""
+    return write_triples(triples, fmt)
 
-    Every RDF file leadgraph writes goes through here: triples in :func:`triple_key` order, so
-    output is stable, and Turtle/TriG with the project prefixes.
 
-    >>> t = ox.Triple(ox.NamedNode("https://w3id.org/leadgraph/id/x"), ox.NamedNode(PREFIXES["rdfs"] + "label"),
-    ...               ox.Literal("X"))
-    >>> serialize_triples([t], "nq")
-    b'<https://w3id.org/leadgraph/id/x> <http://www.w3.org/2000/01/rdf-schema#label> "X" .\\n'
+def store_of(graph: Any = None, data: str | Path | Iterable[str | Path] | None = None) -> Any:
+    """The :class:`GraphStore` to work on: ``graph``'s own, or ``load(data)``'s when ``graph`` is None.
+
+    ``graph`` may be a :class:`~leadgraph.loading.LeadGraph`, any :class:`GraphStore`, a
+    ``pyoxigraph.Store`` or an ``rdflib.Graph`` (both copied into or wrapped as a
+    :class:`MemoryStore`). Every library entry point that takes ``graph=`` / ``data=``
+    resolves them here, so they all accept the same things.
     """
-    if isinstance(fmt, ox.RdfFormat):
-        rdf_format = fmt
-    else:
-        rdf_format = SERIALIZE_FORMATS.get(fmt.lower())
-        if rdf_format is None:
-            choices = ", ".join(sorted(SERIALIZE_FORMATS))
-            raise UsageError(f"unknown serialisation format {fmt!r} (choose from {choices})")
-    ordered: Iterable[ox.Triple | ox.Quad] = sorted(triples, key=triple_key)
-    if rdf_format.supports_datasets:
-        ordered = [ox.Quad(t.subject, t.predicate, t.object) for t in ordered]
-    return ox.serialize(ordered, format=rdf_format, prefixes=PREFIXES)
+    from leadgraph.store.base import GraphStore
 
-
-def store_of(graph: Any = None, data: str | Path | Iterable[str | Path] | None = None) -> ox.Store:
-    """The pyoxigraph ``Store`` to work on: ``graph``'s own, or ``load(data)``'s when ``graph`` is None.
-
-    ``graph`` may be a :class:`LeadGraph`, a ``pyoxigraph.Store`` or an ``rdflib.Graph`` (copied
-    into a new store). Every library entry point that takes ``graph=`` / ``data=`` resolves
-    them here, so they all accept the same things.
-
-    >>> store_of(ox.Store()) is not None, len(store_of(None, [])) == len(load([]))
-    (True, True)
-    """
     if graph is None:
         return load(data).store
-    if isinstance(graph, ox.Store):
+    if isinstance(graph, GraphStore):
         return graph
     store = getattr(graph, "store", None)
-    if isinstance(store, ox.Store):
+    if isinstance(store, GraphStore):
         return store
-    if type(graph).__module__.startswith("rdflib"):
-        converted = ox.Store()
-        converted.load(graph.serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES)
-        return converted
-    raise UsageError(f"graph must be a LeadGraph, a pyoxigraph.Store or an rdflib.Graph, not {type(graph).__name__}")
+    wrapped = MemoryStore.wrap(graph)
+    if wrapped is not None:
+        return wrapped
+    raise UsageError(f"graph must be a LeadGraph, a store, a pyoxigraph.Store or an rdflib.Graph, "
+                     f"not {type(graph).__name__}")
+
+
+def build_store(folder: str | Path, data: str | Path | Iterable[str | Path] | None = None, *,
+                progress: bool = False) -> UpdateReport:
+    """Load the ontology, the reference layer and ``data`` (bundled data when ``None``) into an
+    on-disk store in ``folder`` (see :mod:`leadgraph.store.disk`), one named graph per file.
+
+    Every file is read and checked exactly as :func:`load` reads it; a bad file publishes
+    nothing. Returns an :class:`~leadgraph.store.disk.UpdateReport`.
+    """
+    sources = None if data is None else [str(Path(d).resolve()) for d in _as_list(data)]
+    return write_generation(folder, _store_files(sources), sources=sources, rebuild=True, progress=progress)
+
+
+def update_store(folder: str | Path, *, progress: bool = False) -> UpdateReport:
+    """Bring the store in ``folder`` up to date with the files it was built from: walk its data
+    folders again and reload only the files whose content changed (new files are added, deleted
+    ones removed). Readers keep working meanwhile; two updates never interleave."""
+    manifest = published_manifest(folder)
+    if manifest is None:
+        raise DataError("not a leadgraph store (build one with: leadgraph store build DIR)", path=folder)
+    sources = manifest["sources"]
+    return write_generation(folder, _store_files(sources), sources=sources, rebuild=False, progress=progress)
+
+
+def open_store(folder: str | Path) -> LeadGraph:
+    """The on-disk store in ``folder`` as a :class:`LeadGraph` (read-only; see :func:`build_store`).
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp()) / "store"
+    >>> _ = build_store(folder)
+    >>> len(open_store(folder)) == len(load())
+    True
+    """
+    store = open_generation(folder)
+    return LeadGraph(store, store.files("ontology"), store.files("data"))
+
+
+def open_endpoint(url: str, *, timeout: float | None = None) -> LeadGraph:
+    """A remote SPARQL 1.1 endpoint (its query URL) as a :class:`LeadGraph` with no files; see
+    :mod:`leadgraph.store.remote` for credentials, time limits and retries."""
+    from leadgraph.store.remote import RemoteStore
+
+    return LeadGraph(RemoteStore(url, timeout=timeout), [], [])
+
+
+def _store_files(sources: list[str] | None) -> dict[str, str]:
+    wanted = {str(p.resolve()): "ontology" for p in resources.ontology_files()}
+    for path in _resolve_data(sources):
+        wanted.setdefault(str(path.resolve()), "data")
+    return wanted
+
+
+def _as_list(data: str | Path | Iterable[str | Path]) -> list[str | Path]:
+    return [data] if isinstance(data, (str, Path)) else list(data)
 
 
 def load_files(paths: Iterable[str | Path]) -> LeadGraph:
@@ -211,7 +224,7 @@ def data_files(data: str | Path | Iterable[str | Path] | None = None) -> list[Pa
 
 
 def _build(ontology_paths: list[Path], data_paths: list[Path]) -> LeadGraph:
-    store = ox.Store()
+    store = MemoryStore()
     seen: set[Path] = set()
     loaded: tuple[list[Path], list[Path]] = ([], [])
     for bucket, paths in zip(loaded, (ontology_paths, data_paths)):
@@ -220,9 +233,8 @@ def _build(ontology_paths: list[Path], data_paths: list[Path]) -> LeadGraph:
             if key in seen:  # the same file named twice, or the ontology passed as data
                 continue
             seen.add(key)
-            _load_file(store, path)
+            reader_for(path).load_into(store, path)
             bucket.append(path)
-    _merge_named_graphs(store)
     return LeadGraph(store, *loaded)
 
 
@@ -232,7 +244,7 @@ def _resolve_data(data: str | Path | Iterable[str | Path] | None) -> list[Path]:
         if not folder.is_dir():
             raise DataError("bundled data folder is missing", path=folder)
         return _walk(folder)
-    items = [data] if isinstance(data, (str, Path)) else list(data)
+    items = _as_list(data)
     files: list[Path] = []
     for item in items:
         if str(item).strip() == "":  # Path("") means the current folder: never what was meant
@@ -241,11 +253,11 @@ def _resolve_data(data: str | Path | Iterable[str | Path] | None) -> list[Path]:
         if path.is_dir():
             found = _walk(path)
             if not found:
-                known = ", ".join(FORMATS)
+                known = ", ".join(READERS)
                 raise DataError(f"folder has no data files (looked for {known})", path=path)
             files.extend(found)
-        elif path.is_file():
-            _format_of(path)
+        elif path.exists():
+            reader_for(path)
             files.append(path)
         elif path.is_symlink():
             raise DataError(f"broken symbolic link (it points to {path.readlink()}, which does not exist)", path=path)
@@ -267,127 +279,6 @@ def _walk(folder: Path, _seen: set[Path] | None = None) -> list[Path]:
             continue
         if entry.is_dir():
             found.extend(_walk(entry, seen))
-        elif entry.suffix.lower() in FORMATS and entry.is_file() and entry.resolve() != skip:
+        elif entry.suffix.lower() in READERS and entry.is_file() and entry.resolve() != skip:
             found.append(entry)
     return found
-
-
-def _format_of(path: Path) -> ox.RdfFormat:
-    rdf_format = FORMATS.get(path.suffix.lower())
-    if rdf_format is None:
-        known = ", ".join(FORMATS)
-        shown = f"'{path.suffix}'" if path.suffix else "(none)"
-        raise DataError(f"unknown file extension {shown}: expected one of {known}", path=path)
-    return rdf_format
-
-
-def _load_file(store: ox.Store, path: Path) -> None:
-    rdf_format = _format_of(path)
-    try:
-        content = path.read_bytes()
-    except OSError as exc:
-        raise DataError(f"cannot read file: {exc.strerror or exc}", path=path) from None
-    if content.startswith(_UTF8_BOM):  # common from Windows editors; the parsers reject it
-        content = content[len(_UTF8_BOM) :]
-    if not content.strip():
-        raise DataError("file is empty", path=path, line=1)
-    _check_utf8(content, path)
-    try:
-        # Store.load gives each file's blank nodes fresh ids, so _:b1 in two files stays two nodes.
-        store.load(content, rdf_format)
-        first = next(iter(ox.parse(content, rdf_format)), None)
-    except SyntaxError as exc:
-        raise _syntax_error(exc, path, content) from None
-    except MemoryError:
-        # pyoxigraph caps one token (an IRI or a literal) at 16 MiB and says so without a position.
-        line = _first_long_line(content)
-        raise DataError(
-            f"a single term is longer than the parser's limit of {_TOKEN_LIMIT // 2**20} MiB",
-            path=path,
-            line=line,
-        ) from None
-    except (ValueError, OSError) as exc:
-        raise DataError(f"cannot load: {exc}", path=path) from None
-    if first is None:
-        raise DataError("file has no triples (only prefixes or comments)", path=path, line=1)
-
-
-def _check_utf8(content: bytes, path: Path) -> None:
-    try:
-        content.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line_start = content.rfind(b"\n", 0, exc.start) + 1
-        line = content.count(b"\n", 0, exc.start) + 1
-        column = exc.start - line_start + 1
-        byte = content[exc.start]
-        raise DataError(
-            f"invalid UTF-8: byte 0x{byte:02x} at column {column} (save the file as UTF-8)",
-            path=path,
-            line=line,
-        ) from None
-
-
-def _first_long_line(content: bytes) -> int | None:
-    for number, line in enumerate(content.split(b"\n"), start=1):
-        if len(line) >= _TOKEN_LIMIT:
-            return number
-    return None
-
-
-def _syntax_error(exc: SyntaxError, path: Path, content: bytes) -> DataError:
-    message = exc.msg or str(exc)
-    line = exc.lineno if isinstance(exc.lineno, int) and exc.lineno > 0 else None
-    start = end = None
-    match = _POSITION.match(message)
-    if match:
-        start = int(match.group("col") or match.group("start"))
-        end = int(match.group("end") or start)
-        message = message[match.end() :]
-    message = message[:1].lower() + message[1:]
-    last_line = content.rstrip().count(b"\n") + 1
-    if "loaddocumentcallback" in message.lower():
-        message = (
-            "JSON-LD @context from another document is not fetched "
-            "(leadgraph never reads the network or other files): inline the context"
-        )
-    elif line is not None and line > last_line:
-        # Parsers report a truncated last statement at the end of the file; point at that statement.
-        line, start = last_line, None
-        detail = "" if message.strip().lower() in ("unexpected end", "unexpected end of file") else f": {message}"
-        message = f"syntax error: unexpected end of file{detail} (is the last statement complete?)"
-    elif _BAD_IRI.search(message):
-        shown = _excerpt(content, line, start, end)
-        message = f"bad IRI{' ' + shown if shown else ''}: {message}"
-    else:
-        message = f"syntax error: {message}"
-    if start is not None:
-        message += f" (column {start})"
-    return DataError(message, path=path, line=line)
-
-
-def _excerpt(content: bytes, line: int | None, start: int | None, end: int | None) -> str | None:
-    """The text between two 1-based columns of a line, when short enough to quote."""
-    if line is None or start is None or end is None or end <= start:
-        return None
-    lines = content.decode("utf-8").splitlines()
-    if line > len(lines):
-        return None
-    text = lines[line - 1][start - 1 : end - 1]
-    return text if 0 < len(text) <= 200 and text.isprintable() else None
-
-
-def _merge_named_graphs(store: ox.Store) -> None:
-    """Move triples of named graphs (N-Quads, TriG, JSON-LD) into the default graph."""
-    for graph_name in list(store.named_graphs()):
-        quads = store.quads_for_pattern(None, None, None, graph_name)
-        store.extend([ox.Quad(q.subject, q.predicate, q.object) for q in quads])
-        store.remove_graph(graph_name)
-
-
-def triple_key(triple: ox.Triple) -> tuple[bool, str, str, str]:
-    """Sort key for triples wherever leadgraph writes or returns them, so output is stable.
-
-    IRIs come before blank nodes, so the named resources lead a Turtle file.
-    """
-    subject = triple.subject
-    return (isinstance(subject, ox.BlankNode), str(subject), str(triple.predicate), str(triple.object))

@@ -19,10 +19,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
-import pyoxigraph as ox
-
 from leadgraph.namespaces import FOAF, LG, PREFIXES, RDFS, SCHEMA, SKOS
-from leadgraph.network.projection import term_id
+from leadgraph.terms import term_id
 
 NAME_PREDICATES = (
     RDFS + "label",
@@ -70,7 +68,7 @@ def with_family_name(short: str, family: str) -> str | None:
     return None
 
 
-def name_table(store: ox.Store, eligible: Callable[[str], bool]) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+def name_table(store, eligible: Callable[[str], bool]) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
     """``(names, given)``: each :func:`normal` name -> the ids of the ``eligible`` nodes it
     names; ``given`` holds given names alone, to try when ``names`` has no match."""
     names: dict[str, set[str]] = {}
@@ -102,7 +100,7 @@ def match_name(names: dict[str, set[str]], given: dict[str, set[str]], text: str
     return set(names.get(key) or given.get(key) or ())
 
 
-def _name_rows(store: ox.Store) -> Iterable[tuple[str, str, str]]:
+def _name_rows(store) -> Iterable[tuple[str, str, str]]:
     values = " ".join(f"<{p}>" for p in (*NAME_PREDICATES, *GIVEN_NAME_PREDICATES, *FAMILY_NAME_PREDICATES))
-    for row in store.query(f"SELECT ?n ?p ?v WHERE {{ VALUES ?p {{ {values} }} ?n ?p ?v FILTER(isLiteral(?v)) }}"):
+    for row in store.select(f"SELECT ?n ?p ?v WHERE {{ VALUES ?p {{ {values} }} ?n ?p ?v FILTER(isLiteral(?v)) }}"):
         yield term_id(row["n"]), row["p"].value, row["v"].value

@@ -43,10 +43,6 @@ PREFIXES: dict[str, str] = {
 }
 """Prefixes predeclared for every query and used when serialising."""
 
-SOURCE_ARTICLE = LGD + "article-2021-06-23"
-"""The seed article every statement in the bundled data is derived from."""
-
-
 def sparql_prefixes(prefixes: dict[str, str] | None = None) -> str:
     """Return PREFIX lines for ``prefixes`` (default: :data:`PREFIXES`).
 

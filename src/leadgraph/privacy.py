@@ -32,11 +32,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pyoxigraph as ox
-
 from leadgraph.errors import DataError, UsageError
 from leadgraph.lookup import as_iri, match_name, name_table, normal
-from leadgraph.namespaces import FOAF, LG, ORG, PREFIXES, RDF, SCHEMA, TIME, sparql_prefixes
+from leadgraph.namespaces import FOAF, LG, ORG, PREFIXES, RDF, SCHEMA, TIME
+from leadgraph.terms import BlankNode, Literal, NamedNode, Term, Triple
 
 if TYPE_CHECKING:
     from leadgraph.loading import LeadGraph
@@ -44,7 +43,7 @@ if TYPE_CHECKING:
 # Statement nodes point at the person with one of these; credentials and headline advice are
 # pointed at by the person. Quotations used as support hang off trait attributions.
 _FOOTPRINT_QUERY = """
-SELECT DISTINCT ?node $person WHERE {
+SELECT DISTINCT ?node WHERE {
   { ?node lg:person|org:member|schema:creator $person }
   UNION { $person schema:hasCredential|lg:headlineAdvice ?node }
   UNION { ?a lg:person $person ; lg:supportingQuote ?node }
@@ -125,8 +124,8 @@ def resolve_person(graph: LeadGraph, person: str) -> tuple[str, str]:
     IRI of something that is not a person, raises :class:`UsageError`.
     """
     store = graph.store
-    typed = store.quads_for_pattern(None, ox.NamedNode(RDF + "type"), ox.NamedNode(LG + "Leader"))
-    leaders = {q.subject.value for q in typed if isinstance(q.subject, ox.NamedNode)}
+    typed = store.triples(None, NamedNode(RDF + "type"), NamedNode(LG + "Leader"))
+    leaders = {t.subject.value for t in typed if isinstance(t.subject, NamedNode)}
     wanted = person.strip().strip("<>")
     iri = as_iri(wanted)
     if iri is not None:
@@ -150,20 +149,18 @@ def resolve_person(graph: LeadGraph, person: str) -> tuple[str, str]:
     return next(iter(names.items()))
 
 
-def _full_name(store: ox.Store, iri: str) -> str:
-    names = sorted(q.object.value for q in store.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(FOAF + "name"), None))
+def _full_name(store, iri: str) -> str:
+    names = sorted(t.object.value for t in store.triples(NamedNode(iri), NamedNode(FOAF + "name"), None))
     return names[0] if names else iri
 
 
-def _mentioned(store: ox.Store, iri: str) -> bool:
-    node = ox.NamedNode(iri)
-    return any(True for _ in store.quads_for_pattern(node, None, None)) or any(
-        True for _ in store.quads_for_pattern(None, None, node)
-    )
+def _mentioned(store, iri: str) -> bool:
+    node = NamedNode(iri)
+    return any(True for _ in store.triples(node, None, None)) or any(True for _ in store.triples(None, None, node))
 
 
-def _types(store: ox.Store, iri: str) -> set[str]:
-    return {q.object.value for q in store.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(RDF + "type"), None)}
+def _types(store, iri: str) -> set[str]:
+    return {t.object.value for t in store.triples(NamedNode(iri), NamedNode(RDF + "type"), None)}
 
 
 def _short(iri: str) -> str:
@@ -173,7 +170,7 @@ def _short(iri: str) -> str:
     return iri
 
 
-def _leftover_people(store: ox.Store) -> dict[str, set[str]]:
+def _leftover_people(store) -> dict[str, set[str]]:
     """People some statement is still about who are no longer leaders: IRI -> the names (as
     :func:`~leadgraph.lookup.normal` forms) they can be found by, their last IRI segment included."""
     about = " ".join(f"<{p}>" for p in _ABOUT)
@@ -182,14 +179,14 @@ def _leftover_people(store: ox.Store) -> dict[str, set[str]]:
       {{ VALUES ?about {{ {about} }} ?s ?about ?p }} UNION {{ VALUES ?owned {{ {owned} }} ?p ?owned ?x }}
       FILTER(isIRI(?p)) FILTER NOT EXISTS {{ ?p a <{LG}Leader> }} }}"""
     found: dict[str, set[str]] = {}
-    for row in store.query(query):
+    for row in store.select(query):
         iri = row["p"].value
         if _types(store, iri) - _PERSON_TYPES:  # an organisation as org:member, say
             continue
         segment = iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
         names = {normal(segment.replace("-", " ").replace("_", " "))}
-        names |= {normal(q.object.value) for q in store.quads_for_pattern(ox.NamedNode(iri), None, None)
-                  if isinstance(q.object, ox.Literal)}
+        names |= {normal(t.object.value) for t in store.triples(NamedNode(iri), None, None)
+                  if isinstance(t.object, Literal)}
         found[iri] = names
     return found
 
@@ -197,22 +194,20 @@ def _leftover_people(store: ox.Store) -> dict[str, set[str]]:
 def footprint(graph: LeadGraph, person: str) -> Footprint:
     """Collect the person's IRI and every statement and quotation node about them."""
     iri, name = resolve_person(graph, person)
-    result = graph.store.query(
-        sparql_prefixes() + _FOOTPRINT_QUERY, substitutions={ox.Variable("person"): ox.NamedNode(iri)}
-    )
-    nodes = {iri} | {sol["node"].value for sol in result if isinstance(sol["node"], ox.NamedNode)}
+    result = graph.store.select(_FOOTPRINT_QUERY.replace("$person", f"<{iri}>"))
+    nodes = {iri} | {row["node"].value for row in result if isinstance(row.get("node"), NamedNode)}
     return Footprint(person=iri, name=name, nodes=nodes)
 
 
-def _key(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple, path: Path) -> _Key | None:
-    if isinstance(term, ox.NamedNode):
+def _key(term: Term, path: Path) -> _Key | None:
+    if isinstance(term, NamedNode):
         return ("iri", term.value)
-    if isinstance(term, ox.BlankNode):
+    if isinstance(term, BlankNode):
         return ("blank", str(path), term.value)
     return None
 
 
-def _reach(fp: Footprint, per_file: dict[Path, list[ox.Triple]], types: dict[str, set[str]]) -> set[_Key]:
+def _reach(fp: Footprint, per_file: dict[Path, list[Triple]], types: dict[str, set[str]]) -> set[_Key]:
     """The footprint widened to every node that exists only through it.
 
     Added, until nothing changes: a node (blank or named) that points at a removed node with
@@ -254,13 +249,11 @@ def _reach(fp: Footprint, per_file: dict[Path, list[ox.Triple]], types: dict[str
     return removed
 
 
-def _rewrite(path: Path, kept: list[ox.Triple]) -> bytes:
-    """The new content of data file ``path`` holding only ``kept``, in the file's own format.
+def _rewrite(path: Path, kept: list[Triple]) -> bytes:
+    """The new content of data file ``path`` holding only ``kept``, written by its format's reader."""
+    from leadgraph.store.readers import reader_for
 
-    The one place that knows file formats, so writing can move behind the format readers."""
-    from leadgraph.loading import FORMATS, serialize_triples
-
-    return serialize_triples(kept, FORMATS[path.suffix.lower()])
+    return reader_for(path).write(kept)
 
 
 def _roots(data) -> list[Path]:
@@ -329,12 +322,12 @@ def forget_person(
         report = ForgetReport(person=fp.person, name=fp.name, dry_run=dry_run, recovered=[str(p) for p in recovered])
         per_file = {path: load_files([path]).triples() for path in data_files(data)}
         types: dict[str, set[str]] = {}
-        for q in graph.store.quads_for_pattern(None, ox.NamedNode(RDF + "type"), None):
-            if isinstance(q.subject, ox.NamedNode):
-                types.setdefault(q.subject.value, set()).add(q.object.value)
+        for t in graph.store.triples(None, NamedNode(RDF + "type"), None):
+            if isinstance(t.subject, NamedNode):
+                types.setdefault(t.subject.value, set()).add(t.object.value)
         removed = _reach(fp, per_file, types)
-        pending: dict[Path, list[ox.Triple]] = {}
-        remaining: list[ox.Triple] = []  # the data as it is after the removal
+        pending: dict[Path, list[Triple]] = {}
+        remaining: list[Triple] = []  # the data as it is after the removal
         for path, triples in per_file.items():
             kept = [t for t in triples if _key(t.subject, path) not in removed and _key(t.object, path) not in removed]
             remaining.extend(kept)
@@ -357,14 +350,14 @@ def forget_person(
         report.remaining_mentions = sorted(
             f"{t.subject.value} {t.predicate.value}"
             for t in remaining
-            if isinstance(t.object, ox.Literal) and fp.name.casefold() in t.object.value.casefold()
+            if isinstance(t.object, Literal) and fp.name.casefold() in t.object.value.casefold()
         )
     searched = [Path.cwd()] if scan is None else [Path(s) for s in scan]
     report.other_copies, report.scan_notes = other_copies(fp, searched, exclude=roots)
     return report
 
 
-def _prove(pending: dict[Path, list[ox.Triple]], named: set[str], person: str) -> None:
+def _prove(pending: dict[Path, list[Triple]], named: set[str], person: str) -> None:
     """Read back what was written: the proof must come from the files, not from memory."""
     from leadgraph.loading import load_files
 

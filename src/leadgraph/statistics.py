@@ -90,24 +90,24 @@ def stats(graph: LeadGraph | None = None, *, data: str | Path | list[str | Path]
     if graph is None:
         graph = load(data)
     store = graph.store
-    subjects = next(iter(store.query(_SUBJECTS)))["n"]
+    subjects = store.select(_SUBJECTS)[0]["n"]
     return Stats(
         triples=len(graph),
         files=len(graph.paths),
         subjects=int(subjects.value),
-        classes=_counts(store.query(_CLASS_COUNTS), "class"),
-        properties=_counts(store.query(_PROPERTY_COUNTS), "property"),
+        classes=_counts(store.select(_CLASS_COUNTS), "class"),
+        properties=_counts(store.select(_PROPERTY_COUNTS), "property"),
     )
 
 
 def _counts(solutions: Any, key: str) -> dict[str, int]:
-    import pyoxigraph as ox
+    from leadgraph.terms import NamedNode
 
     rows = []
     for row in solutions:
         term = row[key]
         # A blank-node class or property is possible in user data; show it, not crash.
-        name = compact(term.value) if isinstance(term, ox.NamedNode) else str(term)
+        name = compact(term.value) if isinstance(term, NamedNode) else str(term)
         rows.append((name, int(row["n"].value)))
     rows.sort(key=lambda item: (-item[1], item[0]))
     return dict(rows)

@@ -146,7 +146,7 @@ def visit(browser) -> Iterator[Any]:
 
 @pytest.fixture(scope="session")
 def bundled_network():
-    """The bundled graph as the page draws it (leadgraph.projection.to_networkx)."""
+    """The bundled graph as the page draws it (leadgraph.network.projection.to_networkx)."""
     from leadgraph.loading import load
     from leadgraph.network.projection import to_networkx
 

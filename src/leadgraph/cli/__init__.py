@@ -2,8 +2,9 @@
 
 Each command lives in a module of this package and calls one library function with the
 same arguments. Only click is imported at start-up: a command's module is imported when
-that command runs (``leadgraph --help`` lists commands from :data:`SHORT_HELP`), and
-commands import the library lazily, so start-up stays fast.
+that command runs (``leadgraph --help`` imports them all, which costs a few milliseconds:
+they import only click), and commands import the library inside their function, so
+start-up stays fast.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import os
 import sys
 from importlib import import_module
+from typing import Any
 
 import click
 
@@ -29,37 +31,47 @@ COMMANDS: list[tuple[str, str]] = [
     ("query", "queries"),
     ("analyse", "analyse"),
     ("serve", "serve"),
+    ("store", "store"),
+    ("publish", "push"),
 ]
 
-# What `leadgraph --help` shows for each command, so listing them imports none of their
-# modules (measured: import plus --help 39.9 -> 36.2 ms, median of 50 runs each). Each entry
-# is the first paragraph of the command's docstring; tests/test_cli_core.py checks the listing
-# matches an eager import. A command missing here still works: its module is imported for it.
-SHORT_HELP: dict[str, str] = {
-    "validate": "Check the data against the SHACL shapes.",
-    "stats": "Count triples, instances per class and triples per property.",
-    "docs": "Print or write a generated reference: the ontology (with a diagram) or the CLI.",
-    "forget": "Remove PERSON (a name, a name variant or an IRI) from the data files, completely.",
-    "export": "Export the graph, or part of it, for other tools.",
-    "viz": "Write the graph as one interactive HTML page that works offline.",
-    "query": "Ask the graph a SPARQL question.",
-    "queries": "List the named queries with their parameters, or show one in full.",
-    "analyse": "Describe the network: shared traits, centrality, a summary.",
-    "serve": "Serve the graph as a read-only SPARQL endpoint over HTTP.",
-}
-
-
 class Context:
-    """What the group passes to every command: the data paths chosen with --data."""
+    """What the group passes to every command: where the graph comes from.
 
-    def __init__(self, data: tuple[str, ...]):
+    ``data`` are the --data paths (``None``: the bundled data); ``store`` an on-disk store folder
+    (--store); ``endpoint`` a SPARQL endpoint URL (--endpoint). At most one is given.
+    """
+
+    def __init__(self, data: tuple[str, ...], store: str | None = None, endpoint: str | None = None):
         self.data = list(data) or None
+        self.store = store
+        self.endpoint = endpoint
+        self._graph: Any = None
+
+    def graph(self) -> Any:
+        """The opened store or endpoint as a LeadGraph (once), or ``None`` to load ``data``."""
+        if self._graph is None and self.store is not None:
+            from leadgraph.loading import open_store
+
+            self._graph = open_store(self.store)
+        elif self._graph is None and self.endpoint is not None:
+            from leadgraph.loading import open_endpoint
+
+            self._graph = open_endpoint(self.endpoint)
+        return self._graph
 
 
 def data_of(ctx: click.Context) -> list[str] | None:
     """The --data paths for a command: ``None`` (bundled data) when none were given, or when the
     command is invoked on its own without the group (as some tests do)."""
     return getattr(ctx.obj, "data", None)
+
+
+def graph_of(ctx: click.Context) -> Any:
+    """The graph a command works on when --store or --endpoint chose one, else ``None`` (the
+    command then loads :func:`data_of`). Pass both on: library calls take ``graph=`` and ``data=``."""
+    obj = ctx.obj
+    return obj.graph() if isinstance(obj, Context) else None
 
 
 class _Group(click.Group):
@@ -75,24 +87,6 @@ class _Group(click.Group):
         if name not in self.commands and name in self._modules:
             self.add_command(getattr(import_module(f"leadgraph.cli.{self._modules[name]}"), name))
         return self.commands.get(name)
-
-    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        names = self.list_commands(ctx)
-        if not names:
-            return
-        limit = formatter.width - 6 - max(len(name) for name in names)
-        rows = []
-        for name in names:
-            if name in SHORT_HELP and name not in self.commands:
-                # A bare Command shortens the text exactly as the real command would.
-                rows.append((name, click.Command(name, help=SHORT_HELP[name]).get_short_help_str(limit)))
-            else:
-                command = self.get_command(ctx, name)
-                if command is not None and not command.hidden:
-                    rows.append((name, command.get_short_help_str(limit)))
-        if rows:
-            with formatter.section("Commands"):
-                formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context):
         try:
@@ -113,8 +107,14 @@ class _Group(click.Group):
     help="Data file or folder to use instead of the bundled data (repeatable). "
     "The ontology always loads.",
 )
+@click.option("--store", "store", type=click.Path(file_okay=False), metavar="DIR", envvar="LEADGRAPH_STORE",
+              default=None, help="Read an on-disk store (built by 'leadgraph store build') instead of parsing "
+              "files [env: LEADGRAPH_STORE].")
+@click.option("--endpoint", "endpoint", metavar="URL", envvar="LEADGRAPH_ENDPOINT", default=None,
+              help="Read a remote SPARQL 1.1 endpoint (its query URL) instead of parsing files "
+              "[env: LEADGRAPH_ENDPOINT].")
 @click.pass_context
-def cli(ctx: click.Context, data: tuple[str, ...]) -> None:
+def cli(ctx: click.Context, data: tuple[str, ...], store: str | None, endpoint: str | None) -> None:
     """leadgraph: a sourced knowledge graph of NHS technology leaders.
 
     \b
@@ -122,10 +122,14 @@ def cli(ctx: click.Context, data: tuple[str, ...]) -> None:
       leadgraph validate
       leadgraph stats --format json
       leadgraph --data my-data/ validate
+      leadgraph store build graph.db && leadgraph --store graph.db query cio-roles
 
     Exit codes: 0 ok, 1 data or validation problem, 2 usage problem.
     """
-    ctx.obj = Context(data)
+    chosen = [name for name, value in (("--data", data), ("--store", store), ("--endpoint", endpoint)) if value]
+    if len(chosen) > 1:
+        raise click.UsageError(f"{' and '.join(chosen)} each choose where the graph comes from: give one")
+    ctx.obj = Context(data, store, endpoint)
 
 
 def main(argv: list[str] | None = None) -> None:

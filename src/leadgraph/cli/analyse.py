@@ -1,13 +1,19 @@
-"""``leadgraph analyse``: a thin wrapper over :func:`leadgraph.analytics.analyse`."""
+"""``leadgraph analyse``: a thin wrapper over :func:`leadgraph.network.analytics.analyse`."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
-from leadgraph.cli import data_of
+from leadgraph.cli import data_of, graph_of
 from leadgraph.cli._output import emit
+from leadgraph.cli.options import selection_options
 
-# Literals so start-up imports no library module; tests check they match leadgraph.analytics.
+if TYPE_CHECKING:
+    from leadgraph.network.criteria import Criteria
+
+# Literals so start-up imports no library module; tests check they match leadgraph.network.analytics.
 ANALYSES = ("similarity", "centrality", "summary")
 FORMATS = ("table", "csv", "tsv", "json")
 
@@ -21,8 +27,8 @@ FORMATS = ("table", "csv", "tsv", "json")
 @click.option("--measure", default=None, metavar="NAME",
               help="similarity: jaccard (default) or count, the order of the rows. "
               "centrality: degree (default), betweenness or eigenvector.")
-@click.option("--kinds", default=None, metavar="KIND,...",
-              help="centrality: node kinds to report (default person), e.g. person,organisation.")
+@click.option("--rank", default=None, metavar="KIND,...",
+              help="centrality: node kinds to rank (default person), e.g. person,organisation.")
 @click.option("--top", type=int, default=None, metavar="N",
               help="summary: how many organisations and traits to list (default 5).")
 @click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default=None,
@@ -30,30 +36,33 @@ FORMATS = ("table", "csv", "tsv", "json")
               "no --format, the file's extension decides.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), metavar="FILE", default=None,
               help="Write to FILE (atomically) instead of stdout.")
+@selection_options
 @click.pass_context
 def analyse(ctx: click.Context, analysis: str, min_shared: int | None, level: str | None, measure: str | None,
-            kinds: str | None, top: int | None, fmt: str | None, output: str | None) -> None:
+            rank: str | None, top: int | None, fmt: str | None, output: str | None, criteria: Criteria) -> None:
     """Describe the network: shared traits, centrality, a summary.
 
     similarity lists pairs of people the source attributes common traits to, with
     what they share; centrality scores nodes of the people-centred graph (sources
     left out); summary counts nodes, components and the organisations and traits
-    linked to most people. Rows say what they were computed from; they describe
-    the network and judge nobody.
+    linked to most people. The selection options (--focus, --organisation...)
+    narrow any analysis to part of the graph, as they do for export and viz. Rows
+    say what they were computed from; they describe the network and judge nobody.
 
     \b
     Examples:
       leadgraph analyse similarity --min-shared 2
       leadgraph analyse similarity --level group --measure count --format csv
       leadgraph analyse centrality --measure betweenness
-      leadgraph analyse centrality --kinds organisation,trait -o central.csv
+      leadgraph analyse centrality --rank organisation,trait -o central.csv
+      leadgraph analyse summary --organisation RW5 --hops 2
       leadgraph analyse summary --format json
       leadgraph --data my-data/ analyse summary
     """
     from leadgraph.network.analytics import analyse as run_analysis
 
-    result = run_analysis(analysis, data=data_of(ctx), min_shared=min_shared, level=level,
-                          measure=measure, kinds=kinds, top=top)
+    result = run_analysis(analysis, graph_of(ctx), data=data_of(ctx), min_shared=min_shared, level=level,
+                          measure=measure, rank=rank, top=top, criteria=criteria)
     if fmt is None and output is not None:
         from leadgraph.sparql.results import format_for_path
 

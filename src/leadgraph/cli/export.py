@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
-from leadgraph.cli import data_of
+from leadgraph.cli import data_of, graph_of
+from leadgraph.cli.options import selection_options
+
+if TYPE_CHECKING:
+    from leadgraph.network.criteria import Criteria
 
 # Kept here as literals so start-up imports no library module; a test checks they match
 # leadgraph.exporting.FORMATS.
@@ -19,23 +24,10 @@ FORMATS = ("graphml", "gexf", "cyjs", "json", "csv", "ttl", "nt", "jsonld")
 @click.option("-o", "--output", type=click.Path(), metavar="FILE", default=None,
               help="Write to FILE (atomically) instead of stdout. Required for csv: a base name "
               "(BASE-nodes.csv, BASE-edges.csv) or an existing folder (nodes.csv, edges.csv).")
-@click.option("--focus", metavar="NAME|IRI", default=None,
-              help="Centre on one node: a name (any variant, any case), IRI or prefixed name.")
-@click.option("--hops", type=int, default=None, metavar="N",
-              help="With --focus/--trait/--organisation: keep nodes within N edges (default 1).")
-@click.option("--kinds", metavar="KIND,...", default=None,
-              help="Keep only these kinds: person, organisation, programme, role, group, trait, "
-              "region, qualification, source.")
-@click.option("--trait", metavar="NAME", default=None, help="A trait and the people it is attributed to.")
-@click.option("--organisation", metavar="NAME", default=None,
-              help="An organisation (name or ODS code) and the people who hold or held roles there.")
-@click.option("--query", type=click.Path(dir_okay=False), metavar="FILE.rq", default=None,
-              help="Export what a CONSTRUCT (or a SELECT of ?s ?p ?o) returns.")
 @click.option("--raw", is_flag=True, help="Graph formats: one edge per triple, literals as nodes.")
+@selection_options
 @click.pass_context
-def export(ctx: click.Context, fmt: str, output: str | None, focus: str | None, hops: int | None,
-           kinds: str | None, trait: str | None, organisation: str | None, query: str | None,
-           raw: bool) -> None:
+def export(ctx: click.Context, fmt: str, output: str | None, raw: bool, criteria: Criteria) -> None:
     """Export the graph, or part of it, for other tools.
 
     \b
@@ -58,10 +50,7 @@ def export(ctx: click.Context, fmt: str, output: str | None, focus: str | None, 
     """
     from leadgraph.exporting import export as run_export
 
-    result = run_export(
-        None, fmt.lower(), output, data=data_of(ctx), focus=focus, hops=hops,
-        kinds=kinds, trait=trait, organisation=organisation, query=query, raw=raw,
-    )
+    result = run_export(graph_of(ctx), fmt.lower(), output, data=data_of(ctx), raw=raw, criteria=criteria)
     if isinstance(result, bytes):
         sys.stdout.flush()
         sys.stdout.buffer.write(result)

@@ -1,5 +1,5 @@
-"""``leadgraph query`` and ``leadgraph queries``: thin wrappers over :func:`leadgraph.querying.query`
-and :func:`leadgraph.named_queries.named_queries`."""
+"""``leadgraph query`` and ``leadgraph queries``: thin wrappers over :func:`leadgraph.sparql.run.query`
+and :func:`leadgraph.sparql.named.named_queries`."""
 
 from __future__ import annotations
 
@@ -7,13 +7,13 @@ import sys
 
 import click
 
-from leadgraph.cli import data_of
+from leadgraph.cli import data_of, graph_of
 from leadgraph.cli._output import emit
 
-# Literals so start-up imports no library module; a test checks they match leadgraph.results.
+# Literals so start-up imports no library module; a test checks they match leadgraph.sparql.results.
 TABLE_FORMATS = ("table", "csv", "tsv", "json", "jsonl", "sparql-json", "sparql-xml")
 GRAPH_FORMATS = ("ttl", "nt", "jsonld")
-DEFAULT_TIMEOUT = 30.0  # a test checks it matches leadgraph.querying.DEFAULT_TIMEOUT
+DEFAULT_TIMEOUT = 30.0  # a test checks it matches leadgraph.sparql.run.DEFAULT_TIMEOUT
 
 
 @click.command("query")
@@ -79,7 +79,7 @@ def query(ctx: click.Context, query_arg: str | None, expression: str | None, par
     elif expression is not None and not expression.strip():
         raise UsageError("the query is empty")
     result = run_query(
-        source, parse_assignments(params), timeout=timeout or None, data=data_of(ctx),
+        source, parse_assignments(params), timeout=timeout or None, data=data_of(ctx), graph=graph_of(ctx),
         allow_network=allow_network, allow_update=allow_update, update_output=update_output,
     )
     if fmt is None and output is not None:

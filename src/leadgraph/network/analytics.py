@@ -9,7 +9,7 @@ shared trait labels, the neighbours counted), so a reader can check it against t
   incidence matrix ``M`` as ``M @ M.T`` (scipy), never a pairwise loop or a SPARQL
   self-join: pairwise similarity is a join explosion in any SPARQL engine.
 - :func:`centrality` -- degree, betweenness or eigenvector centrality over the
-  people-centred projection (:func:`leadgraph.projection.to_networkx`), without source
+  people-centred projection (:func:`leadgraph.network.projection.to_networkx`), without source
   nodes: every statement cites the same article, which would otherwise sit in the middle
   of every path.
 - :func:`summary` -- node counts per kind, connected components and the organisations
@@ -35,11 +35,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pyoxigraph as ox
-
 from leadgraph.errors import UsageError
+from leadgraph.network.criteria import Criteria
 from leadgraph.loading import store_of
-from leadgraph.network.projection import id_term, term_id
+from leadgraph.terms import Literal, NamedNode, id_term, term_id
 from leadgraph.namespaces import LG, SKOS, XSD
 
 ANALYSES: tuple[str, ...] = ("similarity", "centrality", "summary")
@@ -67,13 +66,17 @@ def trait_similarity(
     level: str = "trait",
     *,
     data: str | Path | list[str | Path] | None = None,
+    criteria: Criteria | None = None,
+    **selection: Any,
 ) -> list[dict[str, Any]]:
     """Pairs of people the sources attribute at least ``min_shared`` common traits to.
 
     Traits come from lg:TraitAttribution nodes (lg:person, lg:trait); a trait attributed
     twice counts once. ``level="group"`` compares trait groups instead (a trait's
     skos:broader; a trait with no group stands for itself). ``graph`` is a LeadGraph or a
-    pyoxigraph Store, defaulting to ``load(data)``.
+    store, defaulting to ``load(data)``. With selection options (``criteria``, or ``focus=``,
+    ``trait=``... as for :func:`~leadgraph.network.selection.select`), only the people and
+    traits of the selection count.
 
     Each row: ``person_a``, ``person_a_label``, ``person_b``, ``person_b_label`` (the
     pair ordered by label), ``shared`` (how many in common), ``jaccard`` (shared divided
@@ -97,29 +100,50 @@ def trait_similarity(
     if isinstance(min_shared, bool) or not isinstance(min_shared, int) or min_shared < 1:
         raise UsageError(f"min_shared must be a whole number of at least 1, not {min_shared!r}")
     store = store_of(graph, data)
-    held = _trait_incidence(store, level)
+    chosen_by = Criteria.of(criteria, selection)
+    if chosen_by:
+        held = _selected_incidence(store, chosen_by, level)
+    else:  # two pattern scans: no projection needed, which matters at national scale
+        held = _trait_incidence(store, level)
     return _similar_pairs(held, min_shared, metric, _Labeller(store))
 
 
-def _trait_incidence(store: ox.Store, level: str) -> dict[str, set[str]]:
+def _selected_incidence(store: Any, criteria: Criteria, level: str) -> dict[str, set[str]]:
+    """person id -> traits (or groups), read off the "has trait" edges of a selection."""
+    from leadgraph.network.selection import select
+
+    network = select(store, criteria=criteria).graph
+    held: dict[str, set[str]] = defaultdict(set)
+    for person, trait, relation in network.edges(data="relation"):
+        if relation != "has trait":
+            continue
+        if level == "group":
+            groups = [g for _, g, r in network.out_edges(trait, data="relation") if r == "in group"]
+            held[person].update(groups or [trait])
+        else:
+            held[person].add(trait)
+    return held
+
+
+def _trait_incidence(store: Any, level: str) -> dict[str, set[str]]:
     """person id -> the traits (or trait groups) attributed to them, from two pattern scans."""
-    trait_of: dict[ox.Term, list[str]] = defaultdict(list)
-    for quad in store.quads_for_pattern(None, ox.NamedNode(LG + "trait"), None, ox.DefaultGraph()):
-        if not isinstance(quad.object, ox.Literal):
-            trait_of[quad.subject].append(term_id(quad.object))
+    trait_of: dict[Any, list[str]] = defaultdict(list)
+    for triple in store.triples(None, NamedNode(LG + "trait"), None):
+        if not isinstance(triple.object, Literal):
+            trait_of[triple.subject].append(term_id(triple.object))
     if level == "group":
-        broader = ox.NamedNode(SKOS + "broader")
+        broader = NamedNode(SKOS + "broader")
         groups: dict[str, list[str]] = {}
         for trait in {t for ts in trait_of.values() for t in ts}:
-            found = [term_id(q.object) for q in store.quads_for_pattern(id_term(trait), broader, None, ox.DefaultGraph())
-                     if not isinstance(q.object, ox.Literal)]
+            found = [term_id(t.object) for t in store.triples(id_term(trait), broader, None)
+                     if not isinstance(t.object, Literal)]
             groups[trait] = found or [trait]
         trait_of = defaultdict(list, {a: [g for t in ts for g in groups[t]] for a, ts in trait_of.items()})
     held: dict[str, set[str]] = defaultdict(set)
-    for quad in store.quads_for_pattern(None, ox.NamedNode(LG + "person"), None, ox.DefaultGraph()):
+    for triple in store.triples(None, NamedNode(LG + "person"), None):
         # lg:person also ties backgrounds and service records to people: only attributions have lg:trait.
-        if quad.subject in trait_of and not isinstance(quad.object, ox.Literal):
-            held[term_id(quad.object)].update(trait_of[quad.subject])
+        if triple.subject in trait_of and not isinstance(triple.object, Literal):
+            held[term_id(triple.object)].update(trait_of[triple.subject])
     return held
 
 
@@ -189,10 +213,14 @@ def centrality(
     measure: str = "degree",
     *,
     data: str | Path | list[str | Path] | None = None,
+    criteria: Criteria | None = None,
+    **selection: Any,
 ) -> list[dict[str, Any]]:
-    """Centrality of each node of ``kinds`` in the people-centred projection.
+    """Centrality of each node of ``kinds`` in the people-centred projection (of the selection,
+    when ``criteria`` or selection options other than ``kinds`` are given: there ``kinds`` is
+    what to rank, ``criteria.kinds`` what to keep).
 
-    Computed on :func:`~leadgraph.projection.to_networkx` made undirected, with parallel
+    Computed on :func:`~leadgraph.network.projection.to_networkx` made undirected, with parallel
     edges merged and source nodes removed (everything cites the one article, which would
     otherwise dominate every measure). ``measure``: ``"degree"`` (neighbours divided by
     the number of other nodes), ``"betweenness"`` (share of shortest paths through the
@@ -210,7 +238,7 @@ def centrality(
     """
     if measure not in MEASURES:
         raise UsageError(f"unknown centrality measure {measure!r} (choose from {', '.join(MEASURES)})")
-    network = _people_network(graph, data)
+    network = _people_network(graph, data, Criteria.of(criteria, selection))
     wanted = _check_kinds(kinds)
     import networkx as nx
 
@@ -254,13 +282,20 @@ def _eigenvector(network: Any) -> dict[str, float]:
     return scores
 
 
-def _people_network(graph: Any, data: Any) -> Any:
-    """The projection as a simple undirected networkx graph, without source nodes."""
+def _people_network(graph: Any, data: Any, criteria: Criteria | None = None) -> Any:
+    """The projection (of the selection, with ``criteria``) as a simple undirected networkx
+    graph, without source nodes."""
     import networkx as nx
 
     from leadgraph.network.projection import to_networkx
 
-    projected = to_networkx(store_of(graph, data))
+    store = store_of(graph, data)
+    if criteria:
+        from leadgraph.network.selection import select
+
+        projected = select(store, criteria=criteria).graph
+    else:
+        projected = to_networkx(store)
     network = nx.Graph()
     network.add_nodes_from((n, a) for n, a in projected.nodes(data=True) if a["kind"] != "source")
     network.add_edges_from((u, v) for u, v in projected.edges() if u in network and v in network and u != v)
@@ -285,10 +320,11 @@ def _check_kinds(kinds: Sequence[str] | str | None) -> set[str] | None:
 
 
 def summary(
-    graph: Any = None, top: int = 5, *, data: str | Path | list[str | Path] | None = None
+    graph: Any = None, top: int = 5, *, data: str | Path | list[str | Path] | None = None,
+    criteria: Criteria | None = None, **selection: Any,
 ) -> dict[str, Any]:
     """What an analyst asks first, counted exactly on the people-centred projection
-    (without source nodes, as for :func:`centrality`).
+    (without source nodes, as for :func:`centrality`), or on a selection of it.
 
     Returns a dict:
 
@@ -314,7 +350,7 @@ def summary(
 
     from leadgraph.network.projection import KINDS
 
-    network = _people_network(graph, data)
+    network = _people_network(graph, data, Criteria.of(criteria, selection))
     kind_of = dict(network.nodes(data="kind"))
     label_of = dict(network.nodes(data="label"))
     counted = defaultdict(int)
@@ -362,7 +398,7 @@ class Analysis:
         ``csv``/``tsv`` (every column, IRIs included; lists joined with "; ") or
         ``json`` (what the library function returned).
 
-        Tables and CSV come from :meth:`leadgraph.results.QueryResult.serialize`, so they
+        Tables and CSV come from :meth:`leadgraph.sparql.results.QueryResult.serialize`, so they
         line up, shorten and escape text exactly as query results do.
         """
         fmt = (fmt or "table").lower()
@@ -391,15 +427,18 @@ def analyse(
     min_shared: int | None = None,
     level: str | None = None,
     measure: str | None = None,
-    kinds: Sequence[str] | str | None = None,
+    rank: Sequence[str] | str | None = None,
     top: int | None = None,
+    criteria: Criteria | None = None,
 ) -> Analysis:
     """Run one analysis by name (``similarity``, ``centrality`` or ``summary``) with the
     options that apply to it; an option that does not apply is a :class:`UsageError`.
 
     ``measure`` is the similarity ``metric`` (jaccard, count) or the centrality
-    ``measure`` (degree, betweenness, eigenvector). ``kinds`` may be a comma-separated
-    string.
+    ``measure`` (degree, betweenness, eigenvector). ``rank`` is the node kinds centrality
+    ranks (a list or a comma-separated string; the ``kinds`` of :func:`centrality`).
+    ``criteria`` (a :class:`~leadgraph.network.criteria.Criteria`) narrows every analysis to
+    a selection, as ``leadgraph export`` selects.
 
     >>> from leadgraph.loading import load
     >>> print(analyse("similarity", load(), min_shared=2).serialize().decode(), end="")
@@ -410,8 +449,8 @@ def analyse(
     """
     if analysis not in ANALYSES:
         raise UsageError(f"unknown analysis {analysis!r} (choose from {', '.join(ANALYSES)})")
-    given = {"min_shared": min_shared, "level": level, "measure": measure, "kinds": kinds, "top": top}
-    allowed = {"similarity": {"min_shared", "level", "measure"}, "centrality": {"measure", "kinds"},
+    given = {"min_shared": min_shared, "level": level, "measure": measure, "rank": rank, "top": top}
+    allowed = {"similarity": {"min_shared", "level", "measure"}, "centrality": {"measure", "rank"},
                "summary": {"top"}}[analysis]
     stray = [name for name, value in given.items() if value is not None and name not in allowed]
     if stray:
@@ -421,13 +460,13 @@ def analyse(
     store = store_of(graph, data)
     if analysis == "similarity":
         rows = trait_similarity(store, 1 if min_shared is None else min_shared, measure or "jaccard",
-                                level or "trait")
+                                level or "trait", criteria=criteria)
         return Analysis(analysis, rows, rows,
                         ["person_a_label", "person_b_label", "shared", "jaccard", "shared_labels"])
     if analysis == "centrality":
-        rows = centrality(store, "person" if kinds is None else kinds, measure or "degree")
+        rows = centrality(store, "person" if rank is None else rank, measure or "degree", criteria=criteria)
         return Analysis(analysis, rows, rows, ["label", "kind", "score", "neighbours", "neighbour_labels"])
-    facts = summary(store, 5 if top is None else top)
+    facts = summary(store, 5 if top is None else top, criteria=criteria)
     return Analysis(analysis, facts, _summary_rows(facts), ["section", "kind", "label", "value", "based_on"])
 
 
@@ -451,10 +490,10 @@ def _summary_rows(facts: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 class _Labeller:
-    """A node's label by the project's one rule (:func:`leadgraph.naming.store_label`), looked
+    """A node's label by the project's one rule (:func:`leadgraph.labels.store_label`), looked
     up once per node."""
 
-    def __init__(self, store: ox.Store):
+    def __init__(self, store: Any):
         self.store = store
         self.cache: dict[str, str] = {}
 

@@ -104,129 +104,17 @@ one node per distinct literal, with ``kind`` "literal", ``label`` (its text),
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-import pyoxigraph as ox
-
+from leadgraph.labels import compact
+from leadgraph.namespaces import DCTERMS, FOAF, LG, ORG, OWL, PROV, RDFS, SCHEMA, SKOS, TIME, XSD
+from leadgraph.network.index import _DIRECT, _INSTANT, KINDS, RAW_KINDS, Index, _join  # noqa: F401 - KINDS re-exported
 from leadgraph.loading import store_of
-from leadgraph.namespaces import DCTERMS, FOAF, LG, ORG, OWL, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, TIME, XSD
-from leadgraph.labels import LABEL_PREDICATES, compact, fallback_label, label_rank
-from leadgraph.sparql.results import to_python
+from leadgraph.terms import Literal, Term, id_term, literal_value, term_id  # noqa: F401 - long-standing names
 
 if TYPE_CHECKING:  # networkx costs ~350 ms to import: only when a graph is built
     import networkx as nx
-
-KINDS: tuple[str, ...] = (
-    "person",
-    "organisation",
-    "programme",
-    "role",
-    "group",
-    "trait",
-    "region",
-    "qualification",
-    "source",
-)
-"""Node kinds of the projected graph."""
-
-RAW_KINDS: tuple[str, ...] = (*KINDS, "statement", "class", "resource", "literal")
-"""Node kinds of the raw graph (``raw=True``)."""
-
-# Order matters: a programme is also an org:OrganizationalCollaboration, a statement a prov:Entity.
-_KIND_ROOTS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("statement", (LG + "Statement", ORG + "Membership", SCHEMA + "Quotation", TIME + "TemporalEntity")),
-    ("person", (LG + "Leader", SCHEMA + "Person", FOAF + "Person")),
-    ("programme", (LG + "Programme",)),
-    ("organisation", (ORG + "Organization", SCHEMA + "Organization", FOAF + "Organization")),
-    ("region", (LG + "Region",)),
-    ("group", (LG + "RoleGroup", LG + "TraitGroup")),
-    ("role", (LG + "RoleType", ORG + "Role")),
-    ("trait", (LG + "Trait",)),
-    ("qualification", (SCHEMA + "EducationalOccupationalCredential",)),
-    ("source", (LG + "Source", SCHEMA + "Article", SCHEMA + "CreativeWork", PROV + "Entity")),
-)
-
-_PROVENANCE = (PROV + "wasDerivedFrom", PROV + "wasQuotedFrom", PROV + "hadPrimarySource")
-_LABELS = LABEL_PREDICATES
-_INSTANT = (
-    TIME + "inXSDDate",
-    TIME + "inXSDDateTimeStamp",
-    TIME + "inXSDDateTime",
-    TIME + "inXSDgYearMonth",
-    TIME + "inXSDgYear",
-)
-
-# Plain edges: predicate -> relation, made when both ends are nodes.
-_DIRECT: dict[str, str] = {
-    SCHEMA + "hasCredential": "holds qualification",
-    LG + "deliveredBy": "delivered by",
-    LG + "spansRegion": "spans",
-    LG + "hostedBy": "hosted by",
-    LG + "nationalSponsor": "sponsored by",
-    LG + "servesArea": "serves",
-    ORG + "subOrganizationOf": "part of",
-    SKOS + "broader": "broader",
-    PROV + "wasDerivedFrom": "described in",
-}
-
-# Every predicate the projection reads, fetched in one scan.
-_PREDICATES: tuple[str, ...] = tuple(
-    dict.fromkeys(
-        [
-            *_LABELS,
-            *_PROVENANCE,
-            *_DIRECT,
-            *_INSTANT,
-            DCTERMS + "source",
-            FOAF + "givenName",
-            FOAF + "familyName",
-            SCHEMA + "alternateName",
-            SKOS + "altLabel",
-            LG + "description",
-            DCTERMS + "description",
-            SKOS + "definition",
-            LG + "odsCode",
-            LG + "programmeKind",
-            SCHEMA + "credentialCategory",
-            LG + "subjectArea",
-            DCTERMS + "issued",
-            DCTERMS + "publisher",
-            SCHEMA + "publisher",
-            SCHEMA + "url",
-            LG + "headlineAdvice",
-            SCHEMA + "text",
-            ORG + "member",
-            ORG + "organization",
-            ORG + "role",
-            ORG + "memberDuring",
-            TIME + "hasBeginning",
-            TIME + "hasEnd",
-            LG + "jobTitle",
-            LG + "current",
-            LG + "asOf",
-            LG + "programme",
-            LG + "person",
-            LG + "trait",
-            LG + "supportingQuote",
-            LG + "supportingText",
-            LG + "field",
-            LG + "sector",
-            LG + "years",
-            LG + "serviceIn",
-            LG + "atLeast",
-            LG + "measure",
-            LG + "amount",
-            LG + "approximate",
-        ]
-    )
-)
-
-RDF_TYPE = RDF + "type"
-
-Term = ox.NamedNode | ox.BlankNode | ox.Literal
-Value = str | ox.Literal  # an object as the index keeps it: a node id, or a literal
 
 
 def to_networkx(graph: Any, raw: bool = False) -> nx.MultiDiGraph:
@@ -245,7 +133,7 @@ def to_networkx(graph: Any, raw: bool = False) -> nx.MultiDiGraph:
     """
     import networkx as nx
 
-    index = Index(store_of(graph))
+    index = Projection(store_of(graph))
     nodes, edges = index.raw_graph() if raw else index.projected_graph()
     result = nx.MultiDiGraph()
     result.add_nodes_from(sorted(nodes.items()))
@@ -253,212 +141,13 @@ def to_networkx(graph: Any, raw: bool = False) -> nx.MultiDiGraph:
     return result
 
 
-def term_id(term: Term) -> str:
-    """Node id of an RDF term: the IRI, ``_:id`` for a blank node, N-Triples for a literal.
-
-    >>> term_id(ox.NamedNode("https://example.org/a")), term_id(ox.Literal("x"))
-    ('https://example.org/a', '"x"')
-    """
-    if isinstance(term, ox.NamedNode):
-        return term.value
-    if isinstance(term, ox.BlankNode):
-        return "_:" + term.value
-    return str(term)
-
-
-def id_term(node_id: str) -> ox.NamedNode | ox.BlankNode:
-    """The resource a node id stands for (the inverse of :func:`term_id` for non-literals)."""
-    if node_id.startswith("_:"):
-        return ox.BlankNode(node_id[2:])
-    return ox.NamedNode(node_id)
-
-
-def literal_value(term: ox.Literal) -> str | int | bool:
-    """A literal as a GraphML/GEXF-safe scalar: booleans and integers typed (as
-    :func:`leadgraph.results.to_python` reads them), everything else as its text.
-
-    >>> literal_value(ox.Literal("32", datatype=ox.NamedNode(XSD + "integer"))), literal_value(ox.Literal("x"))
-    (32, 'x')
-    """
-    value = to_python(term)
-    return value if isinstance(value, (bool, int)) else term.value
-
-
-def _join(values: Iterable[Any]) -> str:
-    return "; ".join(sorted({str(v) for v in values}))
-
 
 def _edge_key(anchor: str, relation: str, target: str) -> str:
     return f"{anchor}|{relation.replace(' ', '-')}|{target}"
 
 
-class Index:
-    """What the projection knows about a store: kinds, labels and the properties it reads.
-
-    Built with one SPARQL query (the class hierarchy) and one pattern scan per predicate it
-    reads (rdf:type and :data:`_PREDICATES`); everything after that is dictionary look-ups.
-    """
-
-    def __init__(self, store: ox.Store):
-        self.store = store
-        self._superclasses = self._class_hierarchy()
-        self.types: dict[str, set[str]] = defaultdict(set)
-        for s, c in self._scan(RDF_TYPE):
-            if not isinstance(c, ox.Literal):
-                self.types[term_id(s)].add(term_id(c))
-        # Objects are kept as node ids (str) for resources and as Literals for literals.
-        self.props: dict[str, dict[str, list[Value]]] = defaultdict(lambda: defaultdict(list))
-        self.inverse: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-        self._subjects: dict[str, set[str]] = defaultdict(set)
-        for pid in _PREDICATES:
-            subjects = self._subjects[pid]
-            for s, o in self._scan(pid):
-                sid = term_id(s)
-                subjects.add(sid)
-                if isinstance(o, ox.Literal):
-                    self.props[sid][pid].append(o)
-                else:
-                    oid = term_id(o)
-                    self.props[sid][pid].append(oid)
-                    self.inverse[oid][pid].append(sid)
-        self._cited: dict[tuple[str, ...], dict[str, str]] = {}
-        self.labels = self._labels()
-        self.kinds = self._kinds()
-
-    # -- reading the store ---------------------------------------------------------------
-
-    def _scan(self, predicate: str) -> Iterable[tuple[Term, Term]]:
-        # A pattern scan: the same answer as a one-triple SPARQL query, without building solutions.
-        for quad in self.store.quads_for_pattern(None, ox.NamedNode(predicate), None, ox.DefaultGraph()):
-            yield quad.subject, quad.object
-
-    def _rows(self, query: str) -> Iterable[list[Term]]:
-        for solution in self.store.query(query, prefixes=PREFIXES):
-            yield list(solution)
-
-    def _class_hierarchy(self) -> dict[str, set[str]]:
-        """Every class mentioned in rdfs:subClassOf -> all its superclasses (itself included)."""
-        supers: dict[str, set[str]] = defaultdict(set)
-        for c, d in self._rows("SELECT ?c ?d WHERE { ?c rdfs:subClassOf+ ?d }"):
-            supers[term_id(c)].add(term_id(d))
-        return supers
-
-    def _ancestors(self, cls: str) -> set[str]:
-        return {cls} | self._superclasses.get(cls, set())
-
-    def _labels(self) -> dict[str, str]:
-        rank = {p: i for i, p in enumerate(_LABELS)}
-        best: dict[str, tuple[int, int, str]] = {}
-        for sid, props in self.props.items():
-            for p in _LABELS:
-                for o in props.get(p, ()):
-                    if not isinstance(o, ox.Literal):
-                        continue
-                    candidate = (rank[p], *label_rank(o.language, o.value))
-                    if sid not in best or candidate < best[sid]:
-                        best[sid] = candidate
-        return {sid: value for sid, (_, _, value) in best.items()}
-
-    def label(self, node_id: str) -> str:
-        """Best label: rdfs:label, skos:prefLabel, foaf:name, schema:name, dcterms:title, else
-        the IRI's prefixed name."""
-        found = self.labels.get(node_id)
-        return found if found is not None else fallback_label(node_id)
-
-    def _kinds(self) -> dict[str, str]:
-        kind_of_class: dict[str, str] = {}
-        kinds: dict[str, str] = {}
-        for sid, classes in self.types.items():
-            for cls in classes:
-                if cls not in kind_of_class:
-                    ancestors = self._ancestors(cls)
-                    kind_of_class[cls] = next(
-                        (kind for kind, roots in _KIND_ROOTS if ancestors.intersection(roots)), ""
-                    )
-            found = {kind_of_class[c] for c in classes} - {""}
-            for kind, _ in _KIND_ROOTS:
-                if kind in found:
-                    kinds[sid] = kind
-                    break
-        # Untyped resources get a kind from how they are used.
-        for sid, props in self.props.items():
-            if kinds.get(sid) in ("role", "trait"):
-                for o in props.get(SKOS + "broader", ()):
-                    kinds.setdefault(str(o), "group")
-            for p in _PROVENANCE:
-                for o in props.get(p, ()):
-                    if isinstance(o, str):
-                        kinds.setdefault(o, "source")
-        return kinds
-
-    # -- values --------------------------------------------------------------------------
-
-    def values(self, node_id: str, *predicates: str) -> list[Value]:
-        props = self.props.get(node_id)
-        if not props:
-            return []
-        return [o for p in predicates for o in props.get(p, ())]
-
-    def display(self, value: Value) -> str | int | bool:
-        """A literal's value, or a resource's label."""
-        if isinstance(value, ox.Literal):
-            return literal_value(value)
-        return self.label(value)
-
-    def first(self, node_id: str, *predicates: str) -> str | int | bool | None:
-        shown = sorted((self.display(t) for t in self.values(node_id, *predicates)), key=str)
-        return shown[0] if shown else None
-
-    def joined(self, node_id: str, *predicates: str) -> str:
-        return _join(self.display(t) for t in self.values(node_id, *predicates))
-
-    def ids(self, node_id: str, *predicates: str) -> list[str]:
-        return sorted({t for t in self.values(node_id, *predicates) if isinstance(t, str)})
-
-    def sources(self, node_ids: Iterable[str]) -> list[str]:
-        return sorted({s for n in node_ids for s in self.ids(n, *_PROVENANCE, DCTERMS + "source")})
-
-    def source_attrs(self, node_ids: Iterable[str]) -> dict[str, str]:
-        """``source_iri``, ``source_title``, ``source_date`` for the sources of ``node_ids``."""
-        sources = tuple(self.sources(node_ids))
-        if not sources:
-            return {}
-        if sources not in self._cited:
-            self._cited[sources] = self._source_attrs(sources)
-        return dict(self._cited[sources])
-
-    def _source_attrs(self, sources: tuple[str, ...]) -> dict[str, str]:
-        titles = [str(self.first(s, DCTERMS + "title") or self.label(s)) for s in sources]
-        dates = [str(self.first(s, DCTERMS + "issued") or "") for s in sources]
-        attrs = {"source_iri": "; ".join(sources), "source_title": "; ".join(titles)}
-        if len(sources) == 1:
-            if dates[0]:
-                attrs["source_date"] = dates[0]
-        elif any(dates):
-            attrs["source_date"] = "; ".join(d or "undated" for d in dates)
-        return attrs
-
-    def cited(self, node_ids: Iterable[str]) -> str:
-        """Sources as "Title (YYYY-MM-DD)", for facts folded into a node."""
-        shown = []
-        for s in self.sources(node_ids):
-            title = str(self.first(s, DCTERMS + "title") or self.label(s))
-            date = self.first(s, DCTERMS + "issued")
-            shown.append(f"{title} ({date})" if date else title)
-        return "; ".join(shown)
-
-    def most_specific_types(self, node_id: str) -> list[str]:
-        classes = self.types.get(node_id, set())
-        broader = {sup for c in classes for sup in self._superclasses.get(c, set())}
-        return sorted(c for c in classes if c not in broader)
-
-    def statements_about(self, node_id: str, *marker: str) -> list[str]:
-        """Statement nodes with ``lg:person`` ``node_id`` that have one of ``marker`` predicates."""
-        found = []
-        for st in self.inverse.get(node_id, {}).get(LG + "person", ()):
-            if any(self.props[st].get(m) for m in marker):
-                found.append(st)
-        return sorted(set(found))
+class Projection(Index):
+    """The index, drawn as a people-centred graph (:meth:`projected_graph`) or a raw one (:meth:`raw_graph`)."""
 
     # -- the projected graph -------------------------------------------------------------
 
@@ -646,8 +335,8 @@ class Index:
         classes |= {s for s, cs in self.types.items() if cs & {OWL + "Class", RDFS + "Class"}}
         nodes: dict[str, dict[str, Any]] = {}
         edges = []
-        for quad in self.store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
-            s, p, o = quad.subject, quad.predicate, quad.object
+        for triple in self.store.triples():
+            s, p, o = triple.subject, triple.predicate, triple.object
             sid, oid = term_id(s), term_id(o)
             for term, tid in ((s, sid), (o, oid)):
                 if tid not in nodes:
@@ -656,7 +345,7 @@ class Index:
         return nodes, edges
 
     def _raw_node(self, term: Term, tid: str, classes: set[str]) -> dict[str, Any]:
-        if isinstance(term, ox.Literal):
+        if isinstance(term, Literal):
             attrs: dict[str, Any] = {"kind": "literal", "label": term.value}
             datatype = term.datatype.value if term.datatype is not None else ""
             if term.language:
@@ -666,3 +355,4 @@ class Index:
             return attrs
         kind = self.kinds.get(tid) or ("class" if tid in classes else "resource")
         return {"kind": kind, "label": self.label(tid)}
+

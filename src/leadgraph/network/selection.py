@@ -1,6 +1,6 @@
 """Choosing part of the graph, shared by ``leadgraph export`` and ``leadgraph viz``.
 
-:func:`select` works on the projected graph (:func:`leadgraph.projection.to_networkx`)
+:func:`select` works on the projected graph (:func:`leadgraph.network.projection.to_networkx`)
 and returns a :class:`Selection`: the chosen subgraph, and on request the RDF triples
 behind it. The criteria combine like this:
 
@@ -55,13 +55,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pyoxigraph as ox
-
 from leadgraph.errors import QueryError, UsageError
-from leadgraph.loading import store_of, triple_key
 from leadgraph.lookup import as_iri, match_name, name_table, normal
-from leadgraph.namespaces import PREFIXES
-from leadgraph.network.projection import KINDS, RAW_KINDS, id_term, term_id, to_networkx
+from leadgraph.namespaces import LG, ORG
+from leadgraph.network.criteria import Criteria
+from leadgraph.network.projection import KINDS, RAW_KINDS, to_networkx
+from leadgraph.loading import store_of
+from leadgraph.store.rdf import parse_solutions, parse_triples
+from leadgraph.terms import BlankNode, NamedNode, Triple, id_term, term_id, triple_key
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -80,7 +81,7 @@ class Selection:
 
     Attributes:
         graph: the selected subgraph (a new ``networkx.MultiDiGraph``, same schema as
-            :func:`leadgraph.projection.to_networkx`).
+            :func:`leadgraph.network.projection.to_networkx`).
         raw: whether ``graph`` is the raw (one edge per triple) projection.
         criteria: the criteria given, as ``{"focus": ..., "hops": ...}``; empty for the
             whole graph.
@@ -89,19 +90,19 @@ class Selection:
     graph: nx.MultiDiGraph
     raw: bool
     criteria: dict[str, Any]
-    store: ox.Store = field(repr=False)
-    query_triples: list[ox.Triple] | None = field(default=None, repr=False)
+    store: Any = field(repr=False)
+    query_triples: list[Triple] | None = field(default=None, repr=False)
 
     @property
     def whole(self) -> bool:
         """True when no criterion was given: the selection is the whole graph."""
         return not self.criteria
 
-    def triples(self) -> list[ox.Triple]:
+    def triples(self) -> list[Triple]:
         """The RDF triples of the selection (see the module documentation), sorted."""
         only_query = set(self.criteria) == {"query"}
         if self.whole:
-            found = {q.triple for q in self.store.quads_for_pattern(None, None, None, ox.DefaultGraph())}
+            found = set(self.store.triples())
         elif only_query:
             found = set(self.query_triples or [])
         elif self.raw:
@@ -112,21 +113,21 @@ class Selection:
             found &= set(self.query_triples)
         return sorted(found, key=triple_key)
 
-    def _described_triples(self) -> set[ox.Triple]:
+    def _described_triples(self) -> set[Triple]:
         subjects: set[str] = set()
         for n, data in self.graph.nodes(data=True):
             subjects.add(n)
             subjects.update(_split(data.get("statements")))
         for _, _, data in self.graph.edges(data=True):
             subjects.update(_split(data.get("statements")))
-        found: set[ox.Triple] = set()
+        found: set[Triple] = set()
         todo = deque(sorted(subjects))
         seen = set(subjects)
         while todo:
-            for quad in self.store.quads_for_pattern(id_term(todo.popleft()), None, None, ox.DefaultGraph()):
-                found.add(quad.triple)
-                if isinstance(quad.object, ox.BlankNode):
-                    blank = term_id(quad.object)
+            for triple in self.store.triples(id_term(todo.popleft()), None, None):
+                found.add(triple)
+                if isinstance(triple.object, BlankNode):
+                    blank = term_id(triple.object)
                     if blank not in seen:
                         seen.add(blank)
                         todo.append(blank)
@@ -144,12 +145,15 @@ def select(
     *,
     raw: bool = False,
     network: nx.MultiDiGraph | None = None,
+    criteria: Criteria | None = None,
 ) -> Selection:
-    """Select part of ``graph`` (a LeadGraph or a pyoxigraph Store); see the module docs.
+    """Select part of ``graph`` (a LeadGraph or any store); see the module docs.
 
     ``kinds`` is a list or a comma-separated string. ``query`` is a path to a query
     file, the query text, or a named query (see :func:`run_query`). ``network`` is
-    an already projected graph of ``graph`` (saves projecting it again).
+    an already projected graph of ``graph`` (saves projecting it again). ``criteria``
+    (a :class:`~leadgraph.network.criteria.Criteria`) gives the options as one value;
+    options given by name are added to it.
 
     Raises:
         UsageError: a bad option value, a name that matches nothing or more than one
@@ -163,6 +167,10 @@ def select(
     >>> sorted(d["label"] for _, d in s.graph.nodes(data=True))
     ['Garry Harris', 'Phill James', 'Resilience']
     """
+    chosen_by = Criteria.of(criteria, focus=focus, hops=hops, kinds=kinds, trait=trait, organisation=organisation,
+                            query=query)
+    focus, hops, kinds, trait = chosen_by.focus, chosen_by.hops, chosen_by.kinds, chosen_by.trait
+    organisation, query = chosen_by.organisation, chosen_by.query
     store = store_of(graph)
     kind_set = _parse_kinds(kinds, raw)
     anchored = focus is not None or trait is not None or organisation is not None
@@ -197,11 +205,11 @@ def select(
             anchors = {resolve(store, focus, full, option="--focus")}
         if trait is not None:
             t = resolve(store, trait, full, kinds=("trait",), option="--trait")
-            found = _people(store, "?a lg:trait ?x ; lg:person ?p", t) | {t}
+            found = _people(store, LG + "trait", LG + "person", t) | {t}
             anchors = found if anchors is None else anchors & found
         if organisation is not None:
             o = resolve(store, organisation, full, kinds=("organisation",), option="--organisation")
-            found = _people(store, "?m org:organization ?x ; org:member ?p", o) | {o}
+            found = _people(store, ORG + "organization", ORG + "member", o) | {o}
             anchors = found if anchors is None else anchors & found
         chosen = _ball(full, (anchors or set()) & universe, criteria["hops"], universe)
     if kind_set:
@@ -276,11 +284,11 @@ def resolve(
     raise UsageError(f"{option} {name!r} matches no {what}; {hint}")
 
 
-def run_query(graph: Any, query: str | os.PathLike[str], *, timeout: float | None = 30.0) -> list[ox.Triple]:
+def run_query(graph: Any, query: str | os.PathLike[str], *, timeout: float | None = 30.0) -> list[Triple]:
     """The triples of a CONSTRUCT (or DESCRIBE), or of a SELECT returning ``?s ?p ?o``.
 
     ``query`` is a path to a ``.rq`` file, the query text, or a named query. It runs
-    through :func:`leadgraph.querying.query`: read-only, SERVICE / LOAD / FROM / ``file:``
+    through :func:`leadgraph.sparql.run.query`: read-only, SERVICE / LOAD / FROM / ``file:``
     refused (it never reaches the network), project prefixes predeclared, stopped after
     ``timeout`` seconds.
 
@@ -302,21 +310,20 @@ def run_query(graph: Any, query: str | os.PathLike[str], *, timeout: float | Non
         raise
     where = str(query) if isinstance(query, os.PathLike) or "{" not in str(query) else None  # file or name
     if result.form in ("construct", "describe"):
-        return [t.triple if isinstance(t, ox.Quad) else t for t in result.triples]
+        return list(result.triples)
     if result.form != "select":
         raise QueryError(
             f"the query must be a CONSTRUCT, or a SELECT returning ?s ?p ?o (not {result.form.upper()})", path=where
         )
-    solutions = ox.parse_query_results(result.payload, ox.QueryResultsFormat.JSON)
-    names = [v.value for v in solutions.variables]
+    names, solutions = parse_solutions(result.payload)
     missing = [v for v in ("s", "p", "o") if v not in names]
     if missing:
         raise QueryError(f"a SELECT query must return ?s ?p ?o (missing {', '.join('?' + m for m in missing)})", path=where)
     triples = []
     for row, solution in enumerate(solutions, start=1):
-        s, p, o = solution["s"], solution["p"], solution["o"]
+        s, p, o = (solution[names.index(v)] for v in ("s", "p", "o"))
         try:
-            triples.append(ox.Triple(s, p, o))
+            triples.append(Triple(s, p, o))
         except TypeError:
             raise QueryError(
                 f"result row {row} is not a triple (?s {s}, ?p {p}, ?o {o}): ?s must be an IRI or "
@@ -338,13 +345,10 @@ def _parse_kinds(kinds: str | Iterable[str] | None, raw: bool) -> set[str]:
     return wanted
 
 
-def _people(store: ox.Store, pattern: str, node: str) -> set[str]:
-    rows = store.query(
-        f"SELECT DISTINCT ?p ?x WHERE {{ {pattern} }}",
-        prefixes=PREFIXES,
-        substitutions={ox.Variable("x"): id_term(node)},
-    )
-    return {term_id(r["p"]) for r in rows}
+def _people(store: Any, link: str, who: str, node: str) -> set[str]:
+    """The ``who`` of every statement whose ``link`` is ``node`` (e.g. the people of trait attributions)."""
+    statements = {t.subject for t in store.triples(None, NamedNode(link), id_term(node))}
+    return {term_id(t.object) for s in statements for t in store.triples(s, NamedNode(who), None)}
 
 
 def _ball(network: nx.MultiDiGraph, anchors: set[str], hops: int, universe: set[str]) -> set[str]:
@@ -363,7 +367,7 @@ def _ball(network: nx.MultiDiGraph, anchors: set[str], hops: int, universe: set[
     return reached
 
 
-def _query_nodes(network: nx.MultiDiGraph, triples: list[ox.Triple], raw: bool) -> set[str]:
+def _query_nodes(network: nx.MultiDiGraph, triples: list[Triple], raw: bool) -> set[str]:
     mentioned = {term_id(t.subject) for t in triples} | {term_id(t.object) for t in triples}
     found = {n for n in mentioned if n in network}
     if not raw:
@@ -377,9 +381,9 @@ def _split(value: Any) -> list[str]:
     return [v for v in str(value).split("; ") if v] if value else []
 
 
-def _edge_triple(u: str, v: str, data: dict[str, Any]) -> ox.Triple:
-    predicate = ox.NamedNode(data["predicate"])
+def _edge_triple(u: str, v: str, data: dict[str, Any]) -> Triple:
+    predicate = NamedNode(data["predicate"])
     if v.startswith('"'):
-        parsed = next(iter(ox.parse(f"<urn:x:s> <urn:x:p> {v} .".encode(), ox.RdfFormat.N_TRIPLES)))
-        return ox.Triple(id_term(u), predicate, parsed.object)
-    return ox.Triple(id_term(u), predicate, id_term(v))
+        parsed = parse_triples(f"<urn:x:s> <urn:x:p> {v} .".encode(), "nt")[0]
+        return Triple(id_term(u), predicate, parsed.object)
+    return Triple(id_term(u), predicate, id_term(v))

@@ -14,7 +14,7 @@ Routes (GET and POST, as the SPARQL 1.1 Protocol defines them):
 * ``/queries`` -- the named queries as JSON; ``/queries/NAME?param=value`` runs one, its
   parameters bound exactly as ``leadgraph query NAME --param ...`` binds them.
 
-Every query goes through :func:`leadgraph.querying.query` -- the same safety checks,
+Every query goes through :func:`leadgraph.sparql.run.query` -- the same safety checks,
 predeclared prefixes, forked child with a time limit and no network -- so the endpoint
 refuses exactly what the CLI refuses. Why the rest is as it is:
 
@@ -203,7 +203,7 @@ def make_server(
         host: the address to listen on; a non-loopback one logs a warning, since anyone
             who can reach it can then query the graph.
         port: the TCP port; ``0`` picks a free one (see ``server.url``).
-        timeout: seconds per query, as in :func:`leadgraph.querying.query` (``None``: no limit).
+        timeout: seconds per query, as in :func:`leadgraph.sparql.run.query` (``None``: no limit).
         allow_network: let queries use SERVICE, LOAD, FROM and ``file:`` IRIs, as the CLI's
             ``--allow-network`` does -- the server will then fetch URLs its clients name.
         cors: send ``Access-Control-Allow-Origin: *`` with query answers.
@@ -215,9 +215,9 @@ def make_server(
     Raises:
         UsageError: the address cannot be bound (in use, or not this machine's).
     """
-    import pyoxigraph as ox
+    from leadgraph.store.base import GraphStore
 
-    if not isinstance(graph, ox.Store) and not isinstance(getattr(graph, "store", None), ox.Store):
+    if not isinstance(graph, GraphStore) and not isinstance(getattr(graph, "store", None), GraphStore):
         raise UsageError(f"make_server needs a loaded graph (leadgraph.load()), not {type(graph).__name__}")
     concurrent = max_concurrent or max(2, os.cpu_count() or 2)
     try:

@@ -14,7 +14,7 @@ so a user's file can shadow a bundled one). Its leading comment lines form the h
     # example: leadgraph query leaders-with-trait --param trait=lgd:trait-resilience
 
 ``title`` is required; ``param`` and ``example`` may repeat. Parameter types are
-those of :data:`leadgraph.params.TYPES`.
+those of :data:`leadgraph.sparql.params.TYPES`.
 
 >>> header = parse_header('# title: T\\n# param: n (integer, default 2) How many.\\nASK {}\\n')
 >>> header.title, header.params[0]
@@ -202,7 +202,7 @@ def _load(path: Path) -> NamedQuery:
 def is_reference(text: str) -> bool:
     """Does ``text`` name a query (a named query, or a ``.rq`` file) rather than hold one?
 
-    :func:`leadgraph.querying.query` runs such text as that query; the HTTP endpoint uses the
+    :func:`leadgraph.sparql.run.query` runs such text as that query; the HTTP endpoint uses the
     same test to refuse it, so a client can never make the server read a file.
 
     >>> is_reference("cio-roles"), is_reference("my question.rq"), is_reference("q.rq")

@@ -28,15 +28,16 @@ import json
 import os
 import re
 from collections.abc import Iterator
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
 from leadgraph.errors import UsageError
-from leadgraph.loading import triple_key
 from leadgraph.labels import compact, store_label
-from leadgraph.namespaces import PREFIXES, XSD
+from leadgraph.namespaces import PREFIXES
+from leadgraph.store.rdf import parse_triples
+from leadgraph.terms import to_python, triple_key
 
 if TYPE_CHECKING:  # rdflib costs ~150 ms to import
     import rdflib
@@ -52,59 +53,9 @@ _EXTENSIONS = {
     ".srj": "sparql-json", ".srx": "sparql-xml", ".ttl": "ttl", ".nt": "nt", ".jsonld": "jsonld",
 }
 _RDF_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD}
-_INTEGER_TYPES = {
-    XSD + t
-    for t in (
-        "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
-        "nonPositiveInteger", "negativeInteger", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte",
-    )
-}
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 MAX_WIDTH = 60
 """Table cells longer than this are shortened with an ellipsis (full values: other formats)."""
-
-
-def to_python(term: Any) -> Any:
-    """A plain Python value for an RDF term.
-
-    IRIs -> ``str``; blank nodes -> ``"_:id"``; literals by datatype: integers ->
-    ``int``, ``xsd:decimal`` -> ``Decimal``, ``xsd:double``/``float`` -> ``float``,
-    ``xsd:boolean`` -> ``bool``, ``xsd:date`` -> ``date``, ``xsd:dateTime`` ->
-    ``datetime``, anything else (strings, language-tagged text, malformed values) ->
-    its text. ``None`` (an unbound variable) stays ``None``.
-
-    >>> to_python(ox.Literal("17", datatype=ox.NamedNode(XSD + "integer")))
-    17
-    >>> to_python(ox.Literal("2021-06-23", datatype=ox.NamedNode(XSD + "date")))
-    datetime.date(2021, 6, 23)
-    """
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return term.value
-    if isinstance(term, ox.BlankNode):
-        return f"_:{term.value}"
-    if not isinstance(term, ox.Literal):
-        return str(term)
-    text, datatype = term.value, term.datatype.value
-    try:
-        if datatype in _INTEGER_TYPES:
-            return int(text)
-        if datatype == XSD + "decimal":
-            return Decimal(text)
-        if datatype in (XSD + "double", XSD + "float"):
-            return float(text.replace("INF", "inf"))
-        if datatype == XSD + "boolean":
-            if text in ("true", "1", "false", "0"):
-                return text in ("true", "1")
-            return text
-        if datatype == XSD + "date":
-            return _dt.date.fromisoformat(text)
-        if datatype == XSD + "dateTime":
-            return _dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except (ValueError, InvalidOperation):
-        return text  # a malformed value is still worth seeing as written
-    return text
 
 
 class QueryResult:
@@ -156,7 +107,7 @@ class QueryResult:
         if self.form not in ("construct", "describe"):
             return []
         if self._triples is None:
-            self._triples = sorted(ox.parse(self.payload, ox.RdfFormat.N_TRIPLES), key=triple_key)
+            self._triples = sorted(parse_triples(self.payload, "nt"), key=triple_key)
         return self._triples
 
     @property

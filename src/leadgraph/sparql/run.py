@@ -44,15 +44,14 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-import pyoxigraph as ox
-
 from leadgraph.sparql import named as named_queries
 from leadgraph.errors import LeadgraphError, QueryError, UsageError
-from leadgraph.loading import serialize_triples, store_of
-from leadgraph.namespaces import PREFIXES
+from leadgraph.loading import serialize_triples
+from leadgraph.loading import store_of
 from leadgraph.sparql.params import bind, resolve
-from leadgraph.sparql.results import QueryResult, engine_payload
+from leadgraph.sparql.results import QueryResult
 from leadgraph.sparql.safety import analyse, check_shape
+from leadgraph.terms import Triple
 
 DEFAULT_TIMEOUT = 30.0
 """Seconds a query may run by default (``timeout=None`` or ``0`` means no limit)."""
@@ -69,7 +68,7 @@ def query(
     allow_update: bool = False,
     update_output: str | os.PathLike[str] | None = None,
 ) -> QueryResult:
-    """Run a SPARQL query on the graph and return a :class:`~leadgraph.results.QueryResult`.
+    """Run a SPARQL query on the graph and return a :class:`~leadgraph.sparql.results.QueryResult`.
 
     Args:
         query: a named query (``"cio-roles"``, see ``leadgraph queries``), a path to a
@@ -128,9 +127,13 @@ def query(
     bound = resolve(params, shape, declared, allow_file=allow_network)
     final = bind(text, shape, bound)
     store = store_of(graph, data)
+    if getattr(store, "remote", False):
+        # A remote endpoint runs the query itself: the request's time limit bounds it, and no
+        # local worker is needed (one that may not open connections could not ask it anyway).
+        return QueryResult(form, store.answer(final, timeout=timeout), store=store)
 
     def evaluate() -> bytes:
-        return engine_payload(store.query(final, prefixes=PREFIXES))
+        return store.answer(final)
 
     payload = _guarded(evaluate, timeout, allow_network, source)
     return QueryResult(form, payload, store=store)
@@ -334,25 +337,29 @@ def _run_update(
     if any(resolved == folder or folder in resolved.parents for folder in bundled):
         raise UsageError(f"{target}: refusing to write into leadgraph's bundled data or ontology")
     loaded = graph if graph is not None else load(data)
+    if getattr(store_of(loaded), "remote", False):
+        raise UsageError("updates run on local files (--data or --store), never on a remote endpoint")
     ontology_paths = getattr(loaded, "ontology_paths", None)
     data_paths = getattr(loaded, "data_paths", None)
-    work_store = ox.Store()
-    ontology: set[ox.Quad] = set()
+    from leadgraph.store.memory import MemoryStore
+
+    work_store = MemoryStore()
+    ontology: set[Triple] = set()
     if ontology_paths is not None and data_paths is not None:
         # Loaded afresh into one store, so the ontology's own triples (blank nodes
         # included) can be told apart from the data's afterwards.
-        ontology = set(load_files(ontology_paths).store) if ontology_paths else set()
-        work_store.extend(ontology)
+        ontology = set(load_files(ontology_paths).store.triples()) if ontology_paths else set()
+        work_store.add(ontology)
         if data_paths:
-            work_store.extend(load_files(data_paths).store)
+            work_store.add(load_files(data_paths).store.triples())
     else:
-        work_store.extend(store_of(loaded))
+        work_store.add(store_of(loaded).triples())
 
     def apply() -> bytes:
-        before = set(work_store)
-        work_store.update(text, prefixes=PREFIXES)
-        after = set(work_store)
-        kept = [q.triple for q in after - ontology]
+        before = set(work_store.triples())
+        work_store.update(text)
+        after = set(work_store.triples())
+        kept = list(after - ontology)
         body = serialize_triples(kept, rdf_format)
         summary = {"added": len(after - before), "removed": len(before - after), "triples": len(kept)}
         return json.dumps(summary).encode() + b"\n" + body

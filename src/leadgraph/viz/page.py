@@ -1,6 +1,6 @@
 """A self-contained, offline, interactive HTML picture of the graph.
 
-:func:`render_html` turns a networkx graph (as made by :func:`leadgraph.projection.to_networkx`)
+:func:`render_html` turns a networkx graph (as made by :func:`leadgraph.network.projection.to_networkx`)
 into one HTML page; :func:`write_html` does selection, projection, rendering and an atomic write
 in one call (the ``leadgraph viz`` command).
 
@@ -52,6 +52,7 @@ from leadgraph.errors import UsageError
 from leadgraph.lookup import with_family_name
 
 if TYPE_CHECKING:
+    from leadgraph.network.criteria import Criteria
     import networkx as nx
 
     from leadgraph.loading import LeadGraph
@@ -165,20 +166,16 @@ def write_html(
     seed: int = SEED,
     open_browser: bool = False,
     data: str | Path | list[str | Path] | None = None,
-    focus: str | None = None,
-    hops: int | None = None,
-    kinds: str | list[str] | None = None,
-    trait: str | None = None,
-    organisation: str | None = None,
-    query: str | Path | None = None,
+    criteria: Criteria | None = None,
+    **selection: Any,
 ) -> Path:
     """Write the picture of a graph to ``path`` (atomically) and return the path.
 
     ``graph_or_nx`` is a loaded :class:`~leadgraph.loading.LeadGraph`, ``None`` to load
     ``data`` (``None``: the bundled data) with :func:`leadgraph.loading.load`, or a networkx
-    graph drawn as it is. For a LeadGraph, ``focus``, ``hops``, ``kinds``, ``trait``,
-    ``organisation`` and ``query`` pick the subgraph exactly as ``leadgraph export`` does
-    (:func:`leadgraph.selection.select`). ``title`` defaults to one naming the selection.
+    graph drawn as it is. For a LeadGraph, ``criteria`` (or ``focus=``, ``hops=``, ``kinds=``,
+    ``trait=``, ``organisation=``, ``query=``) pick the subgraph exactly as ``leadgraph export`` does
+    (:func:`leadgraph.network.selection.select`). ``title`` defaults to one naming the selection.
     ``open_browser`` opens the written file in the default web browser.
 
     Raises :class:`~leadgraph.errors.UsageError` for selection options with a networkx graph,
@@ -193,9 +190,10 @@ def write_html(
 
     from leadgraph.fileio import atomic_write
 
-    criteria = {"focus": focus, "hops": hops, "kinds": kinds, "trait": trait,
-                "organisation": organisation, "query": query}
-    given = {key: value for key, value in criteria.items() if value is not None}
+    from leadgraph.network.criteria import Criteria
+
+    chosen_by = Criteria.of(criteria, selection)
+    given = chosen_by.as_kwargs()
     if isinstance(graph_or_nx, nx.Graph):
         if given:
             raise UsageError("selection options need a loaded graph, not a networkx graph")
@@ -207,7 +205,7 @@ def write_html(
             from leadgraph.loading import load
 
             graph_or_nx = load(data)
-        chosen = select(graph_or_nx, **given)
+        chosen = select(graph_or_nx, criteria=chosen_by)
         nxgraph = chosen.graph
         given = chosen.criteria
     if title is None:

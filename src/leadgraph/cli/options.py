@@ -1,0 +1,42 @@
+"""Option decorators shared by several commands, so each option is written once."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+_SELECTION_OPTIONS = (
+    click.option("--focus", metavar="NAME|IRI", default=None,
+                 help="Centre on one node: a name (any variant, any case), IRI or prefixed name."),
+    click.option("--hops", type=int, default=None, metavar="N",
+                 help="With --focus/--trait/--organisation: keep nodes within N edges (default 1)."),
+    click.option("--kinds", metavar="KIND,...", default=None,
+                 help="Keep only these kinds: person, organisation, programme, role, group, trait, "
+                 "region, qualification, source."),
+    click.option("--trait", metavar="NAME", default=None, help="A trait and the people it is attributed to."),
+    click.option("--organisation", metavar="NAME", default=None,
+                 help="An organisation (name or ODS code) and the people who hold or held roles there."),
+    click.option("--query", "selection_query", type=click.Path(dir_okay=False), metavar="FILE.rq", default=None,
+                 help="Keep what a CONSTRUCT (or a SELECT of ?s ?p ?o) returns: a file, or a named query."),
+)
+_NAMES = {"focus": "focus", "hops": "hops", "kinds": "kinds", "trait": "trait", "organisation": "organisation",
+          "selection_query": "query"}
+
+
+def selection_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Add the selection options to a command and hand it one ``criteria`` argument
+    (a :class:`leadgraph.network.criteria.Criteria`) instead of six."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from leadgraph.network.criteria import Criteria
+
+        kwargs["criteria"] = Criteria(**{name: kwargs.pop(key) for key, name in _NAMES.items()})
+        return command(*args, **kwargs)
+
+    for option in reversed(_SELECTION_OPTIONS):
+        wrapper = option(wrapper)
+    return wrapper

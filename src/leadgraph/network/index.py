@@ -1,0 +1,306 @@
+"""What the projection knows about a store: kinds, labels and the properties it reads.
+
+:class:`Index` reads a :class:`~leadgraph.store.base.GraphStore` with one SPARQL query (the
+class hierarchy) and one pattern scan per predicate it uses (never one query per node);
+everything after that is dictionary look-ups. :mod:`leadgraph.network.projection` builds the
+networkx graph from it; :mod:`leadgraph.network.analytics` and views can use it too.
+
+>>> from leadgraph.loading import load
+>>> index = Index(load().store)
+>>> index.kinds["https://w3id.org/leadgraph/id/phill-james"], index.label("https://w3id.org/leadgraph/id/org-rw5")
+('person', 'Lancashire and South Cumbria NHS Foundation Trust')
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from leadgraph.labels import LABEL_PREDICATES, fallback_label, label_rank
+from leadgraph.namespaces import DCTERMS, FOAF, LG, ORG, PROV, RDF, SCHEMA, SKOS, TIME
+from leadgraph.terms import Literal, NamedNode, Term, literal_value, term_id
+
+KINDS: tuple[str, ...] = (
+    "person",
+    "organisation",
+    "programme",
+    "role",
+    "group",
+    "trait",
+    "region",
+    "qualification",
+    "source",
+)
+"""Node kinds of the projected graph."""
+
+RAW_KINDS: tuple[str, ...] = (*KINDS, "statement", "class", "resource", "literal")
+"""Node kinds of the raw graph (``raw=True``)."""
+
+# Order matters: a programme is also an org:OrganizationalCollaboration, a statement a prov:Entity.
+_KIND_ROOTS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("statement", (LG + "Statement", ORG + "Membership", SCHEMA + "Quotation", TIME + "TemporalEntity")),
+    ("person", (LG + "Leader", SCHEMA + "Person", FOAF + "Person")),
+    ("programme", (LG + "Programme",)),
+    ("organisation", (ORG + "Organization", SCHEMA + "Organization", FOAF + "Organization")),
+    ("region", (LG + "Region",)),
+    ("group", (LG + "RoleGroup", LG + "TraitGroup")),
+    ("role", (LG + "RoleType", ORG + "Role")),
+    ("trait", (LG + "Trait",)),
+    ("qualification", (SCHEMA + "EducationalOccupationalCredential",)),
+    ("source", (LG + "Source", SCHEMA + "Article", SCHEMA + "CreativeWork", PROV + "Entity")),
+)
+
+_PROVENANCE = (PROV + "wasDerivedFrom", PROV + "wasQuotedFrom", PROV + "hadPrimarySource")
+_LABELS = LABEL_PREDICATES
+_INSTANT = (
+    TIME + "inXSDDate",
+    TIME + "inXSDDateTimeStamp",
+    TIME + "inXSDDateTime",
+    TIME + "inXSDgYearMonth",
+    TIME + "inXSDgYear",
+)
+
+# Plain edges: predicate -> relation, made when both ends are nodes.
+_DIRECT: dict[str, str] = {
+    SCHEMA + "hasCredential": "holds qualification",
+    LG + "deliveredBy": "delivered by",
+    LG + "spansRegion": "spans",
+    LG + "hostedBy": "hosted by",
+    LG + "nationalSponsor": "sponsored by",
+    LG + "servesArea": "serves",
+    ORG + "subOrganizationOf": "part of",
+    SKOS + "broader": "broader",
+    PROV + "wasDerivedFrom": "described in",
+}
+
+# Every predicate the projection reads, fetched in one scan.
+_PREDICATES: tuple[str, ...] = tuple(
+    dict.fromkeys(
+        [
+            *_LABELS,
+            *_PROVENANCE,
+            *_DIRECT,
+            *_INSTANT,
+            DCTERMS + "source",
+            FOAF + "givenName",
+            FOAF + "familyName",
+            SCHEMA + "alternateName",
+            SKOS + "altLabel",
+            LG + "description",
+            DCTERMS + "description",
+            SKOS + "definition",
+            LG + "odsCode",
+            LG + "programmeKind",
+            SCHEMA + "credentialCategory",
+            LG + "subjectArea",
+            DCTERMS + "issued",
+            DCTERMS + "publisher",
+            SCHEMA + "publisher",
+            SCHEMA + "url",
+            LG + "headlineAdvice",
+            SCHEMA + "text",
+            ORG + "member",
+            ORG + "organization",
+            ORG + "role",
+            ORG + "memberDuring",
+            TIME + "hasBeginning",
+            TIME + "hasEnd",
+            LG + "jobTitle",
+            LG + "current",
+            LG + "asOf",
+            LG + "programme",
+            LG + "person",
+            LG + "trait",
+            LG + "supportingQuote",
+            LG + "supportingText",
+            LG + "field",
+            LG + "sector",
+            LG + "years",
+            LG + "serviceIn",
+            LG + "atLeast",
+            LG + "measure",
+            LG + "amount",
+            LG + "approximate",
+        ]
+    )
+)
+
+RDF_TYPE = RDF + "type"
+
+Value = str | Literal  # an object as the index keeps it: a node id, or a literal
+
+
+def _join(values: Iterable[Any]) -> str:
+    return "; ".join(sorted({str(v) for v in values}))
+
+
+
+class Index:
+    """What the projection knows about a store: kinds, labels and the properties it reads.
+
+    Built with one SPARQL query (the class hierarchy) and one pattern scan per predicate it
+    reads (rdf:type and :data:`_PREDICATES`); everything after that is dictionary look-ups.
+    """
+
+    def __init__(self, store: Any):
+        self.store = store
+        self._superclasses = self._class_hierarchy()
+        self.types: dict[str, set[str]] = defaultdict(set)
+        for s, c in self._scan(RDF_TYPE):
+            if not isinstance(c, Literal):
+                self.types[term_id(s)].add(term_id(c))
+        # Objects are kept as node ids (str) for resources and as Literals for literals.
+        self.props: dict[str, dict[str, list[Value]]] = defaultdict(lambda: defaultdict(list))
+        self.inverse: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        self._subjects: dict[str, set[str]] = defaultdict(set)
+        for pid in _PREDICATES:
+            subjects = self._subjects[pid]
+            for s, o in self._scan(pid):
+                sid = term_id(s)
+                subjects.add(sid)
+                if isinstance(o, Literal):
+                    self.props[sid][pid].append(o)
+                else:
+                    oid = term_id(o)
+                    self.props[sid][pid].append(oid)
+                    self.inverse[oid][pid].append(sid)
+        self._cited: dict[tuple[str, ...], dict[str, str]] = {}
+        self.labels = self._labels()
+        self.kinds = self._kinds()
+
+    # -- reading the store ---------------------------------------------------------------
+
+    def _scan(self, predicate: str) -> Iterable[tuple[Term, Term]]:
+        # A pattern scan: the same answer as a one-triple SPARQL query, without building solutions.
+        for triple in self.store.triples(None, NamedNode(predicate), None):
+            yield triple.subject, triple.object
+
+    def _rows(self, query: str) -> Iterable[list[Term]]:
+        for row in self.store.select(query):
+            yield [row.get("c"), row.get("d")]
+
+    def _class_hierarchy(self) -> dict[str, set[str]]:
+        """Every class mentioned in rdfs:subClassOf -> all its superclasses (itself included)."""
+        supers: dict[str, set[str]] = defaultdict(set)
+        for c, d in self._rows("SELECT ?c ?d WHERE { ?c rdfs:subClassOf+ ?d }"):
+            supers[term_id(c)].add(term_id(d))
+        return supers
+
+    def _ancestors(self, cls: str) -> set[str]:
+        return {cls} | self._superclasses.get(cls, set())
+
+    def _labels(self) -> dict[str, str]:
+        rank = {p: i for i, p in enumerate(_LABELS)}
+        best: dict[str, tuple[int, int, str]] = {}
+        for sid, props in self.props.items():
+            for p in _LABELS:
+                for o in props.get(p, ()):
+                    if not isinstance(o, Literal):
+                        continue
+                    candidate = (rank[p], *label_rank(o.language, o.value))
+                    if sid not in best or candidate < best[sid]:
+                        best[sid] = candidate
+        return {sid: value for sid, (_, _, value) in best.items()}
+
+    def label(self, node_id: str) -> str:
+        """Best label: rdfs:label, skos:prefLabel, foaf:name, schema:name, dcterms:title, else
+        the IRI's prefixed name."""
+        found = self.labels.get(node_id)
+        return found if found is not None else fallback_label(node_id)
+
+    def _kinds(self) -> dict[str, str]:
+        kind_of_class: dict[str, str] = {}
+        kinds: dict[str, str] = {}
+        for sid, classes in self.types.items():
+            for cls in classes:
+                if cls not in kind_of_class:
+                    ancestors = self._ancestors(cls)
+                    kind_of_class[cls] = next(
+                        (kind for kind, roots in _KIND_ROOTS if ancestors.intersection(roots)), ""
+                    )
+            found = {kind_of_class[c] for c in classes} - {""}
+            for kind, _ in _KIND_ROOTS:
+                if kind in found:
+                    kinds[sid] = kind
+                    break
+        # Untyped resources get a kind from how they are used.
+        for sid, props in self.props.items():
+            if kinds.get(sid) in ("role", "trait"):
+                for o in props.get(SKOS + "broader", ()):
+                    kinds.setdefault(str(o), "group")
+            for p in _PROVENANCE:
+                for o in props.get(p, ()):
+                    if isinstance(o, str):
+                        kinds.setdefault(o, "source")
+        return kinds
+
+    # -- values --------------------------------------------------------------------------
+
+    def values(self, node_id: str, *predicates: str) -> list[Value]:
+        props = self.props.get(node_id)
+        if not props:
+            return []
+        return [o for p in predicates for o in props.get(p, ())]
+
+    def display(self, value: Value) -> str | int | bool:
+        """A literal's value, or a resource's label."""
+        if isinstance(value, Literal):
+            return literal_value(value)
+        return self.label(value)
+
+    def first(self, node_id: str, *predicates: str) -> str | int | bool | None:
+        shown = sorted((self.display(t) for t in self.values(node_id, *predicates)), key=str)
+        return shown[0] if shown else None
+
+    def joined(self, node_id: str, *predicates: str) -> str:
+        return _join(self.display(t) for t in self.values(node_id, *predicates))
+
+    def ids(self, node_id: str, *predicates: str) -> list[str]:
+        return sorted({t for t in self.values(node_id, *predicates) if isinstance(t, str)})
+
+    def sources(self, node_ids: Iterable[str]) -> list[str]:
+        return sorted({s for n in node_ids for s in self.ids(n, *_PROVENANCE, DCTERMS + "source")})
+
+    def source_attrs(self, node_ids: Iterable[str]) -> dict[str, str]:
+        """``source_iri``, ``source_title``, ``source_date`` for the sources of ``node_ids``."""
+        sources = tuple(self.sources(node_ids))
+        if not sources:
+            return {}
+        if sources not in self._cited:
+            self._cited[sources] = self._source_attrs(sources)
+        return dict(self._cited[sources])
+
+    def _source_attrs(self, sources: tuple[str, ...]) -> dict[str, str]:
+        titles = [str(self.first(s, DCTERMS + "title") or self.label(s)) for s in sources]
+        dates = [str(self.first(s, DCTERMS + "issued") or "") for s in sources]
+        attrs = {"source_iri": "; ".join(sources), "source_title": "; ".join(titles)}
+        if len(sources) == 1:
+            if dates[0]:
+                attrs["source_date"] = dates[0]
+        elif any(dates):
+            attrs["source_date"] = "; ".join(d or "undated" for d in dates)
+        return attrs
+
+    def cited(self, node_ids: Iterable[str]) -> str:
+        """Sources as "Title (YYYY-MM-DD)", for facts folded into a node."""
+        shown = []
+        for s in self.sources(node_ids):
+            title = str(self.first(s, DCTERMS + "title") or self.label(s))
+            date = self.first(s, DCTERMS + "issued")
+            shown.append(f"{title} ({date})" if date else title)
+        return "; ".join(shown)
+
+    def most_specific_types(self, node_id: str) -> list[str]:
+        classes = self.types.get(node_id, set())
+        broader = {sup for c in classes for sup in self._superclasses.get(c, set())}
+        return sorted(c for c in classes if c not in broader)
+
+    def statements_about(self, node_id: str, *marker: str) -> list[str]:
+        """Statement nodes with ``lg:person`` ``node_id`` that have one of ``marker`` predicates."""
+        found = []
+        for st in self.inverse.get(node_id, {}).get(LG + "person", ()):
+            if any(self.props[st].get(m) for m in marker):
+                found.append(st)
+        return sorted(set(found))
+
