@@ -214,6 +214,7 @@ def test_a_waiting_forget_says_so(tmp_path, data_copy):
         assert (data_copy / "people" / "phill-james.ttl").exists()
     code, out, err = proc.wait(timeout=120), *proc.communicate()
     assert code == 0, said + err
+    assert "removed" in out
     assert "waiting for another leadgraph write to finish" in said and ".leadgraph.lock" in said
     assert not (data_copy / "people" / "phill-james.ttl").exists()
 
