@@ -48,6 +48,7 @@ kills at the time limit. Why the rest is as it is:
 
 from __future__ import annotations
 
+import functools
 import html
 import ipaddress
 import json
@@ -341,7 +342,8 @@ def _protocol(settings: Settings, method: str, params: dict[str, list[str]], hea
     if len(texts) != 1:
         raise Refused(400, "give exactly one query parameter")
     text = _query_text(texts[0])
-    _shape_form(text)  # refuse updates and non-queries here, before a worker is taken
+    # Its form (and so an update's 403) is found by the worker: the server's one thread does
+    # no per-query parsing, which measured as its largest cost.
     return Job(text=text, formats=params.get("format"), accept=headers.get("accept", ""))
 
 
@@ -405,8 +407,12 @@ def timed_out(settings: Settings) -> Response:
     return refusal(QueryError(f"query timed out after {shown} s", remedy="timeout")).response
 
 
+@functools.lru_cache(maxsize=512)
 def _shape_form(text: str) -> str:
-    """The query's form, checked before running: updates are refused here with an HTTP message."""
+    """The query's form, checked before running: updates are refused here with an HTTP message.
+
+    Cached by text (tools repeat their queries); refusals raise and so are not cached.
+    """
     from leadgraph.sparql.safety import analyse
 
     try:
