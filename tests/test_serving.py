@@ -1,6 +1,7 @@
 """The SPARQL endpoint, tested with a real server on a free loopback port and real clients:
-urllib for the raw protocol, SPARQLWrapper, rdflib's SPARQLStore, and the real
-``leadgraph serve`` in a subprocess (also under strace: no outgoing connection)."""
+urllib for the raw protocol, http.client and raw sockets for HTTP/1.1 details, SPARQLWrapper,
+rdflib's SPARQLStore, and the real ``leadgraph serve`` in a subprocess (also under strace: no
+outgoing connection; and SIGTERM while a query runs)."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ import pyoxigraph as ox
 import pytest
 
 import leadgraph
-from leadgraph.sparql.endpoint import make_server
+from leadgraph.sparql.http import make_server
 
 SELECT = "SELECT ?p ?name WHERE { ?p a lg:Leader ; foaf:name ?name } ORDER BY ?name"
 ASK = "ASK { lgd:ayesha-rahim a lg:Leader }"
@@ -284,7 +285,7 @@ def test_request_limits_and_methods(bundled_graph):
         assert status == 413 and b"at most 200" in body
         with socket.create_connection(server.server_address[:2], timeout=10) as raw:
             raw.sendall(b"POST /sparql HTTP/1.0\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\n\r\n")
-            assert raw.recv(100).startswith(b"HTTP/1.0 411")
+            assert raw.recv(100).startswith(b"HTTP/1.1 411")
         assert fetch(server.url, b"ASK {}", {"Content-Type": "text/plain"})[0] == 415
         assert fetch(server.url, b"ASK {}", {"Content-Type": "application/sparql-query"}, method="PUT")[0] == 405
         assert fetch(server.url.replace("/sparql", "/nowhere"))[0] == 404
@@ -293,19 +294,59 @@ def test_request_limits_and_methods(bundled_graph):
         _stop(server, thread)
 
 
-def test_cors_headers_and_preflight(endpoint, bundled_graph):
-    assert get(endpoint, ASK)[1]["Access-Control-Allow-Origin"] == "*"
-    assert get(endpoint, "SELECT * WHERE { SERVICE <http://x/> { ?s ?p ?o } }")[1]["Access-Control-Allow-Origin"] == "*"
+def test_no_cors_header_by_default_and_other_sites_refused(endpoint):
+    """Before, every answer carried Access-Control-Allow-Origin: * and any page could read it."""
+    assert "Access-Control-Allow-Origin" not in get(endpoint, ASK)[1]
+    status, headers, body = get(endpoint, ASK, headers={"Origin": "https://evil.example"})
+    assert status == 403 and "Access-Control-Allow-Origin" not in headers
+    assert b"leadgraph serve --cors https://evil.example" in body
+    # A cross-site <img>/<form> request carries no Origin, but the browser says where it came from.
+    assert get(endpoint, ASK, headers={"Sec-Fetch-Site": "cross-site"})[0] == 403
+    assert get(endpoint, ASK, headers={"Sec-Fetch-Site": "same-origin"})[0] == 200
+    own = endpoint.url.rsplit("/", 1)[0]  # the home page's own links are same-origin
+    assert get(endpoint, ASK, headers={"Origin": own})[0] == 200
     status, headers, _ = fetch(endpoint.url, method="OPTIONS",
                                headers={"Origin": "https://yasgui.example", "Access-Control-Request-Method": "POST"})
-    assert status == 204 and "POST" in headers["Access-Control-Allow-Methods"]
-    assert "Content-Type" in headers["Access-Control-Allow-Headers"]
-    server, thread, _ = _start(bundled_graph, cors=False)
+    assert "Access-Control-Allow-Origin" not in headers
+
+
+def test_cors_is_opt_in_per_origin(bundled_graph):
+    server, thread, _ = _start(bundled_graph, cors=["https://yasgui.example", "http://localhost:3000"])
     try:
-        headers = fetch(server.url + "?query=ASK%7B%7D")[1]
-        assert "Access-Control-Allow-Origin" not in headers
+        yasgui = {"Origin": "https://yasgui.example"}
+        status, headers, _ = fetch(server.url + "?query=ASK%7B%7D", headers=yasgui)
+        assert status == 200 and headers["Access-Control-Allow-Origin"] == "https://yasgui.example"
+        assert "Origin" in headers["Vary"]
+        refused = fetch(server.url + "?query=SELECT%20*%20%7B%20SERVICE%20%3Chttp://x/%3E%20%7B%20?s%20?p%20?o%20%7D%20%7D",
+                        headers=yasgui)
+        assert refused[0] == 400 and refused[1]["Access-Control-Allow-Origin"] == "https://yasgui.example"
+        status, headers, _ = fetch(server.url, method="OPTIONS",
+                                   headers={**yasgui, "Access-Control-Request-Method": "POST"})
+        assert status == 204 and "POST" in headers["Access-Control-Allow-Methods"]
+        assert "Content-Type" in headers["Access-Control-Allow-Headers"]
+        assert fetch(server.url + "?query=ASK%7B%7D", headers={"Origin": "http://localhost:3000"})[1][
+            "Access-Control-Allow-Origin"] == "http://localhost:3000"
+        assert fetch(server.url + "?query=ASK%7B%7D", headers={"Origin": "https://evil.example"})[0] == 403
+        assert "Access-Control-Allow-Origin" not in fetch(server.url + "?query=ASK%7B%7D")[1]  # no Origin, no CORS
     finally:
         _stop(server, thread)
+    server, thread, log = _start(bundled_graph, cors=["*"])
+    try:
+        headers = fetch(server.url + "?query=ASK%7B%7D", headers={"Origin": "https://any.example"})[1]
+        assert headers["Access-Control-Allow-Origin"] == "*"
+        assert "--cors '*'" in log.getvalue()  # warned at start
+    finally:
+        _stop(server, thread)
+
+
+def test_bad_cors_origin_is_a_usage_error(cli, bundled_graph):
+    from leadgraph.errors import UsageError
+
+    result = cli("serve", "--cors", "yasgui.example")
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1
+    assert "--cors 'yasgui.example' is not an origin" in result.stderr
+    with pytest.raises(UsageError, match="not an origin"):
+        make_server(bundled_graph, port=0, cors=["ftp://x"], log=None)
 
 
 def test_home_page_is_plain_html_about_the_endpoint(endpoint):
@@ -392,7 +433,8 @@ def test_library_api_details(bundled_graph):
             make_server(bundled_graph, port=holder.getsockname()[1], log=None)
     finally:
         holder.close()
-    assert leadgraph.serve is importlib.import_module("leadgraph.sparql.endpoint").serve
+    assert leadgraph.serve is importlib.import_module("leadgraph.sparql.http").serve
+    assert leadgraph.make_server is make_server
 
 
 def test_cli_default_timeout_matches_the_library():

@@ -876,6 +876,7 @@ def serve(
 
         graph = load(data)
     server = make_server(graph, host, port, timeout=timeout, allow_network=allow_network, cors=cors, log=log)
+    previous = _interrupt_on_sigterm()
     try:
         print(server.url, flush=True)
         server.write_log(f"serving {len(graph)} triples at {server.url} (Ctrl-C stops)")
@@ -886,3 +887,17 @@ def serve(
         server.write_log("stopping")
     finally:
         server.server_close()
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt_on_sigterm() -> Any:
+    """Until the server's own handlers are in place (and after), SIGTERM stops it as Ctrl-C does:
+    a SIGTERM sent the moment the URL is printed must not kill the process uncleanly."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def interrupt(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    return signal.signal(signal.SIGTERM, interrupt)
