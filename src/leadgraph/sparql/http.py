@@ -878,11 +878,11 @@ def serve(
     server = make_server(graph, host, port, timeout=timeout, allow_network=allow_network, cors=cors, log=log)
     previous = _interrupt_on_sigterm()
     try:
-        print(server.url, flush=True)
-        server.write_log(f"serving {len(graph)} triples at {server.url} (Ctrl-C stops)")
         try:
+            print(server.url, flush=True)
+            server.write_log(f"serving {len(graph)} triples at {server.url} (Ctrl-C stops)")
             server.serve_forever()
-        except KeyboardInterrupt:
+        except KeyboardInterrupt:  # a signal before (or after) the server's own handlers
             pass
         server.write_log("stopping")
     finally:
