@@ -71,6 +71,8 @@ from leadgraph.sparql.run import DEFAULT_TIMEOUT
 __all__ = ["SparqlServer", "make_server", "serve", "DEFAULT_HOST", "DEFAULT_PORT", "MAX_BODY"]
 
 CHUNK = 1 << 16
+WATCH_AFTER = 0.05
+"""Seconds a query runs before its client's connection is watched for a disconnect."""
 RECYCLE_BYTES = 16 << 20
 """A worker that sent an answer larger than this is replaced (its memory returned)."""
 _FRAME = struct.Struct("!I")
@@ -259,7 +261,7 @@ class WorkerPool:
                     self.kill(worker)
                     if self._closed:
                         return _stopping()
-                    return Response.text(500, "the query process ended unexpectedly (logged on the server)")
+                    return Response.text(500, "the query process ended unexpectedly (it may have run out of memory)")
                 except BaseException:
                     self.kill(worker)
                     raise
@@ -373,7 +375,7 @@ def _worker_main(fd: int, graph: Any, settings: Settings, parent: int) -> None:
     # The server's listening socket, its clients' connections and its event loop's files are
     # not ours: holding copies would keep connections open after the server closes them.
     os.closerange(3, fd)
-    os.closerange(fd + 1, 1 << 16)
+    os.closerange(fd + 1, max(fd + 1, os.sysconf("SC_OPEN_MAX")))
     if not settings.allow_network:
         _isolate_network()
     _cache_query_analysis()
@@ -534,7 +536,7 @@ class _App:
     async def _query(self, scope: dict, receive: Any, send: Any, job: Job, method: str, shown: bytes,
                      origin: str | None, started: float) -> None:
         loop = asyncio.get_running_loop()
-        gone = asyncio.ensure_future(_disconnected(receive))
+        gone = _Watch(loop, receive)
         timeout = self.settings.timeout
         deadline = loop.time() + timeout if timeout else None
         address = (scope.get("client") or ("?",))[0]
@@ -563,12 +565,12 @@ class _App:
             sent = await self._stream(worker, send, length, gone, head=method == "HEAD")
             self.pool.release(worker, sent=sent)
             worker = None
-        except (_Gone, _Late):
-            pass  # the client left, or took nothing for too long: its connection is dropped
+        except (_Gone, _Late, ConnectionError):
+            pass  # the client left, took nothing for too long, or the worker died mid-answer: the connection is dropped
         finally:
             if worker is not None:
                 self.pool.kill(worker)
-            gone.cancel()
+            gone.stop()
 
     async def _stream(self, worker: _Worker, send: Any, length: int, gone: asyncio.Future, *, head: bool) -> int:
         loop = asyncio.get_running_loop()
@@ -604,9 +606,29 @@ class _App:
         self.server.write_log(f"{client} {self._stamp[1]} {method} {target} {status} {size} {took:.0f}ms")
 
 
-async def _disconnected(receive: Any) -> None:
-    while (await receive())["type"] != "http.disconnect":
-        pass
+class _Watch(asyncio.Future):
+    """Done when the client disconnects. Watching costs a task and calls into uvicorn, so it
+    starts only once a query has taken ``WATCH_AFTER`` seconds: most answer sooner."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, receive: Any):
+        super().__init__(loop=loop)
+        self._receive = receive
+        self._task: asyncio.Task | None = None
+        self._timer = loop.call_later(WATCH_AFTER, self._start)
+
+    def _start(self) -> None:
+        self._task = asyncio.ensure_future(self._watch())
+
+    async def _watch(self) -> None:
+        while (await self._receive())["type"] != "http.disconnect":
+            pass
+        if not self.done():
+            self.set_result(None)
+
+    def stop(self) -> None:
+        self._timer.cancel()
+        if self._task is not None:
+            self._task.cancel()
 
 
 def _body_refusal(headers: dict[str, str], max_body: int) -> Response | None:

@@ -10,7 +10,7 @@ everything a request *means* is decided here, so it can be read and tested on it
 >>> from leadgraph import load
 >>> response = execute(job, load(), settings)
 >>> response.status, response.content_type, response.body
-(200, 'application/sparql-results+json', b'{"head":{},"boolean":true}')
+(200, 'application/sparql-results+json', b'{"head":{},"boolean":true}\\n')
 >>> prepare(settings, "GET", "/sparql", "update=CLEAR%20ALL", {}, b"").status
 403
 
