@@ -380,11 +380,12 @@ def _worker_main(fd: int, graph: Any, settings: Settings, parent: int) -> None:
         _isolate_network()
     _cache_query_analysis()
     limit = settings.timeout
+    pending = bytearray()
     while True:
-        head = _read_blocking(fd, _FRAME.size)
-        if head is None:
+        message = _read_frame(fd, pending)
+        if message is None:
             return  # the server closed our socket
-        job = Job.from_json(_read_blocking(fd, _FRAME.unpack(head)[0]) or b"{}")
+        job = Job.from_json(message)
         if limit:
             signal.setitimer(signal.ITIMER_REAL, limit + 1.0)
         try:
@@ -427,14 +428,19 @@ def _cache_query_analysis() -> None:
     run.analyse = analyse_recent
 
 
-def _read_blocking(fd: int, size: int) -> bytes | None:
-    data = bytearray()
-    while len(data) < size:
-        chunk = os.read(fd, size - len(data))
+def _read_frame(fd: int, pending: bytearray) -> bytes | None:
+    """The next length-prefixed message (usually one read), or ``None`` at end of input."""
+    while True:
+        if len(pending) >= _FRAME.size:
+            (size,) = _FRAME.unpack_from(pending)
+            if len(pending) >= _FRAME.size + size:
+                message = bytes(pending[_FRAME.size:_FRAME.size + size])
+                del pending[:_FRAME.size + size]
+                return message
+        chunk = os.read(fd, CHUNK)
         if not chunk:
             return None
-        data += chunk
-    return bytes(data)
+        pending += chunk
 
 
 def _write_blocking(fd: int, data: bytes) -> None:
