@@ -760,3 +760,21 @@ def test_sigterm_stops_within_two_seconds_while_a_query_runs(fixtures):
     finally:
         runaway.close()
         idle.close()
+
+
+def test_a_client_that_stops_reading_is_dropped_and_its_worker_freed(bundled_graph):
+    server, thread, log = _start(bundled_graph, timeout=1.5)
+    try:
+        big = "SELECT ?a ?b WHERE { ?a ?p ?o . ?b ?q ?r } LIMIT 100000"
+        conn = socket.socket()
+        conn.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        conn.connect(server.server_address[:2])
+        conn.sendall(_get_request(big))
+        pid = _busy_worker(server)
+        assert conn.recv(12).startswith(b"HTTP/1.1 200")  # the answer started, then nothing more is read
+        assert _gone(pid, 8.0), "a client that reads nothing kept its worker"
+        assert server.pool.busy == {}
+        conn.close()
+        assert get(server, ASK)[0] == 200
+    finally:
+        _stop(server, thread)
