@@ -778,3 +778,18 @@ def test_a_client_that_stops_reading_is_dropped_and_its_worker_freed(bundled_gra
         assert get(server, ASK)[0] == 200
     finally:
         _stop(server, thread)
+
+
+def test_workers_killed_from_outside_are_replaced(bundled_graph):
+    server, thread, _ = _start(bundled_graph, timeout=5)
+    try:
+        assert get(server, ASK)[0] == 200
+        killed = server.pool.pids()
+        assert killed
+        for pid in killed:  # e.g. the kernel's OOM killer, or an operator
+            os.kill(pid, signal.SIGKILL)
+        time.sleep(0.2)
+        assert [get(server, ASK)[0] for _ in range(3)] == [200, 200, 200]
+        assert not set(killed) & set(server.pool.pids())
+    finally:
+        _stop(server, thread)

@@ -242,7 +242,7 @@ class WorkerPool:
             async with _Slot(entry[0], gone, deadline), _Slot(self._overall, gone, deadline):
                 if self._closed:
                     return _stopping()
-                worker = self.idle.pop() if self.idle else self._spawn()
+                worker = self._idle_worker() or self._spawn()
                 self.busy[worker.pid] = worker
                 try:
                     if worker.channel is None:
@@ -270,6 +270,21 @@ class WorkerPool:
             entry[1] -= 1
             if entry[1] == 0:
                 del self._clients[address]
+
+    def _idle_worker(self) -> _Worker | None:
+        """An idle worker that is still alive (one killed from outside is reaped and skipped)."""
+        while self.idle:
+            worker = self.idle.pop()
+            try:
+                ended, _ = os.waitpid(worker.pid, os.WNOHANG)
+            except ChildProcessError:
+                ended = worker.pid
+            if not ended and not (worker.channel is not None and worker.channel.closed):
+                return worker
+            worker.sock.close()
+            if worker.channel is not None and worker.channel.transport is not None:
+                worker.channel.transport.close()
+        return None
 
     def release(self, worker: _Worker, *, sent: int) -> None:
         """The worker's answer has been passed on in full: keep it for the next query."""
