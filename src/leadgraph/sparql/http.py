@@ -281,9 +281,12 @@ class WorkerPool:
                 ended = worker.pid
             if not ended and not (worker.channel is not None and worker.channel.closed):
                 return worker
-            worker.sock.close()
-            if worker.channel is not None and worker.channel.transport is not None:
-                worker.channel.transport.close()
+            if not ended:
+                self.kill(worker)
+            else:
+                worker.sock.close()
+                if worker.channel is not None and worker.channel.transport is not None:
+                    worker.channel.transport.close()
         return None
 
     def release(self, worker: _Worker, *, sent: int) -> None:
