@@ -213,6 +213,15 @@ class WorkerPool:
             worker.channel.transport.close()
         worker.sock.close()
         _reap(worker.pid)
+        if not self._closed and len(self.idle) + len(self.busy) < self._prefork:
+            try:  # a replacement, forked once this request is done rather than when the next one comes
+                asyncio.get_running_loop().call_soon(self._top_up)
+            except RuntimeError:
+                pass
+
+    def _top_up(self) -> None:
+        if not self._closed and len(self.idle) + len(self.busy) < self._prefork:
+            self.idle.append(self._spawn())
 
     def kill_running(self) -> None:
         """Kill every busy worker (their requests answer 503); used when the server stops."""
