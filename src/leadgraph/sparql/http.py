@@ -780,7 +780,7 @@ class SparqlServer:
         self.pool.close()
 
 
-class _Uvicorn:  # built lazily: importing uvicorn costs ~50 ms that `leadgraph --help` must not pay
+class _Uvicorn:  # built lazily: importing uvicorn took 150-240 ms here, which `leadgraph --help` must not pay
     def __new__(cls, config: Any, owner: SparqlServer):
         import uvicorn
 
