@@ -1,6 +1,7 @@
 """The SPARQL endpoint, tested with a real server on a free loopback port and real clients:
-urllib for the raw protocol, SPARQLWrapper, rdflib's SPARQLStore, and the real
-``leadgraph serve`` in a subprocess (also under strace: no outgoing connection)."""
+urllib for the raw protocol, http.client and raw sockets for HTTP/1.1 details, SPARQLWrapper,
+rdflib's SPARQLStore, and the real ``leadgraph serve`` in a subprocess (also under strace: no
+outgoing connection; and SIGTERM while a query runs)."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ import pyoxigraph as ox
 import pytest
 
 import leadgraph
-from leadgraph.sparql.endpoint import make_server
+from leadgraph.sparql.http import make_server
 
 SELECT = "SELECT ?p ?name WHERE { ?p a lg:Leader ; foaf:name ?name } ORDER BY ?name"
 ASK = "ASK { lgd:ayesha-rahim a lg:Leader }"
@@ -284,7 +285,7 @@ def test_request_limits_and_methods(bundled_graph):
         assert status == 413 and b"at most 200" in body
         with socket.create_connection(server.server_address[:2], timeout=10) as raw:
             raw.sendall(b"POST /sparql HTTP/1.0\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\n\r\n")
-            assert raw.recv(100).startswith(b"HTTP/1.0 411")
+            assert raw.recv(100).startswith(b"HTTP/1.1 411")
         assert fetch(server.url, b"ASK {}", {"Content-Type": "text/plain"})[0] == 415
         assert fetch(server.url, b"ASK {}", {"Content-Type": "application/sparql-query"}, method="PUT")[0] == 405
         assert fetch(server.url.replace("/sparql", "/nowhere"))[0] == 404
@@ -293,19 +294,59 @@ def test_request_limits_and_methods(bundled_graph):
         _stop(server, thread)
 
 
-def test_cors_headers_and_preflight(endpoint, bundled_graph):
-    assert get(endpoint, ASK)[1]["Access-Control-Allow-Origin"] == "*"
-    assert get(endpoint, "SELECT * WHERE { SERVICE <http://x/> { ?s ?p ?o } }")[1]["Access-Control-Allow-Origin"] == "*"
+def test_no_cors_header_by_default_and_other_sites_refused(endpoint):
+    """Before, every answer carried Access-Control-Allow-Origin: * and any page could read it."""
+    assert "Access-Control-Allow-Origin" not in get(endpoint, ASK)[1]
+    status, headers, body = get(endpoint, ASK, headers={"Origin": "https://evil.example"})
+    assert status == 403 and "Access-Control-Allow-Origin" not in headers
+    assert b"leadgraph serve --cors https://evil.example" in body
+    # A cross-site <img>/<form> request carries no Origin, but the browser says where it came from.
+    assert get(endpoint, ASK, headers={"Sec-Fetch-Site": "cross-site"})[0] == 403
+    assert get(endpoint, ASK, headers={"Sec-Fetch-Site": "same-origin"})[0] == 200
+    own = endpoint.url.rsplit("/", 1)[0]  # the home page's own links are same-origin
+    assert get(endpoint, ASK, headers={"Origin": own})[0] == 200
     status, headers, _ = fetch(endpoint.url, method="OPTIONS",
                                headers={"Origin": "https://yasgui.example", "Access-Control-Request-Method": "POST"})
-    assert status == 204 and "POST" in headers["Access-Control-Allow-Methods"]
-    assert "Content-Type" in headers["Access-Control-Allow-Headers"]
-    server, thread, _ = _start(bundled_graph, cors=False)
+    assert "Access-Control-Allow-Origin" not in headers
+
+
+def test_cors_is_opt_in_per_origin(bundled_graph):
+    server, thread, _ = _start(bundled_graph, cors=["https://yasgui.example", "http://localhost:3000"])
     try:
-        headers = fetch(server.url + "?query=ASK%7B%7D")[1]
-        assert "Access-Control-Allow-Origin" not in headers
+        yasgui = {"Origin": "https://yasgui.example"}
+        status, headers, _ = fetch(server.url + "?query=ASK%7B%7D", headers=yasgui)
+        assert status == 200 and headers["Access-Control-Allow-Origin"] == "https://yasgui.example"
+        assert "Origin" in headers["Vary"]
+        refused = fetch(server.url + "?query=SELECT%20*%20%7B%20SERVICE%20%3Chttp://x/%3E%20%7B%20?s%20?p%20?o%20%7D%20%7D",
+                        headers=yasgui)
+        assert refused[0] == 400 and refused[1]["Access-Control-Allow-Origin"] == "https://yasgui.example"
+        status, headers, _ = fetch(server.url, method="OPTIONS",
+                                   headers={**yasgui, "Access-Control-Request-Method": "POST"})
+        assert status == 204 and "POST" in headers["Access-Control-Allow-Methods"]
+        assert "Content-Type" in headers["Access-Control-Allow-Headers"]
+        assert fetch(server.url + "?query=ASK%7B%7D", headers={"Origin": "http://localhost:3000"})[1][
+            "Access-Control-Allow-Origin"] == "http://localhost:3000"
+        assert fetch(server.url + "?query=ASK%7B%7D", headers={"Origin": "https://evil.example"})[0] == 403
+        assert "Access-Control-Allow-Origin" not in fetch(server.url + "?query=ASK%7B%7D")[1]  # no Origin, no CORS
     finally:
         _stop(server, thread)
+    server, thread, log = _start(bundled_graph, cors=["*"])
+    try:
+        headers = fetch(server.url + "?query=ASK%7B%7D", headers={"Origin": "https://any.example"})[1]
+        assert headers["Access-Control-Allow-Origin"] == "*"
+        assert "--cors '*'" in log.getvalue()  # warned at start
+    finally:
+        _stop(server, thread)
+
+
+def test_bad_cors_origin_is_a_usage_error(cli, bundled_graph):
+    from leadgraph.errors import UsageError
+
+    result = cli("serve", "--cors", "yasgui.example")
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1
+    assert "--cors 'yasgui.example' is not an origin" in result.stderr
+    with pytest.raises(UsageError, match="not an origin"):
+        make_server(bundled_graph, port=0, cors=["ftp://x"], log=None)
 
 
 def test_home_page_is_plain_html_about_the_endpoint(endpoint):
@@ -392,7 +433,8 @@ def test_library_api_details(bundled_graph):
             make_server(bundled_graph, port=holder.getsockname()[1], log=None)
     finally:
         holder.close()
-    assert leadgraph.serve is importlib.import_module("leadgraph.sparql.endpoint").serve
+    assert leadgraph.serve is importlib.import_module("leadgraph.sparql.http").serve
+    assert leadgraph.make_server is make_server
 
 
 def test_cli_default_timeout_matches_the_library():
@@ -491,3 +533,284 @@ def test_leadgraph_serve_stops_cleanly_on_sigterm(fixtures):
     code, err = _interrupt(proc, signum=signal.SIGTERM)
     assert code == 0, err
     assert "stopping" in err and "Traceback" not in err
+
+
+# -- HTTP/1.1, isolation of clients, cancellation, stopping ----------------------------------
+
+
+def _raw(server, request: bytes, source: str = "127.0.0.1") -> socket.socket:
+    """A raw connection from ``source`` (any 127.x address is this machine) with ``request`` sent."""
+    conn = socket.socket()
+    conn.bind((source, 0))
+    conn.settimeout(30)
+    conn.connect(server.server_address[:2])
+    conn.sendall(request)
+    return conn
+
+
+def _answer(conn: socket.socket) -> tuple[int, bytes]:
+    """(status, whole response) read until the server closes or the announced length arrives."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = conn.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = re.search(rb"(?im)^content-length: *(\d+)", head)
+    while length and len(body) < int(length.group(1)):
+        chunk = conn.recv(65536)
+        if not chunk:
+            break
+        body += chunk
+    return int(head[9:12]) if head else 0, head + b"\r\n\r\n" + body
+
+
+def _get_request(query: str, host: str = "127.0.0.1", target: str | None = None) -> bytes:
+    target = target or "/sparql?" + urllib.parse.urlencode({"query": query})
+    return f"GET {target} HTTP/1.1\r\nHost: {host}\r\n\r\n".encode()
+
+
+def _busy_worker(server, seconds: float = 10) -> int:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if server.pool.busy:
+            return next(iter(server.pool.busy))
+        time.sleep(0.02)
+    raise AssertionError("no query started")
+
+
+def _gone(pid: int, seconds: float) -> bool:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if not Path(f"/proc/{pid}").exists():  # killed and reaped: not even a zombie
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def test_keep_alive_two_requests_over_one_connection(endpoint):
+    import http.client
+
+    host, port = endpoint.server_address[:2]
+    conn = http.client.HTTPConnection(host, port, timeout=30)
+    try:
+        answers = []
+        for query in (ASK, SELECT):
+            conn.request("GET", "/sparql?" + urllib.parse.urlencode({"query": query}))
+            response = conn.getresponse()
+            answers.append((response.status, response.version, response.will_close, response.read()))
+            if not answers[-1][2]:
+                local = conn.sock.getsockname()
+                answers[-1] += (local,)
+        assert [a[:3] for a in answers] == [(200, 11, False), (200, 11, False)]
+        assert answers[0][4] == answers[1][4]  # the same client socket: one connection
+        assert json.loads(answers[0][3])["boolean"] is True
+    finally:
+        conn.close()
+
+
+def test_head_gives_the_headers_of_get_without_a_body(endpoint):
+    import http.client
+
+    host, port = endpoint.server_address[:2]
+    conn = http.client.HTTPConnection(host, port, timeout=30)
+    try:
+        target = "/sparql?" + urllib.parse.urlencode({"query": SELECT})
+        conn.request("GET", target)
+        got = conn.getresponse()
+        body = got.read()
+        conn.request("HEAD", target)
+        head = conn.getresponse()
+        assert head.status == 200 and head.read() == b""
+        assert head.getheader("Content-Length") == str(len(body)) == got.getheader("Content-Length")
+        assert head.getheader("Content-Type") == "application/sparql-results+json"
+        conn.request("HEAD", "/queries/cio-roles")  # named queries too, and the connection still works
+        assert conn.getresponse().status == 200
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize(
+    ("request_text", "status"),
+    [
+        # Absolute form names the host addressed (RFC 9112 3.2.2), whatever Host says.
+        (b"GET http://evil.example/sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 403),
+        (b"GET http://127.0.0.1/sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 200),
+        (b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: evil.example\r\n\r\n", 400),
+        (b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: localhost:80@evil.example\r\n\r\n", 400),
+        (b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: 127.0.0.1@evil.example\r\n\r\n", 400),
+        (b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: evil.example\r\n\r\n", 403),
+        (b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: [::1]:80\r\n\r\n", 200),
+    ],
+)
+def test_requests_addressed_elsewhere_are_refused(endpoint, request_text, status):
+    with _raw(endpoint, request_text) as conn:
+        got, response = _answer(conn)
+    assert got == status, response
+
+
+def test_a_very_long_named_query_name_is_not_found(endpoint):
+    base = endpoint.url.replace("/sparql", "/queries/")
+    status, _, body = fetch(base + "a" * 5000)
+    assert status == 404 and body.count(b"\n") == 1 and len(body) < 300
+    assert fetch(base + "cio-roles")[0] == 200
+
+
+def test_disconnect_kills_the_query_worker(endpoint):
+    conn = _raw(endpoint, _get_request(RUNAWAY))
+    pid = _busy_worker(endpoint)
+    started = time.monotonic()
+    conn.close()
+    assert _gone(pid, 2.0), "the query kept running after its client left"
+    assert time.monotonic() - started < QUERY_TIMEOUT - 0.5  # well before the time limit
+    assert pid not in endpoint.pool.pids()
+    assert get(endpoint, ASK)[0] == 200  # a replacement worker answers
+    marker = [line for line in endpoint.test_log.getvalue().splitlines() if " 499 " in line]
+    assert marker, "the abandoned request is logged"
+
+
+def test_runaway_queries_do_not_stall_other_clients(endpoint):
+    runaways = [_raw(endpoint, _get_request(RUNAWAY + f" # {n}")) for n in range(2)]
+    try:
+        end = time.monotonic() + 10
+        while len(endpoint.pool.busy) < 2 and time.monotonic() < end:
+            time.sleep(0.02)
+        assert len(endpoint.pool.busy) == 2
+        for source in ("127.0.0.1", "127.0.0.2"):  # the same client address, and another one
+            started = time.monotonic()
+            with _raw(endpoint, _get_request(ASK), source) as conn:
+                status, response = _answer(conn)
+            assert status == 200 and b'"boolean":true' in response
+            assert time.monotonic() - started < 1.5
+    finally:
+        for conn in runaways:
+            conn.close()
+
+
+def test_queries_per_client_are_capped(bundled_graph):
+    server, thread, _ = _start(bundled_graph, timeout=10, max_concurrent=3, max_per_client=1)
+    try:
+        hog = _raw(server, _get_request(RUNAWAY), "127.0.0.2")
+        _busy_worker(server)
+        waiting = _raw(server, _get_request(ASK), "127.0.0.2")  # the same client: waits its turn
+        started = time.monotonic()
+        with _raw(server, _get_request(ASK), "127.0.0.3") as other:  # another client: answered now
+            assert _answer(other)[0] == 200
+        assert time.monotonic() - started < 1.5
+        waiting.settimeout(0.5)
+        with pytest.raises(TimeoutError):
+            waiting.recv(1)
+        hog.close()  # its query is killed, and the waiting one gets the slot
+        waiting.settimeout(10)
+        assert _answer(waiting)[0] == 200
+        waiting.close()
+    finally:
+        _stop(server, thread)
+
+
+def test_a_client_that_never_reads_costs_the_server_no_memory(repo):
+    """Before: ten clients that never read a 200k-row CSV held 803 MB in the server. Now the
+    answer streams from the worker as the client takes it; the server's own memory stays flat."""
+    proc, url = _launch(["serve", "--port", "0", "--timeout", "20"])
+    try:
+        port = int(url.rsplit(":", 1)[1].split("/")[0])
+        big = "SELECT ?a ?b WHERE { ?a ?p ?o . ?b ?q ?r } LIMIT 100000"
+        target = "/sparql?" + urllib.parse.urlencode({"query": big, "format": "csv"})
+        rss = lambda: int(re.search(r"VmRSS:\s+(\d+)", Path(f"/proc/{proc.pid}/status").read_text()).group(1))
+        before = rss()
+        clients = []
+        for _ in range(4):
+            conn = socket.create_connection(("127.0.0.1", port), timeout=30)
+            conn.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            conn.sendall(f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
+            clients.append(conn)
+        first = clients[0].recv(200)  # answers have started (the status line is out)
+        assert first.startswith(b"HTTP/1.1 200"), first
+        time.sleep(1.5)  # every worker has finished its answer and is blocked writing
+        grown_mb = (rss() - before) / 1024
+        assert grown_mb < 30, f"the server grew by {grown_mb:.0f} MB for 4 clients that do not read"
+        for conn in clients:
+            conn.close()
+    finally:
+        code, err = _interrupt(proc, signum=signal.SIGTERM)
+    assert code == 0, err
+
+
+def test_sigterm_stops_within_two_seconds_while_a_query_runs(fixtures):
+    proc, url = _launch(["serve", "--port", "0", "--timeout", "30"])
+    port = int(url.rsplit(":", 1)[1].split("/")[0])
+    runaway = socket.create_connection(("127.0.0.1", port), timeout=30)
+    idle = socket.create_connection(("127.0.0.1", port), timeout=30)  # an idle keep-alive client
+    try:
+        runaway.sendall(_get_request(RUNAWAY))
+        idle.sendall(_get_request(ASK))
+        assert _answer(idle)[0] == 200
+        time.sleep(0.5)  # the runaway query is running in a worker
+        workers = [int(p) for p in Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()]
+        assert workers
+        started = time.monotonic()
+        code, err = _interrupt(proc, signum=signal.SIGTERM)
+        took = time.monotonic() - started
+        assert code == 0 and took < 2.0, (took, err)
+        assert "stopping" in err and "Traceback" not in err
+        status, _ = _answer(runaway)
+        assert status in (503, 0)  # told the server is stopping, or closed
+        assert all(_gone(pid, 1.0) for pid in workers)
+    finally:
+        runaway.close()
+        idle.close()
+
+
+def test_a_client_that_stops_reading_is_dropped_and_its_worker_freed(bundled_graph):
+    server, thread, log = _start(bundled_graph, timeout=1.5)
+    try:
+        big = "SELECT ?a ?b WHERE { ?a ?p ?o . ?b ?q ?r } LIMIT 100000"
+        conn = socket.socket()
+        conn.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        conn.connect(server.server_address[:2])
+        conn.sendall(_get_request(big))
+        pid = _busy_worker(server)
+        assert conn.recv(12).startswith(b"HTTP/1.1 200")  # the answer started, then nothing more is read
+        assert _gone(pid, 8.0), "a client that reads nothing kept its worker"
+        assert server.pool.busy == {}
+        conn.close()
+        assert get(server, ASK)[0] == 200
+    finally:
+        _stop(server, thread)
+
+
+def test_workers_killed_from_outside_are_replaced(bundled_graph):
+    server, thread, _ = _start(bundled_graph, timeout=5)
+    try:
+        assert get(server, ASK)[0] == 200
+        killed = server.pool.pids()
+        assert killed
+        for pid in killed:  # e.g. the kernel's OOM killer, or an operator
+            os.kill(pid, signal.SIGKILL)
+        time.sleep(0.2)
+        assert [get(server, ASK)[0] for _ in range(3)] == [200, 200, 200]
+        assert not set(killed) & set(server.pool.pids())
+    finally:
+        _stop(server, thread)
+
+
+def test_csv_answers_are_guarded_against_spreadsheet_formulas(endpoint):
+    # CSV goes through the same writer as every other CSV leadgraph writes.
+    query = 'SELECT ?v WHERE { VALUES ?v { "=HYPERLINK(\\"http://x\\")" "+1" "plain" } } ORDER BY ?v'
+    status, headers, body = get(endpoint, query, format="csv")
+    assert status == 200 and headers["Content-Type"] == "text/csv; charset=utf-8"
+    rows = body.decode().splitlines()
+    assert rows[0] == "v" and rows[1] == "'+1" and rows[2].strip('"').startswith("'=HYPERLINK(") and rows[3] == "plain"
+
+
+def test_a_query_past_the_memory_limit_is_stopped_and_the_server_carries_on(bundled_graph):
+    server, thread, _ = _start(bundled_graph, timeout=60, max_memory="64M", max_concurrent=2)
+    try:
+        runaway = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a ?e ?i"
+        status, _, body = get(server, runaway)
+        assert status == 503 and b"ran out of memory" in body
+        status, _, body = get(server, "ASK { ?p a lg:Leader }")
+        assert status == 200 and b"true" in body
+    finally:
+        _stop(server, thread)

@@ -42,8 +42,8 @@ _LAZY: dict[str, str] = {
     "summary": "leadgraph.network.analytics",
     "analyse": "leadgraph.network.analytics",
     "Analysis": "leadgraph.network.analytics",
-    "make_server": "leadgraph.sparql.endpoint",
-    "serve": "leadgraph.sparql.endpoint",
+    "make_server": "leadgraph.sparql.http",
+    "serve": "leadgraph.sparql.http",
 }
 
 __all__ = ["__version__", *_LAZY]

@@ -1,4 +1,4 @@
-"""``leadgraph serve``: a thin wrapper over :func:`leadgraph.sparql.endpoint.serve`."""
+"""``leadgraph serve``: a thin wrapper over :func:`leadgraph.sparql.http.serve`."""
 
 from __future__ import annotations
 
@@ -20,18 +20,24 @@ DEFAULT_TIMEOUT = 30.0  # a test checks it matches leadgraph.sparql.run.DEFAULT_
 @click.option("--allow-network", is_flag=True,
               help="Permit SERVICE, LOAD, FROM / FROM NAMED and file: IRIs in queries (refused by default): "
               "clients could then make the server fetch any URL.")
-@click.option("--no-cors", "no_cors", is_flag=True,
-              help="Leave out Access-Control-Allow-Origin: * (use it when serving private --data, so web "
-              "pages in your browser cannot read the endpoint).")
+@click.option("--cors", "cors", multiple=True, metavar="ORIGIN",
+              help="Let web pages from ORIGIN (e.g. https://yasgui.triply.cc) read answers; repeatable, '*' "
+              "for any page. Without it no page from another site can query the endpoint.")
+@click.option("--max-memory", default="auto", show_default=True, metavar="SIZE",
+              help="Memory each query may take (512M, 2G, bytes; auto: a quarter of the machine's, at most "
+              "2 GB; 0: no limit). A query past it is stopped and its client told so (503).")
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, timeout: float, allow_network: bool, no_cors: bool) -> None:
+def serve(ctx: click.Context, host: str, port: int, timeout: float, allow_network: bool, cors: tuple[str, ...],
+          max_memory: str) -> None:
     """Serve the graph as a read-only SPARQL endpoint over HTTP.
 
     A SPARQL 1.1 Protocol endpoint at http://HOST:PORT/sparql for YASGUI,
     SPARQLWrapper, rdflib's SPARQLStore, curl and the like, with the same
     safety checks and time limit as `leadgraph query`. Updates are never
-    accepted. Named queries run at /queries/NAME?param=value. Prints the URL,
-    then logs one line per request on stderr; Ctrl-C stops it.
+    accepted. Named queries run at /queries/NAME?param=value. Each query
+    runs in a worker process, killed at the time limit or when its client
+    disconnects. Prints the URL, then logs one line per request on stderr;
+    Ctrl-C or SIGTERM stops it.
 
     \b
     Examples:
@@ -39,9 +45,9 @@ def serve(ctx: click.Context, host: str, port: int, timeout: float, allow_networ
       leadgraph serve --port 8000 --timeout 10
       curl http://127.0.0.1:7878/sparql --data-urlencode 'query=ASK { ?p a lg:Leader }'
       curl 'http://127.0.0.1:7878/queries/leaders-with-trait?trait=lgd:trait-resilience'
-      leadgraph --data my-data/ serve --no-cors
+      leadgraph serve --cors https://yasgui.triply.cc
     """
-    from leadgraph.sparql.endpoint import serve as run_server
+    from leadgraph.sparql.http import serve as run_server
 
     run_server(graph_of(ctx), data=data_of(ctx), host=host, port=port, timeout=timeout or None,
-               allow_network=allow_network, cors=not no_cors)
+               allow_network=allow_network, cors=cors, max_memory=max_memory)

@@ -123,9 +123,9 @@ def _in_child(work: Callable[[], bytes], timeout: float | None, max_memory: int 
             faulthandler.disable()
             _outlive_no_one(timeout, parent)
             if max_memory is not None:
-                _limit_memory(max_memory)
+                limit_memory(max_memory)
             if not allow_network:
-                _isolate_network()
+                isolate_network()
             _answer(work, answer_write)
         finally:
             os._exit(0)  # skip atexit handlers and the parent's buffered output
@@ -251,7 +251,7 @@ def _outlive_no_one(timeout: float | None, parent: int) -> None:
         os._exit(1)
 
 
-def _limit_memory(max_memory: int) -> None:
+def limit_memory(max_memory: int) -> None:
     """Child side: let this process allocate ``max_memory`` bytes more than it holds now.
 
     The base is what the fork inherited (interpreter and loaded graph, shared
@@ -291,7 +291,7 @@ def _write_all(fd: int, *parts: bytes) -> None:
     os.close(fd)
 
 
-def _isolate_network() -> None:
+def isolate_network() -> None:
     """Best effort, Linux only: move this (child) process into an empty network namespace.
 
     Defence in depth behind the static checks; where unprivileged user namespaces are
