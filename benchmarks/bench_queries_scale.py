@@ -1,0 +1,268 @@
+"""Every named query on SYNTHETIC national-scale data: time per size, growth, and a FAIL when one scales badly.
+
+Data comes from benchmarks/synth.py (invented people at real NHS trusts), generated once per
+size and seed into a cache folder under the system's temporary folder (never data/). Each
+size is loaded once into an in-memory store with the ontology, and every named query in
+examples/queries/ runs there with its default parameters (required ones get a synthetic
+person, trait, organisation, programme or name that exists at every size).
+
+What is timed is the engine answering the exact text leadgraph runs (predeclared prefixes,
+parameters bound as a VALUES block) and every row or triple being read, the fastest of
+``--repeat`` runs (the machine is shared: the fastest run is the one least disturbed). Measured in the same run, to read the numbers against:
+
+* ``scan``: counting every triple (``SELECT (COUNT(*) AS ?n) { ?s ?p ?o }``), the cost of
+  touching the whole store once; each query's time is also shown as a multiple of it;
+* ``best``: for a query where a different hand-written form was tried, the fastest one
+  (the ``ALTERNATIVES`` below), with the named query's time as a multiple of it.
+
+FAILS (exit 1) when a query takes more than 1 s at 1M triples or grows more than 15x per 10x
+more data (times under 5 ms count as 5 ms: below that, growth
+is noise and CPU-cache effects, not the plan).
+
+    .venv/bin/python benchmarks/bench_queries_scale.py                     # 10k, 100k, 1M triples
+    .venv/bin/python benchmarks/bench_queries_scale.py --large             # and 10M (minutes, ~5 GB)
+    .venv/bin/python benchmarks/bench_queries_scale.py --sizes 10000,100000 --only cio-roles
+    .venv/bin/python benchmarks/bench_queries_scale.py --queries-dir /tmp/old-queries  # compare a rewrite
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import hashlib
+import json
+import math
+import os
+import platform
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import synth  # noqa: E402  (a sibling script, not an installed module)
+
+LIMIT_SECONDS = 1.0
+LIMIT_AT = 1_000_000
+GROWTH_LIMIT = 15.0
+FLOOR = 0.005
+SKIP_AFTER = 60.0
+"""A query predicted (previous time x 15) to take longer than this is not run at the next size: it fails anyway."""
+DEFAULT_ODS = REPO.parent / "shared" / "reference" / "ods" / "etr.csv"
+
+PERSON = "lgd:synthetic-person-000001"
+PARAMS = {
+    # Required parameters: things that exist at every size (person 1 is in every file).
+    "leaders-with-trait": {"trait": "lgd:trait-resilience"},
+    "leaders-at-organisation": {"organisation": None},  # the busiest trust, found in the smallest file
+    "person-profile": {"person": PERSON},
+    "statements-about": {"person": PERSON},
+    "person-neighbourhood": {"person": PERSON},
+    "name-search": {"name": "person 00001"},
+    # Defaults that name bundled data (Share2Care) get a synthetic equivalent.
+    "programme-details": {"programme": "lgd:synthetic-programme-0000"},
+}
+
+# Other hand-written forms of the same question tried while rewriting the named queries;
+# each returns the same rows. The fastest per query is the "best" column.
+ALTERNATIVES: dict[str, list[str]] = {
+    "cio-roles": [
+        """SELECT DISTINCT ?person ?name ?jobTitle ?organisation ?organisationName WHERE {
+  ?role skos:broader lgd:rolegroup-cio .
+  ?membership org:role ?role ; org:member ?person ; org:organization ?organisation .
+  ?person foaf:name ?name .
+  ?organisation rdfs:label ?organisationName .
+  OPTIONAL { ?membership lg:jobTitle ?jobTitle }
+} ORDER BY ?name ?organisationName""",
+    ],
+}
+
+
+def cache_file(folder: Path, triples: int, seed: int, ods: Path | None) -> Path:
+    """The cached data for a size, regenerated whenever synth.py or the ODS extract changes."""
+    key = hashlib.sha256((HERE / "synth.py").read_bytes())
+    if ods is not None:
+        key.update(ods.read_bytes())
+    path = folder / f"synth-{triples}-seed{seed}-{key.hexdigest()[:12]}.ttl"
+    if not path.exists():
+        started = time.perf_counter()
+        written = synth.write(path, triples=triples, seed=seed, vocab=synth.vocabulary(ods))
+        print(f"  generated {written:,} triples in {time.perf_counter() - started:.1f} s -> {path}", flush=True)
+    return path
+
+
+def final_text(text: str, params: dict[str, str], declared) -> str:
+    """The text leadgraph hands the engine: predeclared prefixes, the query, parameters as VALUES."""
+    from leadgraph.namespaces import sparql_prefixes
+    from leadgraph.sparql.params import bind, resolve
+    from leadgraph.sparql.safety import analyse
+
+    shape = analyse(text)
+    return sparql_prefixes() + bind(text, shape, resolve(params, shape, declared))
+
+
+def run_once(store, text: str) -> tuple[float, int]:
+    started = time.perf_counter()
+    result = store.query(text)
+    rows = sum(1 for _ in result) if not isinstance(result, bool) else 1
+    return time.perf_counter() - started, rows
+
+
+def timed(store, text: str, repeat: int) -> tuple[float, int]:
+    times, rows = [], 0
+    for _ in range(repeat):
+        elapsed, rows = run_once(store, text)
+        times.append(elapsed)
+    return min(times), rows
+
+
+def busiest_trust(store) -> str:
+    row = next(iter(store.query(
+        "PREFIX org: <http://www.w3.org/ns/org#> PREFIX lg: <https://w3id.org/leadgraph/ontology#> "
+        "SELECT ?o (COUNT(*) AS ?n) WHERE { ?m org:organization ?o . ?o lg:odsCode ?c } "
+        "GROUP BY ?o ORDER BY DESC(?n) ?o LIMIT 1")))
+    return f"<{row['o'].value}>"
+
+
+def fmt_seconds(seconds: float | None) -> str:
+    if seconds is None:
+        return "skipped"
+    return f"{seconds * 1000:.1f} ms" if seconds < 1 else f"{seconds:.2f} s"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="10000,100000,1000000", help="triple counts, comma-separated")
+    parser.add_argument("--large", action="store_true", help="also 10,000,000 triples")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per query and size (the fastest counts)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--only", help="comma-separated query names")
+    parser.add_argument("--queries-dir", type=Path, help="run the .rq files here instead of the named queries")
+    parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "leadgraph-bench-scale",
+                        help="where generated data is kept between runs")
+    parser.add_argument("--ods", type=Path, default=DEFAULT_ODS if DEFAULT_ODS.exists() else None,
+                        help="an ODS etr.csv for trusts the loaded layer lacks (default: ../shared/reference/ods/etr.csv if present)")
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    args = parser.parse_args(argv)
+
+    from leadgraph.loading import load
+    from leadgraph.sparql.named import named_queries, parse_header
+
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    if args.large and 10_000_000 not in sizes:
+        sizes.append(10_000_000)
+    if any(s > synth.LARGE for s in sizes) and not args.large:
+        parser.error(f"sizes above {synth.LARGE:,} triples need --large")
+    if REPO / "data" in args.cache.resolve().parents or args.cache.resolve() == REPO / "data":
+        parser.error("the cache must not be under data/")
+    args.cache.mkdir(parents=True, exist_ok=True)
+
+    if args.queries_dir:
+        queries = {}
+        for path in sorted(args.queries_dir.glob("*.rq")):
+            text = path.read_text("utf-8")
+            queries[path.stem] = (text, parse_header(text, path).params)
+    else:
+        queries = {q.name: (q.text, q.params) for q in named_queries().values()}
+    if args.only:
+        wanted = args.only.split(",")
+        unknown = set(wanted) - set(queries)
+        if unknown:
+            parser.error(f"unknown queries: {', '.join(sorted(unknown))}")
+        queries = {name: queries[name] for name in wanted}
+
+    print(f"SYNTHETIC data; {os.cpu_count()} CPUs; Python {platform.python_version()}; "
+          f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}", flush=True)
+    results: dict[str, dict] = {name: {"times": {}, "rows": {}, "best": {}} for name in queries}
+    results["(scan)"] = {"times": {}, "rows": {}, "best": {}}
+    params = {name: dict(PARAMS.get(name, {})) for name in queries}
+    sizes_info = {}
+    skip: set[str] = set()
+    for size in sizes:
+        path = cache_file(args.cache, size, args.seed, args.ods)
+        started = time.perf_counter()
+        graph = load([path])
+        store = graph.store.oxigraph
+        loaded = time.perf_counter() - started
+        triples = len(store)
+        sizes_info[size] = {"triples": triples, "load_s": loaded}
+        print(f"{size:,}: {triples:,} triples in the store (ontology included), loaded in {loaded:.2f} s", flush=True)
+        if "leaders-at-organisation" in params and params["leaders-at-organisation"].get("organisation") is None:
+            params["leaders-at-organisation"]["organisation"] = busiest_trust(store)
+        scan, _ = timed(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", args.repeat)
+        results["(scan)"]["times"][size] = scan
+        for name, (text, declared) in queries.items():
+            entry = results[name]
+            if name in skip:
+                entry["times"][size] = None
+                continue
+            prepared = final_text(text, {k: v for k, v in params[name].items() if v}, declared)
+            elapsed, rows = timed(store, prepared, args.repeat)
+            entry["times"][size], entry["rows"][size] = elapsed, rows
+            best = None
+            for alternative in ALTERNATIVES.get(name, []):
+                alt_time, alt_rows = timed(store, final_text(alternative, params[name], declared), args.repeat)
+                if alt_rows != rows:
+                    print(f"  warning: an alternative to {name} returned {alt_rows} rows, not {rows}", flush=True)
+                best = alt_time if best is None else min(best, alt_time)
+            entry["best"][size] = min(best, elapsed) if best is not None else None
+            print(f"  {name:26} {fmt_seconds(elapsed):>10} {rows:>8} rows", flush=True)
+            if elapsed * GROWTH_LIMIT > SKIP_AFTER:
+                skip.add(name)
+        del graph, store
+        gc.collect()
+
+    failures: list[str] = []
+    header = ["query"] + [f"{s // 1000:,}k" if s < 1_000_000 else f"{s // 1_000_000}M" for s in sizes]
+    header += ["growth per 10x (max)", f"x scan at {header[-1]}", "x best", f"rows at {header[-1]}"]
+    table = [header]
+    for name, entry in results.items():
+        times = [entry["times"].get(s) for s in sizes]
+        growths = []
+        for (s1, t1), (s2, t2) in zip(zip(sizes, times), zip(sizes[1:], times[1:])):
+            if t1 is None:
+                continue
+            if t2 is None:
+                growths.append(float("inf"))
+                continue
+            steps = math.log10(s2 / s1)
+            growths.append((max(t2, FLOOR) / max(t1, FLOOR)) ** (1 / steps) if steps else 1.0)
+        growth = max(growths) if growths else None
+        last = times[-1]
+        scan = results["(scan)"]["times"][sizes[-1]]
+        best = entry["best"].get(sizes[-1])
+        row = [name] + [fmt_seconds(t) for t in times]
+        row.append("-" if growth is None else ("inf" if growth == float("inf") else f"{growth:.1f}x"))
+        row.append("-" if last is None else f"{last / scan:.2f}")
+        row.append("-" if best is None or last is None else f"{last / best:.2f}")
+        row.append(str(entry["rows"].get(sizes[-1], "-")))
+        table.append(row)
+        if name == "(scan)":
+            continue
+        if growth is not None and growth > GROWTH_LIMIT:
+            failures.append(f"{name} grows {row[-4]} per 10x more data (limit {GROWTH_LIMIT:.0f}x)")
+        if sizes[-1] >= LIMIT_AT:
+            at = entry["times"].get(LIMIT_AT)
+            if at is None or at > LIMIT_SECONDS:
+                failures.append(f"{name} takes {fmt_seconds(at)} at {LIMIT_AT:,} triples (limit {LIMIT_SECONDS:.0f} s)")
+    widths = [max(len(r[k]) for r in table) for k in range(len(header))]
+    print()
+    for k, row in enumerate(table):
+        print("  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths))))
+        if k == 0:
+            print("  ".join("-" * w for w in widths))
+    if args.json:
+        args.json.write_text(json.dumps({"sizes": sizes_info, "results": results, "failures": failures},
+                                        indent=2, default=str), "utf-8")
+    print()
+    for failure in failures:
+        print(f"FAIL: {failure}")
+    print("PASS" if not failures else f"FAIL ({len(failures)})")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
