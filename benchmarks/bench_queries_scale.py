@@ -104,13 +104,14 @@ ORDER BY DESC(?leaders) ?traitName""",
     ],
     "organisations": [
         # the kinds joined in a subquery (a hash join over every typed node)
-        """SELECT DISTINCT ?organisation ?name ?odsCode ?kind WHERE {
+        """SELECT DISTINCT ?organisation ?name ?odsCode ?kind ?trustKind WHERE {
   { SELECT ?kindClass ?kind WHERE {
       ?kindClass rdfs:subClassOf* org:Organization ; rdfs:label ?kind .
       FILTER(STRSTARTS(STR(?kindClass), STR(lg:))) } }
   ?organisation a ?kindClass ; rdfs:label ?name .
   OPTIONAL { ?organisation lg:odsCode ?odsCode }
-} ORDER BY ?name""",
+  OPTIONAL { ?organisation lg:trustKind/skos:prefLabel ?trustKind }
+} ORDER BY ?name ?kind ?odsCode""",
     ],
 }
 
