@@ -128,8 +128,13 @@ SELECT ?membership ?name ?organisationName WHERE {
 
 
 def cache_file(folder: Path, triples: int, seed: int, ods: Path | None) -> Path:
-    """The cached data for a size, regenerated whenever synth.py or the ODS extract changes."""
+    """The cached data for a size, regenerated whenever synth.py, the ontology (its concepts and
+    reference layer decide what is drawn) or the ODS extract changes."""
+    from leadgraph import resources
+
     key = hashlib.sha256((HERE / "synth.py").read_bytes())
+    for layer in sorted(resources.ontology_dir().glob("*.ttl")):
+        key.update(layer.read_bytes())
     if ods is not None:
         key.update(ods.read_bytes())
     path = folder / f"synth-{triples}-seed{seed}-{key.hexdigest()[:12]}.ttl"
