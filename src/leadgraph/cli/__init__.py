@@ -33,6 +33,8 @@ COMMANDS: list[tuple[str, str]] = [
     ("serve", "serve"),
     ("store", "store"),
     ("publish", "push"),
+    ("records", "convert"),
+    ("records", "new"),
 ]
 
 class Context:

@@ -65,7 +65,7 @@ def convert(paths: str | Path | Iterable[str | Path], output: str | Path | None 
 _SKELETON = """\
 # yaml-language-server: $schema={schema}
 # A leadgraph person record (docs/records.md). Record only what the source says, and cite it.
-# Check it: leadgraph --data data/ --data {name}.yaml validate
+# Check it: leadgraph --data data/ --data {name} validate
 
 person: {person}
 # variants: [{first}]            # other spellings the source uses, and full-name variants
@@ -130,7 +130,8 @@ def new_person(name: str, organisation: str | None = None, output: str | Path | 
     if output is not None:
         schema = os.path.relpath(SCHEMA_PATH, Path(output).resolve().parent)
     common = ["CIO", "CCIO", "CNIO", "CDO", "Director of Digital"]
-    text = _SKELETON.format(schema=schema, name=slug(name), person=name, first=name.split()[0],
+    file_name = Path(output).name if output is not None else slug(name) + ".yaml"
+    text = _SKELETON.format(schema=schema, name=file_name, person=name, first=name.split()[0],
                             organisation=org_text, role_types="e.g. " + ", ".join(common))
     data = text.encode("utf-8")
     if output is not None:

@@ -95,13 +95,13 @@ def compact(iri: str) -> str:
     return iri
 
 
-def suggest(word: str, choices: Iterable[str], limit: int = 3) -> list[str]:
+def suggest(word: str, choices: Iterable[str], limit: int = 3, *, cutoff: float = 70) -> list[str]:
     """The closest ``choices`` to ``word`` (case-insensitive), best first."""
     from rapidfuzz import fuzz, process, utils
 
     unique = sorted(set(choices))
     found = process.extract(word, unique, scorer=fuzz.WRatio, processor=utils.default_process,
-                            limit=limit, score_cutoff=70)
+                            limit=limit, score_cutoff=cutoff)
     return [text for text, _score, _index in found]
 
 
@@ -253,7 +253,8 @@ class Reference:
         names += [n for n in self.declared_organisations]
         if ODS_CODE.match(word):
             codes = [c for index in self._indexes() for c in index.codes]
-            raise Unknown(f"unknown organisation code {word!r}{did_you_mean(suggest(word, codes + names))} "
+            # Codes are three to five characters: one wrong character already scores 67.
+            raise Unknown(f"unknown organisation code {word!r}{did_you_mean(suggest(word, codes, cutoff=60))} "
                           f"(load the organisation first, or declare it under 'organisations')")
         raise Unknown(f"unknown organisation {word!r}{did_you_mean(suggest(word, names))} "
                       f"(give its ODS code, load it first, or declare it under 'organisations')")

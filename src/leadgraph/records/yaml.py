@@ -110,8 +110,10 @@ def parse(path: Path) -> Any:
         mark = exc.problem_mark or exc.context_mark
         problem = " ".join(str(exc.problem or exc.context or "").split())
         if "found duplicate key" in str(exc):
-            parts = str(exc).split('"')
-            problem = f"duplicate key {parts[1]!r}" if len(parts) > 2 else "duplicate key"
+            import re
+
+            found = re.search(r'found duplicate key "([^"]*)"', str(exc))
+            problem = f"duplicate key {found.group(1)!r}" if found else "duplicate key"
         line = mark.line + 1 if mark is not None else None
         column = f" (column {mark.column + 1})" if mark is not None else ""
         raise DataError(f"YAML syntax error: {problem}{column}", path=path, line=line) from None
@@ -221,9 +223,14 @@ def explain(error: Any) -> tuple[tuple, str, bool]:
     if validator == "required":
         missing = [k for k in wanted if k not in value]
         return where, f"missing {missing[0]!r}" + _required_hint(missing[0], where), False
+    if validator == "type" and value is None:
+        return where, "no value: fill it in, or remove the key", False
+    if validator in ("oneOf", "anyOf") and value is None:
+        return where, "no value: fill it in, or remove the key", False
     if validator == "type":
         words = _TYPE_WORDS.get(wanted, wanted)
-        return where, f"expected {words}, found {_kind(value)}" + (f" {value!r}" if value is None or isinstance(value, (int, float)) and not isinstance(value, bool) else ""), False
+        shown = f" {value!r}" if isinstance(value, (int, float, str)) and not isinstance(value, bool) else ""
+        return where, f"expected {words}, found {_kind(value)}{shown}", False
     if validator == "pattern":
         description = error.schema.get("description", "") if isinstance(error.schema, dict) else ""
         if description.startswith("YYYY"):
