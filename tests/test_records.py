@@ -231,6 +231,8 @@ BROKEN_CASES = {
         "error: bad-date-format.yaml:7: sources.blog.date: bad date '01/05/2024': expected YYYY-MM-DD (column 11)",
     'bad-date.yaml':
         "error: bad-date.yaml:13: roles[0].as_of: bad date '2024-13-01': month must be in 1..12 (column 12)",
+    'bad-iri-id.yaml':
+        "error: bad-iri-id.yaml:15: roles[0].id: bad IRI 'https://example.org/a b': Invalid IRI code point ' ' (column 9)",
     'csv-bad-boolean.csv':
         "error: csv-bad-boolean.csv:2: row 2, column G (current): expected true or false, found 'maybe'",
     'csv-bad-date.csv':
@@ -253,6 +255,10 @@ BROKEN_CASES = {
         "error: csv-unknown-role-type.csv:2: row 2, column D (role_type): unknown role type 'Chief Happyness Officer' (did you mean 'Chief Digital and Information Officer' or 'Chief Data Officer' or 'Chief Digital Officer'?)",
     'csv-unknown-trait.csv':
         "error: csv-unknown-trait.csv:2: row 2, column B (trait): unknown trait 'Resilent' (did you mean 'Resilience'?)",
+    'decimal-years.yaml':
+        'error: decimal-years.yaml:16: service[0].years: expected a whole number, found a decimal number 3.5 (column 12)',
+    'deep-nesting.yaml':
+        'error: deep-nesting.yaml: YAML nested too deeply to be a person record',
     'duplicate-key.yaml':
         "error: duplicate-key.yaml:12: YAML syntax error: duplicate key 'role_type' (column 5)",
     'duplicate-quote-key.yaml':
@@ -261,6 +267,8 @@ BROKEN_CASES = {
         'error: empty-file.yaml:1: file is empty',
     'empty-name.yaml':
         'error: empty-name.yaml:1: person: empty text: write something, or leave the key out (column 9)',
+    'list-instead-of-mapping.yaml':
+        "error: list-instead-of-mapping.yaml:10: roles[0]: expected a mapping of keys, found text 'Chief Digital Officer' (column 5)",
     'missing-name.yaml':
         "error: missing-name.yaml:1: missing 'person': give the person's full name (column 1)",
     'missing-source-key.yaml':
@@ -297,6 +305,8 @@ BROKEN_CASES = {
         "error: unknown-trait.yaml:21: traits[0].trait: unknown trait 'resilent' (did you mean 'Resilience'?) (column 12)",
     'wrong-type.yaml':
         'error: wrong-type.yaml:18: quotes[0].headline: expected true or false, found a list (column 15)',
+    'yaml-alias.yaml':
+        'error: yaml-alias.yaml:10: earlier_roles[0]: a YAML alias (*name) repeats a mapping or list: write the values out (column 5)',
     'yaml-syntax.yaml':
         'error: yaml-syntax.yaml:10: YAML syntax error: mapping values are not allowed here (column 33)',
 }

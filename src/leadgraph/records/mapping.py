@@ -90,7 +90,14 @@ def _iri(value: str, where: Where) -> NamedNode:
             raise RecordError(f"bad id {value!r}: use letters, digits, '-', '.' and '_' (or lgd:NAME, or a full IRI)",
                               where)
         expanded = LGD + value
-    return NamedNode(expanded)
+    return _named(expanded, where)
+
+
+def _named(iri: str, where: Where) -> NamedNode:
+    try:
+        return NamedNode(iri)
+    except ValueError as exc:
+        raise RecordError(f"bad IRI {iri!r}: {exc}", where) from None
 
 
 def _list(value: Any) -> list:
@@ -143,12 +150,14 @@ class _Builder:
 
     def lookup(self, fn, where: Where, *args) -> str:
         try:
-            return fn(*args)
+            found = fn(*args)
         except Unknown as exc:
             raise RecordError(str(exc), where) from None
+        _named(found, where)  # an IRI written in the record must be one
+        return found
 
     def organisation(self, word: str, where: Where) -> NamedNode:
-        return NamedNode(self.lookup(self.ref.organisation, where, str(word)))
+        return _named(self.lookup(self.ref.organisation, where, str(word)), where)
 
     def org_key(self, org: NamedNode) -> str:
         code = self.ref.organisation_code(org.value)
@@ -228,7 +237,7 @@ class _Builder:
             if src.get("publisher"):
                 self.add(iri, DCTERMS + "publisher", src["publisher"])
             if src.get("url"):
-                self.add(iri, SCHEMA + "url", NamedNode(src["url"]))
+                self.add(iri, SCHEMA + "url", _named(src["url"], where + ("url",)))
             if src.get("kind"):
                 self.add(iri, DCTERMS + "type", src["kind"])
 

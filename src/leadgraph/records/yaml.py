@@ -63,6 +63,12 @@ def _yaml() -> Any:
     return yaml
 
 
+class _Alias(ValueError):
+    def __init__(self, where: tuple):
+        super().__init__("alias")
+        self.where = where
+
+
 class YamlRecordReader(Reader):
     """Reads and writes person records in YAML (see docs/records.md)."""
 
@@ -86,7 +92,11 @@ class YamlRecordReader(Reader):
     # ---------------------------------------------------------------------------------------
     def _read(self, path: Path, reference: Reference) -> list[Triple]:
         document = parse(path)
-        record = plain(document)
+        try:
+            record = plain(document)
+        except _Alias as exc:
+            raise located("a YAML alias (*name) repeats a mapping or list: write the values out", exc.where,
+                          document, path) from None
         check(record, document, path)
         try:
             return triples_of(record, reference)
@@ -119,6 +129,8 @@ def parse(path: Path) -> Any:
         raise DataError(f"YAML syntax error: {problem}{column}", path=path, line=line) from None
     except YAMLError as exc:
         raise DataError(f"YAML syntax error: {' '.join(str(exc).split())}", path=path) from None
+    except RecursionError:
+        raise DataError("YAML nested too deeply to be a person record", path=path) from None
     if document is None:
         raise DataError("file has no record (only comments)", path=path, line=1)
     if not isinstance(document, dict):
@@ -127,12 +139,20 @@ def parse(path: Path) -> Any:
     return document
 
 
-def plain(node: Any) -> Any:
-    """ruamel's objects as plain dicts, lists, strings, numbers and booleans."""
+def plain(node: Any, _seen: set[int] | None = None, _path: tuple = ()) -> Any:
+    """ruamel's objects as plain dicts, lists, strings, numbers and booleans.
+
+    A record is a tree: an alias (``*name``) that repeats a mapping or list is refused, since
+    copying repeats of repeats is how a few lines of YAML grow into billions of values."""
+    seen = set() if _seen is None else _seen
+    if isinstance(node, (dict, list)):
+        if id(node) in seen:
+            raise _Alias(_path)
+        seen.add(id(node))
     if isinstance(node, dict):
-        return {str(k): plain(v) for k, v in node.items()}
+        return {str(k): plain(v, seen, _path + (str(k),)) for k, v in node.items()}
     if isinstance(node, list):
-        return [plain(v) for v in node]
+        return [plain(v, seen, _path + (i,)) for i, v in enumerate(node)]
     if isinstance(node, bool):
         return bool(node)
     if isinstance(node, int):
