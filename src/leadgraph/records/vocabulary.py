@@ -242,10 +242,15 @@ class Reference:
         declared = self.declared_organisations.get(word.casefold())
         if declared:
             return declared
-        for index in self._indexes():
+        # The base first: the loaded store is indexed only when the base does not know the word,
+        # so a folder of records costs one scan of the store per record at most, usually none.
+        for index in (self.index, None):
+            if index is None:
+                if self.extra is None or not len(self.extra):
+                    break
+                index = self._indexes()[1]
             if word.upper() in index.codes:
                 return index.codes[word.upper()]
-        for index in self._indexes():
             iris = self._organisation_names(index).get(word.casefold())
             if iris:
                 return _one(iris, "organisation", word)
@@ -261,10 +266,14 @@ class Reference:
 
     def organisation_code(self, iri: str) -> str | None:
         """The ODS code of the organisation ``iri``, if the reference has one."""
-        for index in self._indexes():
-            for code, found in index.codes.items():
-                if found == iri:
-                    return code
+        codes = getattr(self.index, "_by_iri", None)
+        if codes is None:
+            codes = self.index._by_iri = {v: k for k, v in self.index.codes.items()}
+        if iri in codes:
+            return codes[iri]
+        if self.extra is not None and len(self.extra):
+            for triple in self.extra.triples(NamedNode(iri), NamedNode(LG + "odsCode"), None):
+                return triple.object.value.upper()
         return None
 
     def _organisation_names(self, index: _Index, original: bool = False) -> dict[str, set[str]]:

@@ -48,8 +48,8 @@ def _validator() -> Any:
     return Draft202012Validator(schema())
 
 
-def _yaml() -> Any:
-    from ruamel.yaml import YAML
+@lru_cache(maxsize=1)
+def _constructor() -> Any:
     from ruamel.yaml.constructor import RoundTripConstructor
 
     class Constructor(RoundTripConstructor):
@@ -58,8 +58,14 @@ def _yaml() -> Any:
     # A date stays the text it was written as: leadgraph checks it and says what is wrong,
     # where YAML would fail on 2021-13-45 with a bare ValueError and no position.
     Constructor.add_constructor("tag:yaml.org,2002:timestamp", lambda self, node: str(self.construct_scalar(node)))
+    return Constructor
+
+
+def _yaml() -> Any:
+    from ruamel.yaml import YAML
+
     yaml = YAML(typ="rt")
-    yaml.Constructor = Constructor
+    yaml.Constructor = _constructor()
     return yaml
 
 
