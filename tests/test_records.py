@@ -339,3 +339,46 @@ def test_broken_records_through_the_installed_command(name):
     result = subprocess.run([sys.executable, "-m", "leadgraph", "--data", name, "validate"], cwd=BROKEN,
                             capture_output=True, text=True, timeout=120)
     assert (result.returncode, result.stdout, result.stderr.strip()) == (1, "", BROKEN_CASES[name])
+
+
+def _main(args, monkeypatch, capsys, cwd):
+    from leadgraph.cli import main
+
+    monkeypatch.chdir(cwd)
+    with pytest.raises(SystemExit) as exit_:
+        main(args)
+    out, err = capsys.readouterr()
+    return exit_.value.code, out, err
+
+
+def test_cli_convert_and_new_person(tmp_path, monkeypatch, capsys):
+    code, out, err = _main(["convert", str(RECORDS / "valid-ann.yaml")], monkeypatch, capsys, tmp_path)
+    assert code == 0 and out.encode() == convert(RECORDS / "valid-ann.yaml")
+    code, out, err = _main(["convert", "ann.yaml"], monkeypatch, capsys, tmp_path)
+    assert (code, err.strip()) == (1, "error: ann.yaml: no such file or folder")
+    code, out, err = _main(["new", "person", "Ann Example", "--organisation", "RBS", "-o", "ann.yaml"],
+                           monkeypatch, capsys, tmp_path)
+    assert code == 0 and (tmp_path / "ann.yaml").exists()
+    code, out, err = _main(["new", "person", "Ann Example", "-o", "ann.yaml"], monkeypatch, capsys, tmp_path)
+    assert (code, err.strip()) == (2, "error: ann.yaml already exists: choose another name or remove it first")
+    code, out, err = _main(["new", "person", "Ann Example", "--organisation", "RBX"], monkeypatch, capsys, tmp_path)
+    assert code == 2 and "unknown organisation code 'RBX' (did you mean 'RBQ' or 'RBS'" in err
+    code, out, err = _main(["new", "person", "  "], monkeypatch, capsys, tmp_path)
+    assert code == 2 and "give the person's full name" in err
+    code, out, err = _main(["convert", str(RECORDS / "valid-ann.yaml"), "-o", "ann.ttl"], monkeypatch, capsys, tmp_path)
+    assert code == 0 and (tmp_path / "ann.ttl").read_bytes() == convert(RECORDS / "valid-ann.yaml")
+
+
+def test_role_dates_become_an_interval(tmp_path):
+    path = tmp_path / "dated.yaml"
+    path.write_text("person: Ann Example\nsource: blog\nsources:\n  blog: {title: T, date: 2024-05-01}\n"
+                    "earlier_roles:\n  - {organisation: RBS, start: 2019, end: 2021-03-01, source: blog}\n")
+    turtle = convert(path).decode()
+    assert 'time:inXSDgYear "2019"^^xsd:gYear' in turtle and 'time:inXSDDate "2021-03-01"^^xsd:date' in turtle
+    assert "lgd:ann-example-role-rbs-period" in turtle
+    written = tmp_path / "again.yaml"
+    written.write_bytes(YamlRecordReader().write(YamlRecordReader().read(path)))
+    assert isomorphic(_nt_graph(YamlRecordReader().read(path)), _nt_graph(YamlRecordReader().read(written)))
+    import leadgraph
+
+    assert leadgraph.validate(load([DATA, path])).conforms

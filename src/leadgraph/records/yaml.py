@@ -14,6 +14,7 @@ bad date is reported as such rather than as a YAML error.
 from __future__ import annotations
 
 import io
+import re
 import json
 from collections.abc import Iterable
 from functools import lru_cache
@@ -30,6 +31,7 @@ SCHEMA_PATH = Path(__file__).with_name("person.schema.json")
 """The JSON Schema of a person record (for editors: see docs/records.md)."""
 
 _UTF8_BOM = b"\xef\xbb\xbf"
+_FULL_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TOP_ORDER = ("person", "id", "label", "given_name", "family_name", "variants", "source", "sources",
               "concepts", "organisations", "roles", "earlier_roles", "service", "backgrounds",
               "qualifications", "scale", "quotes", "traits")
@@ -126,8 +128,6 @@ def parse(path: Path) -> Any:
         mark = exc.problem_mark or exc.context_mark
         problem = " ".join(str(exc.problem or exc.context or "").split())
         if "found duplicate key" in str(exc):
-            import re
-
             found = re.search(r'found duplicate key "([^"]*)"', str(exc))
             problem = f"duplicate key {found.group(1)!r}" if found else "duplicate key"
         line = mark.line + 1 if mark is not None else None
@@ -284,6 +284,8 @@ def explain(error: Any) -> tuple[tuple, str, bool]:
         choices = [str(c) for c in wanted]
         return where, (f"unknown value {value!r}{did_you_mean(suggest(str(value), choices, 1))} "
                        f"(one of: {', '.join(choices)})"), False
+    if validator == "oneOf" and where and where[-1] in ("start", "end"):
+        return where, f"bad date {value!r}: expected YYYY-MM-DD or YYYY", False
     if validator == "oneOf":
         if "source" in where[-1:] or ref.endswith("source_ref"):
             return where, f"expected a source key or a list of source keys, found {_kind(value)}", False
@@ -316,7 +318,12 @@ def dump(record: dict, header: str | None = None) -> bytes:
     from ruamel.yaml import YAML
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+    class _Date(str):
+        pass
+
     def build(value: Any) -> Any:
+        if isinstance(value, str) and _FULL_DATE.match(value):
+            return _Date(value)  # written plain (2021-06-23), as people write dates
         if isinstance(value, dict):
             out = CommentedMap()
             order = _TOP_ORDER if "person" in value else ()
@@ -335,6 +342,7 @@ def dump(record: dict, header: str | None = None) -> bytes:
         if key in ("sources", "concepts", "organisations") or key in _TOP_ORDER[10:]:
             tree.yaml_set_comment_before_after_key(key, before="\n")
     yaml = YAML(typ="rt")
+    yaml.representer.add_representer(_Date, lambda r, d: r.represent_scalar("tag:yaml.org,2002:timestamp", str(d)))
     yaml.width = 4096  # one line per text: diffs stay readable, and quotes stay greppable
     yaml.indent(mapping=2, sequence=4, offset=2)
     stream = io.StringIO()
