@@ -26,10 +26,10 @@ def _leadgraph(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 
 def test_adding_a_leader_end_to_end(tmp_path):
     section = _section()
-    commands = re.findall(r"^\s*(leadgraph [^\n#]*?)\s*(?:#.*)?$", section, re.M)
+    commands = re.findall(r"^\s*(leadgraph [^\n#]*?)\s*(?:#.*)?$", section, re.MULTILINE)
     skeleton, validate, query, viz = commands[:4]
     assert skeleton.startswith("leadgraph new person") and validate.endswith("validate")
-    example = textwrap.dedent(re.search(r"```yaml\n(.*?)```", section, re.S).group(1))
+    example = textwrap.dedent(re.search(r"```yaml\n(.*?)```", section, re.DOTALL).group(1))
     (tmp_path / "data").symlink_to(resources.data_dir())
 
     def run(command: str) -> subprocess.CompletedProcess:
@@ -55,6 +55,6 @@ def test_adding_a_leader_end_to_end(tmp_path):
 
 
 def test_the_readme_example_is_the_tested_fixture():
-    example = textwrap.dedent(re.search(r"```yaml\n(.*?)```", _section(), re.S).group(1))
+    example = textwrap.dedent(re.search(r"```yaml\n(.*?)```", _section(), re.DOTALL).group(1))
     fixture = (REPO / "tests" / "fixtures" / "records" / "valid-ann.yaml").read_text(encoding="utf-8")
     assert example == fixture.split("\n", 1)[1]

@@ -21,7 +21,7 @@ from leadgraph.records.tools import convert, new_person
 from leadgraph.records.yaml import SCHEMA_PATH, YamlRecordReader
 from leadgraph.store.readers import register
 
-__all__ = ["CsvRecordReader", "SCHEMA_PATH", "YamlRecordReader", "convert", "new_person", "register_readers"]
+__all__ = ["SCHEMA_PATH", "CsvRecordReader", "YamlRecordReader", "convert", "new_person", "register_readers"]
 
 
 def register_readers() -> None:

@@ -38,7 +38,7 @@ from leadgraph.namespaces import LG, LGD, RDF, RDFS, SCHEMA
 from leadgraph.records.mapping import NotARecord, RecordError, record_of, triples_of
 from leadgraph.records.vocabulary import Reference, did_you_mean, expand, slug, suggest
 from leadgraph.store.readers import Reader, check_utf8, read_bytes
-from leadgraph.terms import NamedNode, Triple
+from leadgraph.terms import Literal, NamedNode, Triple
 
 _SOURCE = ["source", "source_title", "source_date", "source_url", "source_publisher", "source_kind"]
 ROLE_COLUMNS = ["person", "id", "variants", "title", "role_type", "organisation", "programme", "start", "end",
@@ -305,7 +305,7 @@ class CsvRecordReader(Reader):
 
     def _trait_rows(self, person: str, triples: list[Triple], reference: Reference) -> list[dict]:
         part = self._part(person, triples)
-        name = person[len(LGD):] if person.startswith(LGD) else person
+        name = person.removeprefix(LGD)
         for t in part:
             if t.predicate.value == RDFS + "label" and ": \u201c" in t.object.value:
                 name = t.object.value.split(": \u201c")[0]
@@ -313,7 +313,7 @@ class CsvRecordReader(Reader):
         cited = sorted({t.object.value for t in part if t.predicate.value.startswith("http://www.w3.org/ns/prov#")})
         person_node = NamedNode(person)
         stub = [Triple(person_node, NamedNode(RDF + "type"), NamedNode(LG + "Leader")),
-                Triple(person_node, NamedNode("http://xmlns.com/foaf/0.1/name"), _lit(name))]
+                Triple(person_node, NamedNode("http://xmlns.com/foaf/0.1/name"), Literal(name))]
         stub += [Triple(person_node, NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom"), NamedNode(c)) for c in cited]
         rec = record_of(part + stub, reference)
         extra = set(rec) - {"person", "id", "label", "given_name", "family_name", "source", "sources", "traits", "quotes"}
@@ -353,8 +353,3 @@ class CsvRecordReader(Reader):
                 cells["source_" + k] = entry[k]
         return cells
 
-
-def _lit(text: str) -> Any:
-    from leadgraph.terms import Literal
-
-    return Literal(text)

@@ -32,8 +32,31 @@ import re
 from collections import defaultdict
 from typing import Any
 
-from leadgraph.namespaces import DCTERMS, FOAF, LG, LGD, ORG, PROV, RDF, RDFS, SCHEMA, SKOS, TIME, XSD
-from leadgraph.records.vocabulary import KINDS, ORGANISATION_KINDS, Reference, Unknown, compact, expand, slug
+from leadgraph.namespaces import (
+    DCTERMS,
+    FOAF,
+    LG,
+    LGD,
+    ORG,
+    PROV,
+    RDF,
+    RDFS,
+    SCHEMA,
+    SKOS,
+    TIME,
+    XSD,
+)
+from leadgraph.records.vocabulary import (
+    KINDS,
+    ORGANISATION_KINDS,
+    Reference,
+    Unknown,
+    compact,
+    did_you_mean,
+    expand,
+    slug,
+    suggest,
+)
 from leadgraph.terms import BlankNode, Literal, NamedNode, Triple
 
 Where = tuple  # a path into the record: keys and list indexes
@@ -141,8 +164,6 @@ class _Builder:
             at = where + ("source",) + ((i,) if isinstance(fact.get("source"), list) else ())
             if key not in self.sources:
                 known = ", ".join(repr(k) for k in self.sources) or "none"
-                from leadgraph.records.vocabulary import did_you_mean, suggest
-
                 raise RecordError(f"unknown source key {key!r}{did_you_mean(suggest(key, self.sources))} "
                                   f"(declared: {known})", at)
             found.append(self.sources[key])
@@ -164,7 +185,7 @@ class _Builder:
         if code:
             return code.lower()
         local = org.value[len(LGD):] if org.value.startswith(LGD) else slug(org.value.rsplit("/", 1)[-1])
-        return local[4:] if local.startswith("org-") else local
+        return local.removeprefix("org-")
 
     def org_label(self, org: NamedNode) -> str:
         return self.ref.label(org.value) or self.ref.organisation_code(org.value) or compact(org.value)
@@ -176,14 +197,11 @@ class _Builder:
         if not name:
             raise RecordError("empty name: give the person's full name", ("person",))
         self.name = name
-        self.person_slug = rec.get("id") or slug(name)
-        if not self.person_slug:
+        if not rec.get("id") and not slug(name):
             raise RecordError(f"cannot make an IRI from the name {name!r}: give an id", ("person",))
-        self.person = _iri(self.person_slug, ("id",))
-        if not rec.get("id"):
-            self.person_slug = slug(name)
-        else:
-            self.person_slug = self.person.value[len(LGD):] if self.person.value.startswith(LGD) else slug(name)
+        self.person = _iri(rec["id"], ("id",)) if rec.get("id") else _named(LGD + slug(name), ("person",))
+        # Facts are named after the person's IRI, so an id override carries over to them.
+        self.person_slug = self.person.value[len(LGD):] if self.person.value.startswith(LGD) else slug(name)
         self._sources()
         self._concepts()
         self._organisations()
@@ -285,8 +303,6 @@ class _Builder:
             kinds = {k.casefold(): v for k, v in ORGANISATION_KINDS.items()}
             cls = kinds.get(str(o["kind"]).casefold())
             if cls is None:
-                from leadgraph.records.vocabulary import did_you_mean, suggest
-
                 raise RecordError(f"unknown organisation kind {o['kind']!r}"
                                   f"{did_you_mean(suggest(o['kind'], ORGANISATION_KINDS))}", where + ("kind",))
             self.add(iri, RDF + "type", NamedNode(cls))
@@ -458,8 +474,6 @@ class _Builder:
         if fact.get("quote"):
             quote = self.quotes.get(fact["quote"])
             if quote is None:
-                from leadgraph.records.vocabulary import did_you_mean, suggest
-
                 raise RecordError(f"unknown quote key {fact['quote']!r}{did_you_mean(suggest(fact['quote'], self.quotes))}"
                                   f" (declare it under 'quotes')", where + ("quote",))
             self.add(s, LG + "supportingQuote", quote)
@@ -557,7 +571,7 @@ def record_of(triples: list[Triple], reference: Reference) -> dict:
     sources: dict[str, dict] = {}
     for iri in cited:
         local = iri[len(LGD):] if iri.startswith(LGD) else slug(iri)
-        key = local[len("source-"):] if local.startswith("source-") else local
+        key = local.removeprefix("source-")
         while key in sources:
             key += "-2"
         source_keys[iri] = key
@@ -635,7 +649,7 @@ def record_of(triples: list[Triple], reference: Reference) -> dict:
         if code:
             return code.lower()
         local = iri[len(LGD):] if iri.startswith(LGD) else slug(iri.rsplit("/", 1)[-1])
-        return local[4:] if local.startswith("org-") else local
+        return local.removeprefix("org-")
 
     def org_label(iri: str) -> str:
         return reference.label(iri) or reference.organisation_code(iri) or compact(iri)

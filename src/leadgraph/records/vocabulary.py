@@ -119,8 +119,6 @@ class _Index:
         self.labels: dict[str, str] = {}                    # IRI -> preferred label
         self.organisation_classes: set[str] = set()
         self.codes: dict[str, str] = {}                     # ODS code -> IRI
-        self.organisations: dict[str, set[str]] = {}       # casefolded name -> IRIs
-        self.named: dict[str, set[str]] = {}                # any casefolded label -> IRIs
         classes = " ".join(f"<{k['class']}>" for k in KINDS.values())
         groups = f"<{LG}RoleGroup> <{LG}TraitGroup>"
         for row in store.select(
@@ -202,7 +200,7 @@ class Reference:
 
     def _lookup(self, cls: str, what: str, word: str) -> str:
         iri = expand(word)
-        known = [self.declared.get(cls, {})] + [index.concepts.get(cls, {}) for index in [self.index]]
+        known = [self.declared.get(cls, {}), self.index.concepts.get(cls, {})]
         if iri is not None and any(iri in iris for table in known for iris in table.values()):
             return iri
         key = word.strip().casefold()
@@ -299,13 +297,17 @@ class Reference:
             return iri
         names: list[str] = []
         for store in [self.base] + ([self.extra] if self.extra is not None else []):
-            rows = store.select(
-                "SELECT ?n ?l WHERE { ?n ?p ?l VALUES ?p { rdfs:label skos:altLabel } "
-                "FILTER NOT EXISTS { ?n a lg:Leader } FILTER NOT EXISTS { ?n a lg:Source } }")
-            hits = {r["n"].value for r in rows if r["l"].value.casefold() == word.strip().casefold()}
+            rows = getattr(self.index, "_named_rows", None) if store is self.base else None
+            if rows is None:
+                rows = [(r["n"].value, r["l"].value) for r in store.select(
+                    "SELECT ?n ?l WHERE { ?n ?p ?l VALUES ?p { rdfs:label skos:altLabel } "
+                    "FILTER NOT EXISTS { ?n a lg:Leader } FILTER NOT EXISTS { ?n a lg:Source } }")]
+                if store is self.base:
+                    self.index._named_rows = rows  # the base never changes under a cached index
+            hits = {n for n, label in rows if label.casefold() == word.strip().casefold()}
             if hits:
                 return _one(hits, what, word)
-            names += [r["l"].value for r in rows]
+            names += [label for _, label in rows]
         raise Unknown(f"unknown {what} {word!r}{did_you_mean(suggest(word, names))}")
 
     def label(self, iri: str) -> str | None:

@@ -14,15 +14,21 @@ bad date is reported as such rather than as a YAML error.
 from __future__ import annotations
 
 import io
-import re
 import json
+import re
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from leadgraph.errors import DataError
-from leadgraph.records.mapping import NotARecord, RecordError, record_of, show, triples_of
+from leadgraph.records.mapping import (
+    NotARecord,
+    RecordError,
+    record_of,
+    show,
+    triples_of,
+)
 from leadgraph.records.vocabulary import Reference, did_you_mean, suggest
 from leadgraph.store.readers import Reader, check_utf8, read_bytes
 from leadgraph.terms import Triple
@@ -117,8 +123,7 @@ def parse(path: Path) -> Any:
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     content = read_bytes(path)
-    if content.startswith(_UTF8_BOM):
-        content = content[len(_UTF8_BOM):]
+    content = content.removeprefix(_UTF8_BOM)
     if not content.strip():
         raise DataError("file is empty", path=path, line=1)
     check_utf8(content, path)
