@@ -7,7 +7,6 @@ import shutil
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
@@ -159,3 +158,20 @@ def test_cli_store_errors(tmp_path, data):
                               timeout=60)
     assert occupied.returncode == 2 and "is not empty and is not a leadgraph store" in occupied.stderr
     assert (tmp_path / "stuff.txt").read_text() == "mine"
+
+
+def test_forget_with_a_store_edits_its_files_and_updates_it(built, data):
+    from leadgraph.privacy import forget_person
+
+    report = forget_person("Garry Harris", store=built, scan=())
+    assert report.total_removed > 0 and report.store_update
+    assert not (data / "people" / "garry-harris.ttl").exists()
+    graph = open_store(built)
+    rows = query("SELECT ?s WHERE { ?s ?p <https://w3id.org/leadgraph/id/garry-harris> }", graph=graph).rows
+    assert rows == [] and len(graph) == len(load([data]))
+    cli = subprocess.run([*LEADGRAPH, "--store", str(built), "forget", "Phill James"], capture_output=True,
+                         text=True, timeout=120, cwd=built.parent)
+    assert cli.returncode == 0, cli.stderr
+    assert "the on-disk store was updated" in cli.stdout
+    assert "Phill James" not in subprocess.run([*LEADGRAPH, "--store", str(built), "query", "cio-roles"],
+                                               capture_output=True, text=True, timeout=120).stdout

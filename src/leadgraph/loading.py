@@ -168,11 +168,16 @@ def update_store(folder: str | Path, *, progress: bool = False) -> UpdateReport:
     """Bring the store in ``folder`` up to date with the files it was built from: walk its data
     folders again and reload only the files whose content changed (new files are added, deleted
     ones removed). Readers keep working meanwhile; two updates never interleave."""
+    sources = stored_sources(folder)
+    return write_generation(folder, _store_files(sources), sources=sources, rebuild=False, progress=progress)
+
+
+def stored_sources(folder: str | Path) -> list[str] | None:
+    """The data arguments the store in ``folder`` was built from (``None``: the bundled data)."""
     manifest = published_manifest(folder)
     if manifest is None:
         raise DataError("not a leadgraph store (build one with: leadgraph store build DIR)", path=folder)
-    sources = manifest["sources"]
-    return write_generation(folder, _store_files(sources), sources=sources, rebuild=False, progress=progress)
+    return manifest["sources"]
 
 
 def open_store(folder: str | Path) -> LeadGraph:

@@ -33,9 +33,11 @@ COMMANDS: list[tuple[str, str]] = [
     ("serve", "serve"),
     ("store", "store"),
     ("publish", "push"),
+    ("reference", "reference"),
     ("records", "convert"),
     ("records", "new"),
 ]
+
 
 class Context:
     """What the group passes to every command: where the graph comes from.

@@ -35,7 +35,7 @@ from typing import Any
 
 from leadgraph.errors import DataError
 from leadgraph.namespaces import LG, LGD, RDF, RDFS, SCHEMA
-from leadgraph.records.mapping import NotARecord, RecordError, record_of, triples_of
+from leadgraph.records.mapping import NotARecord, RecordError, record_of, source_triples, triples_of
 from leadgraph.records.vocabulary import Reference, did_you_mean, expand, slug, suggest
 from leadgraph.store.readers import Reader, check_utf8, read_bytes
 from leadgraph.terms import Literal, NamedNode, Triple
@@ -123,10 +123,15 @@ class CsvRecordReader(Reader):
         table = _Table(path)
         people: dict[str, dict] = {}
         places: dict[str, dict[tuple, tuple[int, str | None]]] = {}  # person -> record path -> (line, column)
+        unattached: dict = {"sources": {}}
         for line, cells in table.rows:
             if len(cells) > len(table.columns):
                 raise table.error(line, None, f"{len(cells)} cells but only {len(table.columns)} columns in the header")
             value = {c: table.cell(cells, c) for c in table.columns}
+            if not any(v for c, v in value.items() if c not in _SOURCE) and value.get("source"):
+                # A source-only row: a source no role (or trait) cites any more, kept described.
+                self._source(table, line, value, unattached, {})
+                continue
             for name in _REQUIRED[table.kind]:
                 if not value.get(name):
                     raise table.error(line, name, f"empty {name!r}: every row needs one")
@@ -157,6 +162,10 @@ class CsvRecordReader(Reader):
                 person = NamedNode(LGD + pslug if not record.get("id") else (expand(record["id"]) or LGD + record["id"]))
                 found = [t for t in found if t.subject != person]
             triples.extend(found)
+        try:
+            triples.extend(source_triples(unattached["sources"], reference))
+        except RecordError as exc:
+            raise table.error(table.rows[0][0], "source", exc.message) from None
         return triples
 
     def _locate(self, table: _Table, where: dict, exc: RecordError) -> DataError:
@@ -255,19 +264,20 @@ class CsvRecordReader(Reader):
         leaders = [s for s, ts in types.items() if LG + "Leader" in ts]
         out = io.StringIO()
         try:
-            if leaders:
-                writer = _csv.writer(out, lineterminator="\n")
-                writer.writerow(ROLE_COLUMNS)
+            columns = ROLE_COLUMNS if leaders or LG + "TraitAttribution" not in {
+                o for ts in types.values() for o in ts} else TRAIT_COLUMNS
+            writer = _csv.writer(out, lineterminator="\n")
+            writer.writerow(columns)
+            rows: list[dict] = []
+            if columns is ROLE_COLUMNS:
                 for person in sorted(leaders):
-                    for row in self._role_rows(person, triples, reference):
-                        writer.writerow([row.get(c, "") for c in ROLE_COLUMNS])
+                    rows += self._role_rows(person, triples, reference)
             else:
-                writer = _csv.writer(out, lineterminator="\n")
-                writer.writerow(TRAIT_COLUMNS)
-                people = sorted({t.object.value for t in triples if t.predicate.value == LG + "person"})
-                for person in people:
-                    for row in self._trait_rows(person, triples, reference):
-                        writer.writerow([row.get(c, "") for c in TRAIT_COLUMNS])
+                for person in sorted({t.object.value for t in triples if t.predicate.value == LG + "person"}):
+                    rows += self._trait_rows(person, triples, reference)
+            rows += self._source_rows(triples, types, rows)
+            for row in rows:
+                writer.writerow([row.get(c, "") for c in columns])
         except NotARecord as exc:
             raise DataError(f"cannot write a CSV record: {exc}") from None
         return out.getvalue().encode("utf-8")
@@ -338,6 +348,34 @@ class CsvRecordReader(Reader):
         if quotes:
             raise NotARecord("a traits CSV holds a quotation only as a trait's evidence")
         return rows
+
+    @staticmethod
+    def _source_rows(triples: list[Triple], types: dict[str, set[str]], rows: list[dict]) -> list[dict]:
+        """Source-only rows for described sources no row cites (left behind by ``forget``)."""
+        cited = {LGD + "source-" + slug(r["source"]) for r in rows if ":" not in r["source"]}
+        found = []
+        for iri in sorted(s for s, ts in types.items() if LG + "Source" in ts and s not in cited):
+            if not iri.startswith(LGD + "source-"):
+                raise NotARecord(f"a CSV describes only sources named lgd:source-<key>, not {iri}")
+            mine = [t for t in triples if t.subject.value == iri]
+            entry: dict[str, Any] = {}
+            for t in mine:
+                prop = t.predicate.value
+                value = t.object.value
+                if prop.endswith("/title"):
+                    entry["title"] = value
+                elif prop.endswith("/issued"):
+                    entry["date"] = value
+                elif prop == SCHEMA + "url":
+                    entry["url"] = value
+                elif prop.endswith("/publisher"):
+                    entry["publisher"] = value
+                elif prop.endswith("/type") and prop.startswith("http://purl.org/dc/terms/"):
+                    entry["kind"] = value
+            row = {"source": iri[len(LGD + "source-"):]}
+            row.update({"source_" + k: v for k, v in entry.items()})
+            found.append(row)
+        return found
 
     @staticmethod
     def _source_cells(rec: dict, key: str) -> dict:

@@ -496,6 +496,13 @@ def _shorten(text: str, words: int = 8) -> str:
     return " ".join(parts[:words]) + ("\u2026" if len(parts) > words else "")
 
 
+def source_triples(sources: dict, reference: Reference) -> list[Triple]:
+    """The triples describing ``sources`` (key -> title, date...) alone, as a record declares them."""
+    builder = _Builder({"sources": sources}, reference)
+    builder._sources()
+    return builder.triples
+
+
 def triples_of(record: dict, reference: Reference) -> list[Triple]:
     """The triples a (schema-valid) person record stands for; :class:`RecordError` on a problem."""
     return _Builder(record, reference).build()

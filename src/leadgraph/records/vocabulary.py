@@ -256,8 +256,7 @@ class Reference:
         names += [n for n in self.declared_organisations]
         if ODS_CODE.match(word):
             codes = [c for index in self._indexes() for c in index.codes]
-            # Codes are three to five characters: one wrong character already scores 67.
-            raise Unknown(f"unknown organisation code {word!r}{did_you_mean(suggest(word, codes, cutoff=60))} "
+            raise Unknown(f"unknown organisation code {word!r}{did_you_mean(_near_codes(word, codes))} "
                           f"(load the organisation first, or declare it under 'organisations')")
         raise Unknown(f"unknown organisation {word!r}{did_you_mean(suggest(word, names))} "
                       f"(give its ODS code, load it first, or declare it under 'organisations')")
@@ -328,6 +327,19 @@ class Reference:
         for store in [self.base] + ([self.extra] if self.extra is not None else []):
             found |= {t.object.value for t in store.triples(NamedNode(iri), NamedNode(RDF + "type"), None)}
         return found
+
+
+def _near_codes(word: str, codes: Iterable[str], limit: int = 3) -> list[str]:
+    """Codes one or two edits away, those sharing the longest start first (RBX: RBA, RBD...)."""
+    from rapidfuzz.distance import Levenshtein
+
+    word = word.upper()
+
+    def shared(code: str) -> int:
+        return next((i for i, (a, b) in enumerate(zip(word, code)) if a != b), min(len(word), len(code)))
+
+    near = [(Levenshtein.distance(word, c), -shared(c), c) for c in set(codes)]
+    return [c for d, _, c in sorted(near) if d <= 2][:limit]
 
 
 def _one(iris: set[str], what: str, word: str) -> str:

@@ -50,9 +50,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from leadgraph.errors import DataError, UsageError
-from leadgraph.namespaces import PREFIXES
-from leadgraph.store.base import StoreBase
-from leadgraph.store.rdf import Term, Triple
+from leadgraph.store.memory import OxigraphStore
 
 FORMAT_VERSION = 1
 _CURRENT = "current"
@@ -62,7 +60,7 @@ _UPDATE_LOCK = ".update.lock"
 _WAIT_NOTICE = 2.0  # seconds before a waiting update says what it waits for
 
 
-class DiskStore(StoreBase):
+class DiskStore(OxigraphStore):
     """A :class:`~leadgraph.store.base.GraphStore` over one published generation, opened read-only.
 
     Attributes:
@@ -86,22 +84,6 @@ class DiskStore(StoreBase):
         """Let the next update delete this generation once nobody else holds it."""
         with contextlib.suppress(OSError, ValueError):
             self._lock.close()
-
-    def triples(self, subject: Term | None = None, predicate: Any = None,
-                object: Term | None = None) -> Iterator[Triple]:  # noqa: A002
-        for quad in self.oxigraph.quads_for_pattern(subject, predicate, object, ox.DefaultGraph()):
-            yield quad.triple
-
-    def select(self, sparql: str) -> list[dict[str, Term]]:
-        solutions = self.oxigraph.query(sparql, prefixes=PREFIXES)
-        names = [v.value for v in solutions.variables]
-        return [{n: s[n] for n in names if s[n] is not None} for s in solutions]
-
-    def answer(self, sparql: str) -> bytes:
-        result = self.oxigraph.query(sparql, prefixes=PREFIXES)
-        if isinstance(result, ox.QueryTriples):
-            return ox.serialize(result, format=ox.RdfFormat.N_TRIPLES)
-        return result.serialize(format=ox.QueryResultsFormat.JSON)
 
     def __len__(self) -> int:
         return int(self.manifest["triples"])

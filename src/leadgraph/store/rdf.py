@@ -71,8 +71,9 @@ def triple_key(triple: Triple) -> tuple[bool, str, str, str]:
     return (isinstance(subject, ox.BlankNode), str(subject), str(triple.predicate), str(triple.object))
 
 
-def write_triples(triples: Iterable[Triple], fmt: str) -> bytes:
-    """Write ``triples`` as ``fmt``: sorted by :func:`triple_key`, Turtle/TriG with the project prefixes.
+def write_triples(triples: Iterable[Triple], fmt: str, prefixes: dict[str, str] | None = None) -> bytes:
+    """Write ``triples`` as ``fmt``: sorted by :func:`triple_key`, Turtle/TriG with the project
+    prefixes (or ``prefixes``).
 
     Every RDF file leadgraph writes goes through here, so output is stable.
 
@@ -85,7 +86,7 @@ def write_triples(triples: Iterable[Triple], fmt: str) -> bytes:
     ordered: Iterable[Triple | Quad] = sorted(triples, key=triple_key)
     if target.supports_datasets:
         ordered = [ox.Quad(t.subject, t.predicate, t.object) for t in ordered]
-    return ox.serialize(ordered, format=target, prefixes=PREFIXES)
+    return ox.serialize(ordered, format=target, prefixes=PREFIXES if prefixes is None else prefixes)
 
 
 def parse_triples(payload: bytes, fmt: str) -> list[Triple]:
