@@ -14,6 +14,7 @@ SRC = Path(__file__).resolve().parent.parent / "src" / "leadgraph"
 LAYERS: list[set[str]] = [
     {"leadgraph", "errors", "resources", "namespaces", "fileio", "tabular"},  # foundations: no ideas of ours
     {"labels", "terms", "store"},  # RDF terms, the store protocol and its backends, file readers
+    {"records"},  # person records (YAML, CSV): readers the loader registers
     {"loading", "lookup", "reference"},  # the graph from files; finding nodes by name; the ODS layer
     {"sparql", "validation", "statistics"},  # asking questions of the graph
     {"network", "privacy"},  # the graph as a network; erasure

@@ -44,6 +44,8 @@ _LAZY: dict[str, str] = {
     "Analysis": "leadgraph.network.analytics",
     "make_server": "leadgraph.sparql.http",
     "serve": "leadgraph.sparql.http",
+    "convert": "leadgraph.records.tools",
+    "new_person": "leadgraph.records.tools",
 }
 
 __all__ = ["__version__", *_LAZY]

@@ -27,6 +27,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from leadgraph import records  # noqa: F401 - registers the YAML and CSV person-record readers
 from leadgraph import resources
 from leadgraph.errors import DataError, UsageError
 from leadgraph.namespaces import PREFIXES

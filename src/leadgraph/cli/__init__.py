@@ -34,6 +34,8 @@ COMMANDS: list[tuple[str, str]] = [
     ("store", "store"),
     ("publish", "push"),
     ("reference", "reference"),
+    ("records", "convert"),
+    ("records", "new"),
 ]
 
 

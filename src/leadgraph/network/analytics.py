@@ -338,7 +338,7 @@ def summary(
 
     >>> from leadgraph.loading import load
     >>> facts = summary(load(), top=1)
-    >>> facts["nodes"]["person"], len(facts["components"])
+    >>> facts["nodes"]["person"], len([c for c in facts["components"] if c["people"]])
     (6, 1)
     >>> facts["most_connected"]["trait"]
     [{'node': 'https://w3id.org/leadgraph/id/trait-patient-focus', 'label': 'Patient focus', 'people': 3, \

@@ -1,0 +1,393 @@
+"""Person records in CSV, for bulk work in a spreadsheet: a roles file and a traits file.
+
+A **roles CSV** has one row per role; a **traits CSV** one row per trait attribution. The
+header row says which: a file whose header has a ``trait`` column is a traits CSV. Column
+names ignore case and spaces (``Role type`` is ``role_type``).
+
+Roles: ``person`` (full name), ``organisation`` (ODS code or name) and ``source`` are required;
+optional ``id`` (the person's IRI), ``variants`` (``;``-separated), ``title``, ``role_type``
+(``;``-separated), ``programme``, ``start``, ``end``, ``as_of``, ``current`` (true/false;
+default true), ``description``.
+
+Traits: ``person`` (the name or id of a person described in another file), ``trait``,
+``source``, and ``text`` (the source's words) and/or ``quote`` (a verbatim quotation; it
+becomes the person's quotation ``<person>-quote-<quote_key>``, ``quote_key`` defaulting to the
+trait's key); optional ``key``.
+
+Sources are named in columns: ``source`` is a short key; the first row that uses a key
+describes it with ``source_title``, ``source_date``, ``source_url``, ``source_publisher`` and
+``source_kind`` (later rows may repeat the same details or leave them empty; different
+details for one key are an error). A key written as an IRI (``lgd:article-2021-06-23``)
+refers to a source described in another file and needs no details.
+
+Errors name the file, the row (the line, counting the header as row 1) and the column, by
+letter and name.
+"""
+
+from __future__ import annotations
+
+import csv as _csv
+import io
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from leadgraph.errors import DataError
+from leadgraph.namespaces import LG, LGD, RDF, RDFS, SCHEMA
+from leadgraph.records.mapping import NotARecord, RecordError, record_of, source_triples, triples_of
+from leadgraph.records.vocabulary import Reference, did_you_mean, expand, slug, suggest
+from leadgraph.store.readers import Reader, check_utf8, read_bytes
+from leadgraph.terms import Literal, NamedNode, Triple
+
+_SOURCE = ["source", "source_title", "source_date", "source_url", "source_publisher", "source_kind"]
+ROLE_COLUMNS = ["person", "id", "variants", "title", "role_type", "organisation", "programme", "start", "end",
+                "as_of", "current", "description"] + _SOURCE
+TRAIT_COLUMNS = ["person", "trait", "key", "text", "quote", "quote_key"] + _SOURCE
+_REQUIRED = {"roles": ["person", "organisation", "source"], "traits": ["person", "trait", "source"]}
+_TRUE, _FALSE = {"true", "yes", "y", "1"}, {"false", "no", "n", "0"}
+
+
+def _letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+class _Table:
+    def __init__(self, path: Path):
+        self.path = path
+        content = read_bytes(path)
+        if content.startswith(b"\xef\xbb\xbf"):
+            content = content[3:]
+        if not content.strip():
+            raise DataError("file is empty", path=path, line=1)
+        check_utf8(content, path)
+        reader = _csv.reader(io.StringIO(content.decode("utf-8"), newline=""))
+        try:
+            header = next(reader)
+            self.rows: list[tuple[int, list[str]]] = []
+            for cells in reader:
+                if any(c.strip() for c in cells):
+                    self.rows.append((reader.line_num, cells))
+        except _csv.Error as exc:
+            raise DataError(f"CSV syntax error: {exc}", path=path, line=reader.line_num) from None
+        self.columns = [re.sub(r"[\s-]+", "_", h.strip().lower()) for h in header]
+        self.kind = "traits" if "trait" in self.columns else "roles"
+        known = ROLE_COLUMNS if self.kind == "roles" else TRAIT_COLUMNS
+        for i, name in enumerate(self.columns):
+            if name not in known:
+                raise DataError(f"row 1, column {_letter(i)}: unknown column {header[i].strip()!r}"
+                                f"{did_you_mean(suggest(name, known, 1))} (a {self.kind} CSV has: {', '.join(known)})",
+                                path=path, line=1)
+        for name in _REQUIRED[self.kind]:
+            if name not in self.columns:
+                raise DataError(f"row 1: missing column {name!r} (a {self.kind} CSV needs "
+                                f"{', '.join(_REQUIRED[self.kind])})", path=path, line=1)
+        if not self.rows:
+            raise DataError("no rows: only a header", path=path, line=1)
+
+    def error(self, line: int, column: str | None, message: str) -> DataError:
+        where = f"row {line}"
+        if column is not None and column in self.columns:
+            where += f", column {_letter(self.columns.index(column))} ({column})"
+        return DataError(f"{where}: {message}", path=self.path, line=line)
+
+    def cell(self, cells: list[str], column: str) -> str:
+        if column not in self.columns:
+            return ""
+        i = self.columns.index(column)
+        return cells[i].strip() if i < len(cells) else ""
+
+
+def _split(text: str) -> list[str]:
+    return [p.strip() for p in text.split(";") if p.strip()]
+
+
+class CsvRecordReader(Reader):
+    """Roles and traits in CSV (see the module docstring and docs/records.md)."""
+
+    name = "csv"
+    extensions = (".csv",)
+
+    def read(self, path: Path) -> list[Triple]:
+        return self._read(path, Reference.bundled())
+
+    def load_into(self, store: Any, path: Path) -> None:
+        store.add(self._read(path, Reference.bundled(extra=store)))
+
+    def _read(self, path: Path, reference: Reference) -> list[Triple]:
+        table = _Table(path)
+        people: dict[str, dict] = {}
+        places: dict[str, dict[tuple, tuple[int, str | None]]] = {}  # person -> record path -> (line, column)
+        unattached: dict = {"sources": {}}
+        for line, cells in table.rows:
+            if len(cells) > len(table.columns):
+                raise table.error(line, None, f"{len(cells)} cells but only {len(table.columns)} columns in the header")
+            value = {c: table.cell(cells, c) for c in table.columns}
+            if not any(v for c, v in value.items() if c not in _SOURCE) and value.get("source"):
+                # A source-only row: a source no role (or trait) cites any more, kept described.
+                self._source(table, line, value, unattached, {})
+                continue
+            for name in _REQUIRED[table.kind]:
+                if not value.get(name):
+                    raise table.error(line, name, f"empty {name!r}: every row needs one")
+            person = value["person"]
+            pslug = slug(value.get("id") or person)
+            if not pslug:
+                raise table.error(line, "person", f"cannot make an IRI from {person!r}: use letters or digits")
+            record = people.setdefault(pslug, {"person": person, "sources": {}, "source": []})
+            where = places.setdefault(pslug, {("person",): (line, "person")})
+            if value.get("id"):
+                record["id"] = value["id"]
+            key = self._source(table, line, value, record, where)
+            if key not in record["source"]:
+                record["source"].append(key)
+                where[("source", len(record["source"]) - 1)] = (line, "source")
+            if table.kind == "roles":
+                self._role(table, line, value, record, where, key)
+            else:
+                self._trait(table, line, value, record, where, key)
+        triples: list[Triple] = []
+        for pslug, record in people.items():
+            try:
+                found = triples_of(record, reference)
+            except RecordError as exc:
+                raise self._locate(table, places[pslug], exc) from None
+            if table.kind == "traits":
+                # The person is described in another file: only their attributions and quotes are here.
+                person = NamedNode(LGD + pslug if not record.get("id") else (expand(record["id"]) or LGD + record["id"]))
+                found = [t for t in found if t.subject != person]
+            triples.extend(found)
+        try:
+            triples.extend(source_triples(unattached["sources"], reference))
+        except RecordError as exc:
+            raise table.error(table.rows[0][0], "source", exc.message) from None
+        return triples
+
+    def _locate(self, table: _Table, where: dict, exc: RecordError) -> DataError:
+        path = exc.where
+        while path and path not in where:
+            path = path[:-1]
+        line, column = where.get(path, (table.rows[0][0], None))
+        return table.error(line, column, exc.message)
+
+    def _source(self, table: _Table, line: int, value: dict, record: dict, where: dict) -> str:
+        key = value["source"]
+        details = {k[len("source_"):]: value.get(k, "") for k in _SOURCE[1:] if value.get(k)}
+        iri = expand(key) if ":" in key else None
+        if iri is not None:
+            local = iri[len(LGD):] if iri.startswith(LGD) else None
+            entry_key = local or slug(key)
+            entry = {"id": local or iri}
+        else:
+            if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", key):
+                raise table.error(line, "source", f"bad source key {key!r}: use letters, digits, '-', '_' and '.'")
+            entry_key, entry = key, {}
+        known = record["sources"].get(entry_key)
+        if known is None:
+            if iri is None and "title" not in details:
+                raise table.error(line, "source_title", f"source {key!r} is not described: give source_title "
+                                  f"(and source_date, source_url) on its first row, or write the key as lgd:ID")
+            entry.update(details)
+            record["sources"][entry_key] = entry
+            for k in details:
+                where[("sources", entry_key, k)] = (line, "source_" + k)
+            where[("sources", entry_key)] = (line, "source")
+        else:
+            for k, v in details.items():
+                if known.get(k, v) != v:
+                    raise table.error(line, "source_" + k, f"source {key!r} has {k} {known[k]!r} on an earlier row, "
+                                      f"{v!r} here")
+                known.setdefault(k, v)
+        return entry_key
+
+    def _role(self, table: _Table, line: int, value: dict, record: dict, where: dict, key: str) -> None:
+        current = value.get("current", "").lower()
+        if current and current not in _TRUE | _FALSE:
+            raise table.error(line, "current", f"expected true or false, found {value['current']!r}")
+        role: dict[str, Any] = {"organisation": value["organisation"], "source": key,
+                                "current": current not in _FALSE}
+        for column in ("title", "programme", "start", "end", "as_of", "description"):
+            if value.get(column):
+                role[column] = value[column]
+        if value.get("role_type"):
+            types = _split(value["role_type"])
+            role["role_type"] = types if len(types) > 1 else types[0]
+        for variant in _split(value.get("variants", "")):
+            if variant not in record.setdefault("variants", []):
+                record["variants"].append(variant)
+        roles = record.setdefault("roles", [])
+        index = len(roles)
+        roles.append(role)
+        for column in list(role) + ["role_type"]:
+            where[("roles", index, column)] = (line, column)
+        where[("roles", index)] = (line, "organisation")
+
+    def _trait(self, table: _Table, line: int, value: dict, record: dict, where: dict, key: str) -> None:
+        if not value.get("text") and not value.get("quote"):
+            raise table.error(line, "text", "a trait needs its evidence: fill in 'text' (the source's words) "
+                              "or 'quote' (a verbatim quotation)")
+        trait: dict[str, Any] = {"trait": value["trait"], "source": key}
+        if value.get("key"):
+            trait["key"] = value["key"]
+        if value.get("text"):
+            trait["text"] = value["text"]
+        traits = record.setdefault("traits", [])
+        index = len(traits)
+        if value.get("quote"):
+            quotes = record.setdefault("quotes", [])
+            qkey = value.get("quote_key") or value.get("key") or slug(value["trait"])
+            if any(q["key"] == qkey for q in quotes):
+                raise table.error(line, "quote_key", f"duplicate quote key {qkey!r} for {record['person']!r}: "
+                                  f"give each quotation its own quote_key")
+            quotes.append({"key": qkey, "text": value["quote"], "source": key})
+            where[("quotes", len(quotes) - 1)] = (line, "quote")
+            where[("quotes", len(quotes) - 1, "key")] = (line, "quote_key")
+            trait["quote"] = qkey
+        traits.append(trait)
+        where[("traits", index)] = (line, "trait")
+        for column in ("trait", "key", "text", "quote"):
+            where[("traits", index, column)] = (line, column)
+
+    # -- writing ---------------------------------------------------------------------------
+    def write(self, triples: Iterable[Triple]) -> bytes:
+        triples = list(triples)
+        reference = Reference.bundled()
+        types: dict[str, set[str]] = {}
+        for t in triples:
+            if t.predicate.value == RDF + "type":
+                types.setdefault(t.subject.value, set()).add(t.object.value)
+        leaders = [s for s, ts in types.items() if LG + "Leader" in ts]
+        out = io.StringIO()
+        try:
+            columns = ROLE_COLUMNS if leaders or LG + "TraitAttribution" not in {
+                o for ts in types.values() for o in ts} else TRAIT_COLUMNS
+            writer = _csv.writer(out, lineterminator="\n")
+            writer.writerow(columns)
+            rows: list[dict] = []
+            if columns is ROLE_COLUMNS:
+                for person in sorted(leaders):
+                    rows += self._role_rows(person, triples, reference)
+            else:
+                for person in sorted({t.object.value for t in triples if t.predicate.value == LG + "person"}):
+                    rows += self._trait_rows(person, triples, reference)
+            rows += self._source_rows(triples, types, rows)
+            for row in rows:
+                writer.writerow([row.get(c, "") for c in columns])
+        except NotARecord as exc:
+            raise DataError(f"cannot write a CSV record: {exc}") from None
+        return out.getvalue().encode("utf-8")
+
+    @staticmethod
+    def _part(person: str, triples: list[Triple]) -> list[Triple]:
+        """The triples about ``person``: theirs, their statements', and the sources they cite."""
+        members = {t.subject.value for t in triples
+                   if t.predicate.value in (LG + "person", SCHEMA + "creator", "http://www.w3.org/ns/org#member")
+                   and t.object.value == person}
+        members.add(person)
+        mine = [t for t in triples if t.subject.value in members]
+        cited = {t.object.value for t in mine if t.predicate.value.startswith("http://www.w3.org/ns/prov#")}
+        return mine + [t for t in triples if t.subject.value in cited]
+
+    def _role_rows(self, person: str, triples: list[Triple], reference: Reference) -> list[dict]:
+        rec = record_of(self._part(person, triples), reference)
+        extra = set(rec) - {"person", "id", "variants", "source", "sources", "roles", "earlier_roles"}
+        if extra:
+            raise NotARecord(f"a roles CSV holds roles only, not {', '.join(sorted(extra))} (use YAML)")
+        rows = []
+        for section in ("roles", "earlier_roles"):
+            for role in rec.get(section, []):
+                if set(role) & {"id", "label"}:
+                    raise NotARecord(f"a roles CSV cannot keep a role's own id or label (use YAML): {role}")
+                if isinstance(role.get("source"), list):
+                    raise NotARecord("a roles CSV row cites one source")
+                row = {"person": rec["person"], "id": rec.get("id", ""), "variants": "; ".join(rec.get("variants", [])),
+                       "current": "true" if section == "roles" else "false"}
+                for k, v in role.items():
+                    row[k] = "; ".join(v) if isinstance(v, list) else str(v)
+                row.update(self._source_cells(rec, role["source"]))
+                rows.append(row)
+        return rows
+
+    def _trait_rows(self, person: str, triples: list[Triple], reference: Reference) -> list[dict]:
+        part = self._part(person, triples)
+        name = person.removeprefix(LGD)
+        for t in part:
+            if t.predicate.value == RDFS + "label" and ": \u201c" in t.object.value:
+                name = t.object.value.split(": \u201c")[0]
+                break
+        cited = sorted({t.object.value for t in part if t.predicate.value.startswith("http://www.w3.org/ns/prov#")})
+        person_node = NamedNode(person)
+        stub = [Triple(person_node, NamedNode(RDF + "type"), NamedNode(LG + "Leader")),
+                Triple(person_node, NamedNode("http://xmlns.com/foaf/0.1/name"), Literal(name))]
+        stub += [Triple(person_node, NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom"), NamedNode(c)) for c in cited]
+        rec = record_of(part + stub, reference)
+        extra = set(rec) - {"person", "id", "label", "given_name", "family_name", "source", "sources", "traits", "quotes"}
+        if extra:
+            raise NotARecord(f"a traits CSV holds trait attributions only, not {', '.join(sorted(extra))} (use YAML)")
+        quotes = {q["key"]: q for q in rec.get("quotes", [])}
+        rows = []
+        for trait in rec.get("traits", []):
+            if set(trait) & {"id", "label", "mentions"} or isinstance(trait.get("source"), list):
+                raise NotARecord(f"a traits CSV cannot keep this attribution (use YAML): {trait}")
+            row = {"person": rec["person"], "trait": trait["trait"], "key": trait.get("key", ""),
+                   "text": trait.get("text", "")}
+            if trait.get("quote"):
+                quote = quotes.pop(trait["quote"])
+                if set(quote) & {"id", "label", "about", "headline"}:
+                    raise NotARecord(f"a traits CSV cannot keep this quotation (use YAML): {quote}")
+                row["quote"] = quote["text"]
+                if quote["key"] != (trait.get("key") or slug(trait["trait"])):
+                    row["quote_key"] = quote["key"]
+            row.update(self._source_cells(rec, trait["source"]))
+            rows.append(row)
+        if quotes:
+            raise NotARecord("a traits CSV holds a quotation only as a trait's evidence")
+        return rows
+
+    @staticmethod
+    def _source_rows(triples: list[Triple], types: dict[str, set[str]], rows: list[dict]) -> list[dict]:
+        """Source-only rows for described sources no row cites (left behind by ``forget``)."""
+        cited = {LGD + "source-" + slug(r["source"]) for r in rows if ":" not in r["source"]}
+        found = []
+        for iri in sorted(s for s, ts in types.items() if LG + "Source" in ts and s not in cited):
+            if not iri.startswith(LGD + "source-"):
+                raise NotARecord(f"a CSV describes only sources named lgd:source-<key>, not {iri}")
+            mine = [t for t in triples if t.subject.value == iri]
+            entry: dict[str, Any] = {}
+            for t in mine:
+                prop = t.predicate.value
+                value = t.object.value
+                if prop.endswith("/title"):
+                    entry["title"] = value
+                elif prop.endswith("/issued"):
+                    entry["date"] = value
+                elif prop == SCHEMA + "url":
+                    entry["url"] = value
+                elif prop.endswith("/publisher"):
+                    entry["publisher"] = value
+                elif prop.endswith("/type") and prop.startswith("http://purl.org/dc/terms/"):
+                    entry["kind"] = value
+            row = {"source": iri[len(LGD + "source-"):]}
+            row.update({"source_" + k: v for k, v in entry.items()})
+            found.append(row)
+        return found
+
+    @staticmethod
+    def _source_cells(rec: dict, key: str) -> dict:
+        entry = rec["sources"][key]
+        if "title" not in entry:
+            ident = entry.get("id", key)
+            return {"source": ident if ":" in ident else "lgd:" + ident}
+        if entry.get("id") or entry.get("label"):
+            raise NotARecord(f"a CSV source is lgd:source-<key> with its title as label: {entry}")
+        cells = {"source": key}
+        for k in ("title", "date", "url", "publisher", "kind"):
+            if entry.get(k):
+                cells["source_" + k] = entry[k]
+        return cells
+
