@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 # Literals so start-up imports no library module; tests check they match leadgraph.network.analytics.
 ANALYSES = ("similarity", "centrality", "summary")
-FORMATS = ("table", "csv", "tsv", "json")
+FORMATS = ("table", "csv", "tsv", "json", "jsonl")
 
 
 @click.command("analyse")
