@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 
 import click
 
@@ -18,4 +19,20 @@ def emit(body: bytes, output: str | None) -> None:
     # Text echoed earlier must come out before the raw bytes.
     sys.stdout.flush()
     sys.stdout.buffer.write(body)
+    sys.stdout.buffer.flush()
+
+
+def emit_chunks(chunks: Iterable[bytes], output: str | None) -> None:
+    """:func:`emit` for output produced a piece at a time: nothing is held whole. To ``output``
+    the pieces go to a temp file renamed into place at the end, so an error part-way (or a
+    full disk) leaves the old file as it was."""
+    if output is not None:
+        from leadgraph.fileio import atomic_write_chunks
+
+        atomic_write_chunks(output, chunks)
+        click.echo(f"wrote {output}", err=True)
+        return
+    sys.stdout.flush()
+    for chunk in chunks:
+        sys.stdout.buffer.write(chunk)
     sys.stdout.buffer.flush()
