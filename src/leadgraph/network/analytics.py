@@ -286,10 +286,12 @@ class _Pairs:
                         "shared_labels": list(common_labels), "shared_iris": list(common_iris),
                     }
 
-    def delimited(self, arrays: Iterable[tuple[Any, Any, Any, Any]], delimiter: str) -> Iterator[bytes]:
+    def delimited(self, arrays: Iterable[tuple[Any, Any, Any, Any]], delimiter: str,
+                  columns: list[str]) -> Iterator[bytes]:
         """The rows of :meth:`rows` as CSV or TSV (as :func:`_delimited` writes them), without a
         dict a pair: each person, score and shared set is escaped once and lines are joined
-        from those pieces, which is what keeps 100,000 people's pairs to seconds."""
+        from those pieces, which is what keeps 100,000 people's pairs to seconds. With no pair,
+        the header names ``columns``, as a query result with no rows does."""
         def field(text: str) -> str:
             return _escape(_cell(text), delimiter)
 
@@ -299,7 +301,7 @@ class _Pairs:
         scores: dict[float, str] = {}
         shared_text: dict[int, str] = {}
         masks = self.masks
-        yield _delimited_header(SIMILARITY_FIELDS, delimiter)
+        header = _delimited_header(SIMILARITY_FIELDS, delimiter)
         for a, b, shared, jaccard in arrays:
             for start in range(0, len(a), _ROWS_PER_CHUNK):
                 chunk = slice(start, start + _ROWS_PER_CHUNK)
@@ -315,7 +317,10 @@ class _Pairs:
                         common_labels, common_iris = self._common(i, j)
                         common = shared_text[mask] = field(list(common_labels)) + d + field(list(common_iris))
                     lines.append(f"{person[i]}{d}{person[j]}{d}{n}{d}{text}{d}{totals[i]}{d}{totals[j]}{d}{common}\n")
-                yield "".join(lines).encode("utf-8")
+                yield header + "".join(lines).encode("utf-8")
+                header = b""
+        if header:
+            yield _delimited_header(columns, delimiter)
 
     def _common(self, i: int, j: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """Labels and IRIs of what people i and j share, sorted by label; one bit mask AND per
@@ -680,13 +685,13 @@ class Analysis:
     A similarity answer is produced on demand (``stream``, a function returning a fresh row
     iterator): :meth:`write` and :meth:`iter_bytes` turn it into bytes block by block, so
     writing millions of pairs never holds them; ``rows``, ``data`` and :meth:`serialize`
-    build the whole answer in memory, for small results. ``delimited`` (a function of the delimiter) gives CSV/TSV bytes straight, where making a
+    build the whole answer in memory, for small results. ``delimited`` (a function of the delimiter and ``columns``) gives CSV/TSV bytes straight, where making a
     dict a row first would dominate the time.
     """
 
     def __init__(self, name: str, data: Any = None, rows: list[dict[str, Any]] | None = None,
                  columns: Sequence[str] = (), *, stream: Callable[[], Iterator[dict[str, Any]]] | None = None,
-                 delimited: Callable[[str], Iterator[bytes]] | None = None):
+                 delimited: Callable[[str, list[str]], Iterator[bytes]] | None = None):
         if rows is None and stream is None:
             raise ValueError("an Analysis needs rows or a stream of rows")
         self.name, self.columns = name, list(columns)
@@ -744,7 +749,7 @@ class Analysis:
         if fmt in ("csv", "tsv"):
             delimiter = "," if fmt == "csv" else "\t"
             if self._delimited is not None and self._rows is None:
-                return self._delimited(delimiter)
+                return self._delimited(delimiter, self.columns)
             first = next(rows, None)
             names = list(first) if first is not None else self.columns
             cells = ([_cell(row.get(c)) for c in names] for row in itertools.chain([] if first is None else [first], rows))
@@ -891,7 +896,7 @@ def analyse(
                           level or "trait", 0 if all_pairs else DEFAULT_TOP if top is None else top)
         return Analysis(analysis, columns=["person_a_label", "person_b_label", "shared", "jaccard", "shared_labels"],
                         stream=lambda: pairs.rows(pairs.arrays()),
-                        delimited=lambda delimiter: pairs.delimited(pairs.arrays(), delimiter))
+                        delimited=lambda delimiter, columns: pairs.delimited(pairs.arrays(), delimiter, columns))
     if analysis == "centrality":
         rows = centrality(store, "person" if rank is None else rank, measure or "degree", criteria=criteria)
         return Analysis(analysis, rows, rows, ["label", "kind", "score", "neighbours", "neighbour_labels"])
