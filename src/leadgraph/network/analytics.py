@@ -418,15 +418,25 @@ class _Pairs:
             # plain product instead, so a tier never misses a pair.
             subsets = np.array([comb(int(t), c) for t in range(int(self.totals.max(initial=0)) + 1)], dtype=np.int64)
             light = subsets[self.totals] <= _SUBSETS_PER_PERSON
-            ids: dict[tuple[int, ...], int] = {}
-            rows: list[int] = []
-            cols: list[int] = []
-            indptr, indices = incidence.indptr, incidence.indices
-            for i in np.flatnonzero(light).tolist():
-                for subset in itertools.combinations(indices[indptr[i]:indptr[i + 1]].tolist(), c):
-                    rows.append(i)
-                    cols.append(ids.setdefault(subset, len(ids)))
-            matrix = sparse.csr_matrix((np.ones(len(rows), dtype=np.int32), (rows, cols)), shape=(n, len(ids)))
+            # Everyone with t traits at once: their sorted feature numbers as a (people x t) array,
+            # each c-subset a code of c numbers, and equal codes one column.
+            codes, owners = [np.empty(0, dtype=np.int64)], [np.empty(0, dtype=np.int64)]
+            width = len(self.features) + 1
+            for t in np.unique(self.totals[light]).tolist():
+                if t < c:
+                    continue
+                who = np.flatnonzero(light & (self.totals == t))
+                held = incidence.indices[(incidence.indptr[who][:, None] + np.arange(t)).ravel()].reshape(-1, t)
+                picks = np.array(list(itertools.combinations(range(t), c)), dtype=np.int64)
+                code = np.zeros((len(who), len(picks)), dtype=np.int64)
+                for position in range(c):
+                    code = code * width + held[:, picks[:, position]]
+                codes.append(code.ravel())
+                owners.append(np.repeat(who, len(picks)))
+            _, cols = np.unique(np.concatenate(codes), return_inverse=True)
+            rows = np.concatenate(owners)
+            matrix = sparse.csr_matrix((np.ones(len(rows), dtype=np.int32), (rows, cols.ravel())),
+                                       shape=(n, int(cols.max(initial=-1)) + 1))
             top_light = int(self.totals[light].max(initial=0))
             shared_of = np.zeros(comb(top_light, c) + 1, dtype=np.int64)
             for s in range(c, top_light + 1):
@@ -800,6 +810,8 @@ def _escape(text: str, delimiter: str) -> str:
     """One cell as :mod:`csv` writes it in a row of several (quoted only when it must be)."""
     import csv
 
+    if delimiter not in text and '"' not in text and "\n" not in text and "\r" not in text:
+        return text
     out = io.StringIO()
     csv.writer(out, delimiter=delimiter, lineterminator="\n").writerow([text, ""])
     return out.getvalue()[:-2]  # the row ends in the delimiter of the empty cell and "\n"
