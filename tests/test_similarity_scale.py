@@ -70,13 +70,15 @@ def _brute_force(held, label, top, min_shared, metric):
     return rows
 
 
-@pytest.fixture
-def small_blocks(monkeypatch):
+@pytest.fixture(params=["small", "default"])
+def small_blocks(request, monkeypatch):
     # Blocks of a few people, few products, and a low bar for "too many trait subsets", so
-    # the block loop, tiers falling through and the plain product for heavy people all run.
-    monkeypatch.setattr(analytics, "_ROWS_PER_BLOCK", 7)
-    monkeypatch.setattr(analytics, "_ENTRIES_PER_BLOCK", 40)
-    monkeypatch.setattr(analytics, "_SUBSETS_PER_PERSON", 10)
+    # the block loop, tiers falling through and the plain product for heavy people all run;
+    # with the default sizes, whole-block paths (such as the pre-sort cut by rank) run instead.
+    if request.param == "small":
+        monkeypatch.setattr(analytics, "_ROWS_PER_BLOCK", 7)
+        monkeypatch.setattr(analytics, "_ENTRIES_PER_BLOCK", 40)
+        monkeypatch.setattr(analytics, "_SUBSETS_PER_PERSON", 10)
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])

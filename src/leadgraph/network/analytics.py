@@ -366,10 +366,18 @@ class _Pairs:
         for c in tiers:
             final = c == last
             left = [empty]
+            bounds = np.array([round((c - 1) / t, _DIGITS) if t else 0.0 for t in range(len(self.jaccard))])
             for rows in self._blocks(c, pending):
                 local, col, shared = self._candidates(c, rows)
                 u = self.totals[rows[local]] + self.totals[col] - shared
                 rank = self.rank[shared, u]
+                if len(rows) * levels <= _ENTRIES_PER_BLOCK:
+                    # Sorting is the cost: first drop whoever ranks below each row's k-th best level.
+                    reach = np.cumsum(np.bincount(local * levels + rank, minlength=len(rows) * levels)
+                                      .reshape(len(rows), levels), axis=1)
+                    cut = np.minimum((reach < k).sum(axis=1), levels - 1)
+                    within = rank <= cut[local]
+                    local, col, shared, u, rank = local[within], col[within], shared[within], u[within], rank[within]
                 order = np.argsort((local * levels + rank) * n + col)
                 local, col, shared, u = local[order], col[order], shared[order], u[order]
                 per_row = np.bincount(local, minlength=len(rows))
@@ -382,8 +390,7 @@ class _Pairs:
                         # Anyone sharing s < c traits scores at most s / (their total) <= (c-1) / total_a,
                         # and loses a tie on the shared count: a k-th best at or above that bound is final.
                         kth = place == k - 1
-                        bound = np.array([round((c - 1) / t, _DIGITS) if t else 0.0
-                                          for t in range(len(self.jaccard))])[self.totals[rows]]
+                        bound = bounds[self.totals[rows]]
                         kth_score = np.zeros(len(rows))
                         kth_score[local[kth]] = self.jaccard[shared[kth], u[kth]]
                         done &= kth_score >= bound
