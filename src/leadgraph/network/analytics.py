@@ -239,6 +239,7 @@ class _Pairs:
         self.totals = np.asarray(counts, dtype=np.int64)
         # One bit mask AND per pair kept (not per pair of people) names what the pair shares.
         self.masks = [sum(1 << column[f] for f in held[p]) for p in self.people]
+        self._held = [tuple(sorted(column[f] for f in held[p])) for p in self.people]
         self.min_shared, self.metric, self.top = min_shared, metric, top
         self.jaccard, self.rank = _score_tables(int(self.totals.max()) if len(self.totals) else 0, metric)
         self._tiers: dict[int, tuple[Any, ...]] = {}
@@ -328,11 +329,8 @@ class _Pairs:
         mask = self.masks[i] & self.masks[j]
         found = self._shared_sets.get(mask)
         if found is None:
-            common, bits = [], mask
-            while bits:
-                low = bits & -bits
-                common.append(low.bit_length() - 1)
-                bits ^= low
+            other = self.masks[j]
+            common = [f for f in self._held[i] if other >> f & 1]
             found = self._shared_sets[mask] = (tuple(self.feature_labels[c] for c in common),
                                                tuple(self.features[c] for c in common))
         return found
