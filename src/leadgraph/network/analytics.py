@@ -5,9 +5,11 @@ never add judgements about people: every row carries what it was computed from (
 shared trait labels, the neighbours counted), so a reader can check it against the data.
 
 - :func:`trait_similarity` -- pairs of people who share traits (or trait groups), with
-  the count, the Jaccard index and the labels shared. Built from a sparse person x trait
-  incidence matrix ``M`` as ``M @ M.T`` (scipy), never a pairwise loop or a SPARQL
-  self-join: pairwise similarity is a join explosion in any SPARQL engine.
+  the count, the Jaccard index and the labels shared: each person's ``top`` most alike
+  (default 10), or every pair; :func:`iter_trait_similarity` streams them. Built from a
+  sparse person x trait incidence matrix ``M`` (scipy; products of ``M`` and of its trait
+  subsets, see :class:`_Pairs`), never a pairwise loop or a SPARQL self-join: pairwise
+  similarity is a join explosion in any SPARQL engine.
 - :func:`centrality` -- degree, betweenness or eigenvector centrality over the
   people-centred projection (:func:`leadgraph.network.projection.to_networkx`), without source
   nodes: every statement cites the same article, which would otherwise sit in the middle
@@ -15,7 +17,8 @@ shared trait labels, the neighbours counted), so a reader can check it against t
 - :func:`summary` -- node counts per kind, connected components and the organisations
   and traits linked to the most people.
 - :func:`analyse` -- one call for the CLI: runs one of the above and returns an
-  :class:`Analysis` that renders as a table, CSV, TSV or JSON.
+  :class:`Analysis` that renders as a table, CSV, TSV, JSON or JSON Lines, and writes
+  itself to a file block by block (:meth:`Analysis.write`).
 
 networkx and scipy are imported only inside the functions that need them.
 
@@ -63,6 +66,7 @@ _ENTRIES_PER_BLOCK = 2_000_000  # most products per block: bounds memory however
 _TOP_TIER = 3  # tiers tried for top-k: pairs sharing 3+, then 2+, then any (see _Pairs)
 _SUBSETS_PER_PERSON = 2_000  # past this many c-subsets of traits, a person is compared by the plain product
 _ROWS_PER_CHUNK = 4096  # rows turned into dicts (or bytes) at once
+_REMEMBERED = 200_000  # shared sets whose labels and CSV text are kept for reuse
 SIMILARITY_FIELDS = ["person_a", "person_a_label", "person_b", "person_b_label", "shared", "jaccard", "total_a",
                      "total_b", "shared_labels", "shared_iris"]
 """The keys of a :func:`trait_similarity` row, in order."""
@@ -315,6 +319,8 @@ class _Pairs:
                     mask = masks[i] & masks[j]
                     common = shared_text.get(mask)
                     if common is None:
+                        if len(shared_text) >= _REMEMBERED:
+                            shared_text.clear()
                         common_labels, common_iris = self._common(i, j)
                         common = shared_text[mask] = field(list(common_labels)) + d + field(list(common_iris))
                     lines.append(f"{person[i]}{d}{person[j]}{d}{n}{d}{text}{d}{totals[i]}{d}{totals[j]}{d}{common}\n")
@@ -329,6 +335,8 @@ class _Pairs:
         mask = self.masks[i] & self.masks[j]
         found = self._shared_sets.get(mask)
         if found is None:
+            if len(self._shared_sets) >= _REMEMBERED:  # bounded, whatever the number of pairs
+                self._shared_sets.clear()
             other = self.masks[j]
             common = [f for f in self._held[i] if other >> f & 1]
             found = self._shared_sets[mask] = (tuple(self.feature_labels[c] for c in common),
