@@ -228,3 +228,21 @@ def test_cli_subprocess_streams_every_pair_and_top_k(run_cli, tmp_path):
     assert [json.loads(line) for line in lines.stdout.splitlines()] == trait_similarity(
         store, metric="count", top=2)
     assert len(lines.stdout.splitlines()) < len(expected.rows)
+
+
+def test_cli_subprocess_stops_quietly_when_the_reader_goes_away(tmp_path):
+    # `leadgraph analyse similarity --all | head -1`: tens of thousands of pairs, one line read.
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = shutil.which("leadgraph", path=str(Path(sys.executable).parent))
+    store, _, _ = _graph(11, people=400, traits=3, most=3)
+    data = tmp_path / "random.nt"
+    data.write_bytes(ox.serialize(store, format=ox.RdfFormat.N_QUADS))
+    proc = subprocess.Popen([script, "--data", str(data), "analyse", "similarity", "--all", "--format", "csv"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout.readline().startswith(b"person_a,")
+    proc.stdout.close()
+    assert proc.wait(timeout=120) == 0 and proc.stderr.read() == b""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterable
 
@@ -33,6 +34,12 @@ def emit_chunks(chunks: Iterable[bytes], output: str | None) -> None:
         click.echo(f"wrote {output}", err=True)
         return
     sys.stdout.flush()
-    for chunk in chunks:
-        sys.stdout.buffer.write(chunk)
-    sys.stdout.buffer.flush()
+    try:
+        for chunk in chunks:
+            sys.stdout.buffer.write(chunk)
+        sys.stdout.buffer.flush()
+    except BrokenPipeError:
+        # The reader went away (`| head`): stop computing and end quietly, as a finished run
+        # (click would otherwise report exit status 1).
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise click.exceptions.Exit(0) from None

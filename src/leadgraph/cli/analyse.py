@@ -28,7 +28,7 @@ FORMATS = ("table", "csv", "tsv", "json", "jsonl")
 @click.option("--level", type=click.Choice(("trait", "group")), default=None,
               help="similarity: compare traits (default) or trait groups (skos:broader).")
 @click.option("--measure", default=None, metavar="NAME",
-              help="similarity: jaccard (default) or count, the order of the rows. "
+              help="similarity: jaccard (default) or count: who is most alike, and the order of the rows. "
               "centrality: degree (default), betweenness or eigenvector.")
 @click.option("--rank", default=None, metavar="KIND,...",
               help="centrality: node kinds to rank (default person), e.g. person,organisation.")
