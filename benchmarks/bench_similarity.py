@@ -110,7 +110,7 @@ BEFORE = "c8e834a"  # the last commit before top-k and streaming
 MATERIALISED = """
 import importlib.util, sys
 spec = importlib.util.spec_from_file_location("analytics_before", sys.argv[3])
-before = importlib.util.module_from_spec(spec)
+before = sys.modules["analytics_before"] = importlib.util.module_from_spec(spec)  # dataclasses look it up
 spec.loader.exec_module(before)
 sys.stdout.buffer.write(before.analyse("similarity", data=[sys.argv[1]], min_shared=int(sys.argv[2])).serialize("csv"))
 """
@@ -170,7 +170,7 @@ def main() -> int:
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
     args = parser.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",")]
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]  # "" runs the baselines only
     results: dict = {"load_average_at_start": os.getloadavg(), "clock": args.clock, "runs": []}
     ok = True
     print("SYNTHETIC data (invented people and traits, in a temporary folder)")
