@@ -47,9 +47,9 @@ def analyse(ctx: click.Context, analysis: str, min_shared: int | None, all_pairs
             criteria: Criteria) -> None:
     """Describe the network: shared traits, centrality, a summary.
 
-    similarity lists, for each person, the people the source attributes the most
-    common traits to (--top, default 10; --all for every pair), with what they
-    share; centrality scores nodes of the people-centred graph (sources
+    similarity lists, for each person, the people who share the most traits
+    with them as the source attributes them (--top, default 10; --all for every
+    pair), with what they share; centrality scores nodes of the people-centred graph (sources
     left out); summary counts nodes, components and the organisations and traits
     linked to most people. The selection options (--focus, --organisation...)
     narrow any analysis to part of the graph, as they do for export and viz. Rows
