@@ -43,6 +43,19 @@ def require_outside_file(path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def oxigraph_binary() -> str:
+    """The Oxigraph server binary (PyPI package ``oxigraph``, in the test extra): skips when
+    missing outside CI, fails in CI."""
+    found = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+    if not Path(found).exists():
+        reason = "the oxigraph server binary is missing (pip install oxigraph: it is in the test extra)"
+        if in_ci():
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason)
+    return found
+
+
+@pytest.fixture(scope="session")
 def seed_article() -> str:
     """The seed article's text (see :func:`require_outside_file`)."""
     return require_outside_file(SEED_ARTICLE).read_text(encoding="utf-8")

@@ -12,12 +12,12 @@ from pathlib import Path
 SRC = Path(__file__).resolve().parent.parent / "src" / "leadgraph"
 
 LAYERS: list[set[str]] = [
-    {"leadgraph", "errors", "resources", "namespaces", "fileio"},  # foundations: no ideas of ours
+    {"leadgraph", "errors", "resources", "namespaces", "fileio", "tabular"},  # foundations: no ideas of ours
     {"labels", "terms", "store"},  # RDF terms, the store protocol and its backends, file readers
-    {"loading", "lookup"},  # the graph from files; finding nodes by name
+    {"loading", "lookup", "reference"},  # the graph from files; finding nodes by name; the ODS layer
     {"sparql", "validation", "statistics"},  # asking questions of the graph
     {"network", "privacy"},  # the graph as a network; erasure
-    {"exporting", "viz"},  # outputs for other tools and for people
+    {"exporting", "viz", "publishing"},  # outputs for other tools, for people and for servers
     {"cli", "docs", "__main__"},  # the command line and the references generated from it
 ]
 

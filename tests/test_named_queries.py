@@ -240,19 +240,36 @@ def test_headline_advice_is_verbatim_from_the_article(seed_article):
 
 
 def check_organisations(g):
-    assert run(g, "organisations", "name", "odsCode", "kind") == [
-        (RBS, "RBS", "NHS foundation trust"),
-        (RXR, "RXR", "NHS trust"),
-        (RW5, "RW5", "NHS foundation trust"),
-        (RBQ, "RBQ", "NHS foundation trust"),
-        ("NHS", None, "Health service"),
-        ("NHS Digital Academy", None, "Academy"),
-        ("NHSX", None, "National body"),
-        (RX7, "RX7", "Ambulance trust"),
-        ("Share2Care", None, "Programme"),
-        (WTHO, None, "Place-based partnership"),
-        (RRF, "RRF", "NHS foundation trust"),
+    # The article's organisations, as before the reference layer; the seed trusts now take their
+    # type, name and code from it (same IRIs), and trustKind comes from their official names.
+    seed = {RBS, RXR, RW5, RBQ, "NHS", "NHS Digital Academy", "NHSX", RX7, "Share2Care", WTHO, RRF}
+    rows = run(g, "organisations", "name", "odsCode", "kind", "trustKind")
+    assert [row for row in rows if row[0] in seed] == [
+        (RBS, "RBS", "NHS foundation trust", "Specialist"),
+        (RXR, "RXR", "NHS trust", "Acute"),
+        (RW5, "RW5", "NHS foundation trust", None),
+        (RBQ, "RBQ", "NHS foundation trust", "Specialist"),
+        ("NHS", None, "Health service", None),
+        ("NHS Digital Academy", None, "Academy", None),
+        ("NHSX", None, "National body", None),
+        (RX7, "RX7", "Ambulance trust", "Ambulance"),
+        ("Share2Care", None, "Programme", None),
+        (WTHO, None, "Place-based partnership", None),
+        (RRF, "RRF", "NHS foundation trust", None),
     ]
+    # Deliberately changed by the reference layer (ontology/ods.ttl): the other 204 trusts of the ODS
+    # extract, the 42 ICBs and the 7 regions. Counted from etr.csv: 140 names say FOUNDATION TRUST
+    # (4 are seed trusts), 11 say AMBULANCE (RX7 is a seed trust; 5 are foundation trusts, so they
+    # have a row for each kind), 64 say neither (RXR is a seed trust).
+    added = [row for row in rows if row[0] not in seed]
+    kinds = {}
+    for _, _, kind, _ in added:
+        kinds[kind] = kinds.get(kind, 0) + 1
+    assert kinds == {"NHS foundation trust": 136, "NHS trust": 63, "Ambulance trust": 10,
+                     "Integrated care board": 42, "NHS England region": 7}
+    assert ("North East Ambulance Service NHS Foundation Trust", "RX6", "Ambulance trust", "Ambulance") in added
+    assert ("North East Ambulance Service NHS Foundation Trust", "RX6", "NHS foundation trust", "Ambulance") in added
+    assert ("NHS Lancashire and South Cumbria Integrated Care Board", "QE1", "Integrated care board", None) in added
 
 
 def check_organisations_by_region(g):
@@ -271,6 +288,81 @@ def check_organisations_by_region(g):
     assert run(g, "organisations-by-region", "regionName", "name", "direct", region="lgd:region-lancashire") == [
         ("Lancashire", RXR, False), ("Lancashire", RW5, True)]
     assert len(run(g, "organisations-by-region", "name", region="lgd:region-north-west")) == 6
+
+
+NW = "NHS England North West"
+QE1 = "NHS Lancashire and South Cumbria Integrated Care Board"
+QYG = "NHS Cheshire and Merseyside Integrated Care Board"
+QOP = "NHS Greater Manchester Integrated Care Board"
+
+
+def check_leaders_by_region(g):
+    # Each leader's organisation's region comes from ODS (column 3 of etr.csv: all six trusts are
+    # Y62). Warrington Together and Halton One has no ODS region: it serves Warrington and Halton,
+    # in Cheshire, in NHS Cheshire and Merseyside ICB's area, in the North West. Share2Care spans
+    # Cheshire, Merseyside, Lancashire and South Cumbria: all in the North West.
+    columns = ("region", "regionName", "name", "via", "throughName", "current")
+    expected = [
+        (LGD + "org-y62", NW, "Arif Patel", "organisation", RXR, True),
+        (LGD + "org-y62", NW, "Ayesha Rahim", "organisation", RW5, True),
+        (LGD + "org-y62", NW, "Charlee Martin", "organisation", RBS, True),
+        (LGD + "org-y62", NW, "Charlee Martin", "programme", "Share2Care", True),
+        (LGD + "org-y62", NW, "Garry Harris", "organisation", RRF, True),
+        (LGD + "org-y62", NW, "Gregg Holland", "organisation", RBQ, True),
+        (LGD + "org-y62", NW, "Phill James", "area served", WTHO, True),
+        (LGD + "org-y62", NW, "Phill James", "organisation", RX7, False),
+    ]
+    assert run(g, "leaders-by-region", *columns) == expected
+    assert run(g, "leaders-by-region", *columns, region="lgd:org-y62") == expected
+    assert run(g, "leaders-by-region", "name", region="lgd:org-y56") == []
+
+
+def check_leaders_by_icb(g):
+    # ODS ICBs (column 4): RW5, RXR -> QE1; RBS, RBQ -> QYG; RRF, RX7 -> QOP (NWAS is
+    # headquartered in Bolton). Share2Care reaches both QYG (Cheshire, Merseyside) and QE1
+    # (Lancashire, South Cumbria); Warrington Together and Halton One reaches QYG.
+    columns = ("icbName", "name", "via", "throughName", "current")
+    assert run(g, "leaders-by-icb", *columns) == [
+        (QYG, "Charlee Martin", "organisation", RBS, True),
+        (QYG, "Charlee Martin", "programme", "Share2Care", True),
+        (QYG, "Gregg Holland", "organisation", RBQ, True),
+        (QYG, "Phill James", "area served", WTHO, True),
+        (QOP, "Garry Harris", "organisation", RRF, True),
+        (QOP, "Phill James", "organisation", RX7, False),
+        (QE1, "Arif Patel", "organisation", RXR, True),
+        (QE1, "Ayesha Rahim", "organisation", RW5, True),
+        (QE1, "Charlee Martin", "programme", "Share2Care", True),
+    ]
+    assert run(g, "leaders-by-icb", "icb", "name", "via", icb="lgd:org-qe1") == [
+        (LGD + "org-qe1", "Arif Patel", "organisation"),
+        (LGD + "org-qe1", "Ayesha Rahim", "organisation"),
+        (LGD + "org-qe1", "Charlee Martin", "programme"),
+    ]
+    assert run(g, "leaders-by-icb", "name", icb="lgd:org-qop") == [("Garry Harris",), ("Phill James",)]
+
+
+def check_organisations_by_icb(g):
+    # The trusts of etr.csv with QE1 in column 4, by hand; Share2Care spans two of its places.
+    assert run(g, "organisations-by-icb", "icbName", "regionName", "name", "odsCode", "trustKind", "closed", "via",
+               icb="lgd:org-qe1") == [
+        (QE1, "North West", "Blackpool Teaching Hospitals NHS Foundation Trust", "RXL", "Acute", None, "ODS"),
+        (QE1, "North West", RXR, "RXR", "Acute", None, "ODS"),
+        (QE1, "North West", "Lancashire Teaching Hospitals NHS Foundation Trust", "RXN", "Acute", None, "ODS"),
+        (QE1, "North West", RW5, "RW5", None, None, "ODS"),
+        (QE1, "North West", "Share2Care", None, None, None, "area spanned"),
+        (QE1, "North West", "University Hospitals of Morecambe Bay NHS Foundation Trust", "RTX", "Acute", None, "ODS"),
+    ]
+    qyg = run(g, "organisations-by-icb", "name", "via", icb="lgd:org-qyg")
+    assert len(qyg) == 18 and (WTHO, "area served") in qyg and ("Share2Care", "area spanned") in qyg
+    # Closed trusts stay listed with their close date (column 12).
+    assert [row for row in run(g, "organisations-by-icb", "name", "closed", icb="lgd:org-qmj") if row[1]] == [
+        ("Barnet, Enfield and Haringey Mental Health NHS Trust", dt.date(2024, 10, 31)),
+        ("North Middlesex University Hospital NHS Trust", dt.date(2024, 12, 31)),
+    ]
+    everything = run(g, "organisations-by-icb", "icb", "via")
+    # 207 English trusts of the extract (3 are Welsh, with no ICB) + the partnership + Share2Care twice.
+    assert len(everything) == 210
+    assert len({icb for icb, _ in everything}) == 42
 
 
 def check_leaders_with_trait(g):
@@ -460,6 +552,9 @@ EXACT = {
     "headline-advice": check_headline_advice,
     "organisations": check_organisations,
     "organisations-by-region": check_organisations_by_region,
+    "leaders-by-region": check_leaders_by_region,
+    "leaders-by-icb": check_leaders_by_icb,
+    "organisations-by-icb": check_organisations_by_icb,
     "leaders-with-trait": check_leaders_with_trait,
     "leaders-at-organisation": check_leaders_at_organisation,
     "person-profile": check_person_profile,

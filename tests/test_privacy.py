@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -16,6 +21,7 @@ from leadgraph.privacy import footprint, forget_person
 from leadgraph.validation import validate
 
 LGD = "https://w3id.org/leadgraph/id/"
+TIME_NS = "http://www.w3.org/2006/time#"
 
 
 @pytest.fixture()
@@ -136,3 +142,233 @@ def test_name_left_in_other_text_is_reported_not_changed(data_copy):
         assert report.remaining_mentions == [f"{LGD}share2care https://schema.org/comment"]
         assert "note: the name still appears in text" in report.text()
     assert any("ran the programme board" in str(t.object) for t in load_files([data_copy]).triples())
+
+
+# --- Safe under concurrency and crashes: real processes, no mocks ------------------------------
+
+PEOPLE = ["arif-patel", "ayesha-rahim", "charlee-martin", "garry-harris", "gregg-holland", "phill-james"]
+PREFIXES_TTL = """@prefix lg: <https://w3id.org/leadgraph/ontology#> .
+@prefix lgd: <https://w3id.org/leadgraph/id/> .
+@prefix org: <http://www.w3.org/ns/org#> .
+@prefix schema: <https://schema.org/> .
+@prefix foaf: <http://xmlns.com/foaf/0.1/> .
+@prefix time: <http://www.w3.org/2006/time#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+"""
+
+
+def _leadgraph(*args: str, cwd: Path, env: dict[str, str] | None = None, wait: bool = True):
+    """The real CLI in its own process (so a SIGKILL is a real crash)."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("LEADGRAPH_TEST_")}
+    cmd = [sys.executable, "-m", "leadgraph", *args]
+    env = {**clean, **(env or {})}
+    popen = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if not wait:
+        return popen
+    out, err = popen.communicate(timeout=300)
+    return popen.returncode, out, err
+
+
+def _add_synthetic_people(folder: Path, count: int) -> list[str]:
+    """Small leaders, each with their own file and a mention in the shared programmes file."""
+    made = []
+    for k in range(count):
+        slug = f"synthetic-person-{k}"
+        (folder / "people" / f"{slug}.ttl").write_text(
+            PREFIXES_TTL
+            + f'lgd:{slug} a lg:Leader, foaf:Person ; foaf:name "Synthetic Person{k}" .\n'
+            + f"lgd:{slug}-role a org:Membership ; org:member lgd:{slug} ; org:organization lgd:org-rbs ;\n"
+            + '    org:memberDuring [ a time:Interval ; time:hasBeginning [ a time:Instant ; time:inXSDDate "2020-01-01"^^xsd:date ] ] .\n',
+            encoding="utf-8",
+        )
+        made.append(slug)
+    return made
+
+
+def test_concurrent_forgets_on_one_folder_all_land(tmp_path, data_copy):
+    """Every forget rewrites the shared programmes.ttl: without the folder lock, runs that read it
+    before another's write put that person back (the red team saw 30 of 66 runs undone)."""
+    slugs = PEOPLE + _add_synthetic_people(data_copy, 6)
+    with open(data_copy / "programmes.ttl", "a", encoding="utf-8") as fh:
+        for slug in slugs:
+            fh.write(f"\n<{LGD}share2care> <https://schema.org/member> <{LGD}{slug}> .\n")
+    runs = [_leadgraph("--data", str(data_copy), "forget", LGD + slug, cwd=tmp_path, wait=False) for slug in slugs]
+    results = [(p.wait(timeout=300), *p.communicate()) for p in runs]
+    for slug, (code, out, err) in zip(slugs, results):
+        assert code == 0, (slug, out, err)
+    left = {slug for slug in slugs if _mentions(data_copy, LGD + slug)}
+    assert left == set(), f"undone erasures: {sorted(left)}"
+    assert not (data_copy / ".leadgraph-journal.json").exists()
+    assert not [p for p in data_copy.rglob(".*") if p.name != ".leadgraph.lock"]  # no temp left
+    assert _mentions(data_copy, LGD + "share2care") > 5  # the shared resource itself stays
+
+
+def test_a_waiting_forget_says_so(tmp_path, data_copy):
+    from leadgraph.fileio import locked
+
+    with locked(data_copy):
+        proc = _leadgraph("--data", str(data_copy), "forget", "Phill James", cwd=tmp_path, wait=False)
+        said = proc.stderr.readline()  # comes once it has waited half a second
+        time.sleep(0.5)
+        assert proc.poll() is None, "forget ran while another writer held the lock"
+        assert (data_copy / "people" / "phill-james.ttl").exists()
+    code, out, err = proc.wait(timeout=120), *proc.communicate()
+    assert code == 0, said + err
+    assert "removed" in out
+    assert "waiting for another leadgraph write to finish" in said and ".leadgraph.lock" in said
+    assert not (data_copy / "people" / "phill-james.ttl").exists()
+
+
+def test_kill_between_renames_is_completed_by_the_next_forget(tmp_path, data_copy):
+    """SIGKILL after the first of several renames; the next run finishes the removal."""
+    with open(data_copy / "organisations.ttl", "a", encoding="utf-8") as fh:
+        fh.write(f"\n<{LGD}org-rbs> <https://schema.org/employee> <{LGD}charlee-martin> .\n")
+    before = {p: p.read_bytes() for p in data_copy.rglob("*.ttl")}
+    code, out, err = _leadgraph(
+        "--data", str(data_copy), "forget", "Charlee Martin", cwd=tmp_path,
+        env={"LEADGRAPH_TEST_CRASH_AFTER_RENAMES": "1"},
+    )
+    assert code == -signal.SIGKILL, (out, err)
+    # A real half-done state: organisations.ttl is new, programmes.ttl and her file are old.
+    assert (data_copy / ".leadgraph-journal.json").exists()
+    assert (data_copy / "organisations.ttl").read_bytes() != before[data_copy / "organisations.ttl"]
+    assert (data_copy / "programmes.ttl").read_bytes() == before[data_copy / "programmes.ttl"]
+    assert (data_copy / "people" / "charlee-martin.ttl").exists()
+
+    code, out, err = _leadgraph("--data", str(data_copy), "forget", "Charlee Martin", cwd=tmp_path)
+    assert code == 0, err
+    assert "completed an interrupted" in out
+    assert _mentions(data_copy, LGD + "charlee-martin") == 0
+    assert not (data_copy / "people" / "charlee-martin.ttl").exists()
+    assert not (data_copy / ".leadgraph-journal.json").exists()
+    assert not [p for p in data_copy.rglob(".*") if p.name != ".leadgraph.lock"]
+    assert validate(load(data_copy)).conforms
+
+
+def test_kill_after_the_journal_is_completed_by_any_next_write(tmp_path, data_copy):
+    """Killed after the journal, before any rename: forgetting someone else finishes it too."""
+    code, *_ = _leadgraph(
+        "--data", str(data_copy), "forget", "Charlee Martin", cwd=tmp_path,
+        env={"LEADGRAPH_TEST_CRASH_AFTER_RENAMES": "0"},
+    )
+    assert code == -signal.SIGKILL
+    assert _mentions(data_copy, LGD + "charlee-martin") > 0  # nothing renamed yet
+    code, out, err = _leadgraph("--data", str(data_copy), "forget", "Phill James", cwd=tmp_path)
+    assert code == 0, err
+    assert "completed an interrupted" in out
+    for slug in ("charlee-martin", "phill-james"):
+        assert _mentions(data_copy, LGD + slug) == 0, slug
+    assert validate(load(data_copy)).conforms
+
+
+def _drop_person_node(folder: Path, slug: str) -> None:
+    """Leave the statements about ``slug`` but not the person node: a half-done removal."""
+    from leadgraph.loading import serialize_triples
+
+    path = folder / "people" / f"{slug}.ttl"
+    kept = [t for t in load_files([path]).triples() if t.subject.value != LGD + slug]
+    path.write_bytes(serialize_triples(kept, "ttl"))
+
+
+@pytest.mark.parametrize("how", [LGD + "garry-harris", "lgd:garry-harris", "Garry Harris"])
+def test_leftovers_are_found_by_iri_or_name_when_the_person_node_is_gone(data_copy, how, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)  # where forget looks for generated copies
+    _drop_person_node(data_copy, "garry-harris")
+    assert _mentions(data_copy, LGD + "garry-harris") > 0
+    report = forget_person(how, data_copy)
+    assert report.person == LGD + "garry-harris" and report.total_removed > 50
+    assert _mentions(data_copy, LGD + "garry-harris") == 0
+    assert not (data_copy / "people" / "garry-harris.ttl").exists()
+    assert validate(load(data_copy)).conforms
+
+
+def test_an_iri_that_is_not_a_person_is_refused(data_copy):
+    with pytest.raises(UsageError, match="is not a person"):
+        forget_person("lgd:org-rbs", data_copy)
+    with pytest.raises(UsageError, match="no leader named"):
+        forget_person(LGD + "nobody-at-all", data_copy)
+
+
+def test_nodes_reachable_only_through_the_person_go_shared_ones_stay(data_copy, monkeypatch, tmp_path):
+    """A role's interval and instants (blank or named) go with the role; an interval another
+    role shares, and the organisation, stay."""
+    with open(data_copy / "organisations.ttl", "a", encoding="utf-8") as fh:
+        fh.write(
+            "\n" + PREFIXES_TTL + """
+lgd:charlee-martin-role-earlier a org:Membership ; org:member lgd:charlee-martin ;
+    org:organization lgd:org-rbs ;
+    org:memberDuring [ a time:Interval ; time:hasBeginning [ a time:Instant ; time:inXSDDate "2015-01-01"^^xsd:date ] ] .
+lgd:charlee-martin-role-later a org:Membership ; org:member lgd:charlee-martin ;
+    org:organization lgd:org-rbs ; org:memberDuring lgd:interval-2019 ; lg:note _:shared .
+lgd:interval-2019 a time:Interval ; time:hasEnd [ a time:Instant ; time:inXSDgYear "2019"^^xsd:gYear ] .
+lgd:phill-james-role-other a org:Membership ; org:member lgd:phill-james ; lg:note _:shared .
+_:shared a time:Interval ; time:inXSDDate "2001-01-01"^^xsd:date .
+"""
+        )
+    monkeypatch.chdir(tmp_path)
+    forget_person("Charlee Martin", data_copy)
+    triples = load_files([data_copy]).triples()
+    time_values = sorted(t.object.value for t in triples if t.predicate.value.startswith(TIME_NS + "in"))
+    assert time_values == ["2001-01-01"]  # only the shared interval's
+    assert _mentions(data_copy, LGD + "interval-2019") == 0
+    assert _mentions(data_copy, LGD + "org-rbs") > 3
+    assert _mentions(data_copy, LGD + "phill-james-role-other") == 3
+
+
+def test_generated_files_that_still_hold_the_person_are_reported_not_touched(tmp_path, data_copy, monkeypatch):
+    work = tmp_path / "work"
+    (work / "out" / "site").mkdir(parents=True)
+    (work / ".git").mkdir()
+    (work / "node_modules").mkdir()
+    page = work / "out" / "leaders.html"
+    page.write_text("<p>Charlee Martin</p>", encoding="utf-8")
+    (work / "out" / "site" / "g.json").write_text('{"id": "https:\\/\\/w3id.org\\/leadgraph\\/id\\/charlee-martin"}')
+    (work / "all.ttl").write_text("lgd:charlee-martin a lg:Leader .")
+    (work / "other.csv").write_text("Phill James\n")
+    (work / "notes.txt").write_text("Charlee Martin")  # not a kind leadgraph writes
+    os.mkfifo(work / "pipe.json")  # opening it to read would wait for a writer forever
+    (work / ".git" / "x.json").write_text("Charlee Martin")
+    (work / "node_modules" / "x.json").write_text("Charlee Martin")
+    monkeypatch.chdir(work)
+    report = forget_person("Charlee Martin", data_copy)
+    assert report.other_copies == ["all.ttl", "out/leaders.html", "out/site/g.json"]
+    assert page.read_text() == "<p>Charlee Martin</p>"
+    assert "also in (not changed" in report.text() and "out/leaders.html" in report.text()
+    code, out, err = _leadgraph("--data", str(data_copy), "forget", "Phill James", "--dry-run", cwd=work)
+    assert code == 0 and "other.csv" in out, (out, err)
+
+
+def test_a_missing_data_path_is_a_data_error_and_leaves_no_lock_file(tmp_path):
+    from leadgraph.errors import DataError
+
+    with pytest.raises(DataError, match="no such file or folder"):
+        forget_person("Charlee Martin", tmp_path / "nope", scan=())
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_kill_at_the_first_change_on_disk_never_strands_statements(tmp_path, data_copy):
+    """No test hook: SIGKILL the moment any data file changes, then run forget again. Before the
+    journal, a kill there left her statements with no person node, which forget then refused
+    ("no leader named") in about 3 runs of 5."""
+    with open(data_copy / "organisations.ttl", "a", encoding="utf-8") as fh:
+        fh.write(f"\n<{LGD}org-rbs> <https://schema.org/employee> <{LGD}charlee-martin> .\n")
+    pristine = tmp_path / "pristine"
+    shutil.copytree(data_copy, pristine)
+    for trial in range(4):
+        data = tmp_path / f"trial-{trial}"
+        shutil.copytree(pristine, data)
+        files = sorted(data.rglob("*.ttl"))
+        inodes = {p: p.stat().st_ino for p in files}
+        proc = _leadgraph("--data", str(data), "forget", "Charlee Martin", cwd=tmp_path, wait=False)
+        deadline = time.monotonic() + 120
+        while proc.poll() is None and time.monotonic() < deadline:
+            try:
+                if any(p.stat().st_ino != inodes[p] for p in files):
+                    break
+            except FileNotFoundError:
+                break
+        proc.kill()
+        proc.communicate()
+        code, out, err = _leadgraph("--data", str(data), "forget", LGD + "charlee-martin", cwd=tmp_path)
+        assert code in (0, 2), err  # 2: the killed run had finished everything already
+        assert _mentions(data, LGD + "charlee-martin") == 0, (trial, out, err)

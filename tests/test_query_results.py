@@ -229,7 +229,7 @@ def test_table_aligns_by_display_width_not_code_points(bundled_graph):
 
 
 def test_table_shortens_wide_text_to_the_width(bundled_graph):
-    from leadgraph.sparql.results import display_width
+    from leadgraph.tabular import display_width
 
     long = query("SELECT ?t WHERE { VALUES ?t { '" + "日本語" * 13 + "' } }", graph=bundled_graph, timeout=None)
     cell = long.serialize("table").decode().splitlines()[2]
@@ -290,3 +290,17 @@ def test_output_extension_for_graphs_and_explicit_format_wins(cli, tmp_path):
     assert unknown.read_text(encoding="utf-8").splitlines()[-1] == "(3 rows)"  # the default
     mismatch = cli("query", "person-neighbourhood", "-p", "person=lgd:arif-patel", "-o", str(tmp_path / "x.csv"))
     assert mismatch.exit_code == 2 and not (tmp_path / "x.csv").exists()
+
+
+def test_csv_and_tsv_answers_are_guarded_against_spreadsheet_formulas(cli, tmp_path):
+    # Query results reach spreadsheets too: a value that would run as a formula shows as text.
+    data = tmp_path / "x.ttl"
+    data.write_text('<https://e.org/a> <http://www.w3.org/2000/01/rdf-schema#label> "=HYPERLINK(\\"http://x\\")" .\n'
+                    '<https://e.org/b> <http://www.w3.org/2000/01/rdf-schema#label> "-1" .\n')
+    query = "SELECT ?l WHERE { ?s rdfs:label ?l FILTER(STRSTARTS(STR(?s), 'https://e.org/')) } ORDER BY ?l"
+    for fmt, sep in (("csv", ","), ("tsv", "\t")):
+        result = cli("--data", str(data), "query", "-e", query, "-f", fmt)
+        assert result.exit_code == 0, result.stderr
+        lines = result.stdout.splitlines()
+        assert lines[1] == "'-1"
+        assert lines[2].strip('"').startswith("'=HYPERLINK(")

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from leadgraph.sparql import run as querying
+from leadgraph.sparql import sandbox
 from leadgraph.errors import QueryError
 from leadgraph.sparql.run import query
 
@@ -134,7 +135,7 @@ def test_child_stops_itself_after_its_deadline():
     pid = os.fork()
     if pid == 0:
         try:
-            querying._outlive_no_one(0.2, os.getppid())
+            sandbox._outlive_no_one(0.2, os.getppid())
             time.sleep(30)
         finally:
             os._exit(0)

@@ -21,7 +21,8 @@ from leadgraph.network import analytics
 from leadgraph.network.analytics import Analysis, analyse, iter_trait_similarity, trait_similarity
 
 EX = "https://example.org/"
-ODD_LABELS = ["Smith, Jo", 'Ann "Nan" Lee', "Line\nbreak", "Tab\there", "Zoë", "  spaced", "O'Neil", "日本"]
+ODD_LABELS = ["Smith, Jo", 'Ann "Nan" Lee', "Line\nbreak", "Tab\there", "Zoë", "  spaced", "O'Neil", "日本",
+              '=HYPERLINK("x")', "-dash", "@at", "+plus"]
 
 
 def _graph(seed: int, people: int = 60, traits: int = 9, most: int = 7, odd: bool = False):

@@ -38,7 +38,6 @@ is written with a leading ``'`` so that it shows as text (quote included) and ne
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import os
@@ -48,6 +47,7 @@ from typing import TYPE_CHECKING, Any
 from leadgraph import __version__
 from leadgraph.errors import UsageError
 from leadgraph.fileio import atomic_write
+from leadgraph.tabular import write_csv
 from leadgraph.loading import store_of
 from leadgraph.terms import Triple
 from leadgraph.network.criteria import Criteria
@@ -239,33 +239,13 @@ def _json(document: Any) -> bytes:
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: Any) -> str:
-    """A CSV cell. Text that Excel or LibreOffice would run as a formula (it starts with
-    ``= + - @``, a tab or a carriage return) gets a leading ``'``, so a crafted name or quote
-    such as ``=HYPERLINK(...)`` shows as text (OWASP's advice for CSV injection).
-
-    >>> _cell("=1+1"), _cell("-5"), _cell(-5), _cell(True), _cell("Phil")
-    ("'=1+1", "'-5", '-5', 'true', 'Phil')
-    """
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    text = str(value)
-    if isinstance(value, str) and text.startswith(_FORMULA_START):
-        return "'" + text
-    return text
 
 
 def _csv(rows: list[dict[str, Any]], first: list[str]) -> bytes:
     others = sorted({k for row in rows for k in row} - set(first))
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(first + others)
-    for row in rows:
-        writer.writerow([_cell(row[c]) if c in row else "" for c in first + others])
-    return buffer.getvalue().encode("utf-8-sig")
+    header = first + others
+    # A byte-order mark and CRLF: what Excel needs to read UTF-8 text and line ends right.
+    return write_csv(header, ([row.get(c) for c in header] for row in rows), lineterminator="\r\n", bom=True)
 
 
 def _rdf(triples: list[Triple], fmt: str) -> bytes:

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from leadgraph import resources
 from leadgraph.errors import DataError, UsageError
 from leadgraph.namespaces import PREFIXES
+from leadgraph.store.disk import UpdateReport, open_generation, published_manifest, write_generation
 from leadgraph.store.memory import MemoryStore
 from leadgraph.store.rdf import RDF_FORMATS, write_triples
 from leadgraph.store.readers import READERS, reader_for
@@ -150,6 +151,66 @@ def store_of(graph: Any = None, data: str | Path | Iterable[str | Path] | None =
                      f"not {type(graph).__name__}")
 
 
+def build_store(folder: str | Path, data: str | Path | Iterable[str | Path] | None = None, *,
+                progress: bool = False) -> UpdateReport:
+    """Load the ontology, the reference layer and ``data`` (bundled data when ``None``) into an
+    on-disk store in ``folder`` (see :mod:`leadgraph.store.disk`), one named graph per file.
+
+    Every file is read and checked exactly as :func:`load` reads it; a bad file publishes
+    nothing. Returns an :class:`~leadgraph.store.disk.UpdateReport`.
+    """
+    sources = None if data is None else [str(Path(d).resolve()) for d in _as_list(data)]
+    return write_generation(folder, _store_files(sources), sources=sources, rebuild=True, progress=progress)
+
+
+def update_store(folder: str | Path, *, progress: bool = False) -> UpdateReport:
+    """Bring the store in ``folder`` up to date with the files it was built from: walk its data
+    folders again and reload only the files whose content changed (new files are added, deleted
+    ones removed). Readers keep working meanwhile; two updates never interleave."""
+    sources = stored_sources(folder)
+    return write_generation(folder, _store_files(sources), sources=sources, rebuild=False, progress=progress)
+
+
+def stored_sources(folder: str | Path) -> list[str] | None:
+    """The data arguments the store in ``folder`` was built from (``None``: the bundled data)."""
+    manifest = published_manifest(folder)
+    if manifest is None:
+        raise DataError("not a leadgraph store (build one with: leadgraph store build DIR)", path=folder)
+    return manifest["sources"]
+
+
+def open_store(folder: str | Path) -> LeadGraph:
+    """The on-disk store in ``folder`` as a :class:`LeadGraph` (read-only; see :func:`build_store`).
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp()) / "store"
+    >>> _ = build_store(folder)
+    >>> len(open_store(folder)) == len(load())
+    True
+    """
+    store = open_generation(folder)
+    return LeadGraph(store, store.files("ontology"), store.files("data"))
+
+
+def open_endpoint(url: str, *, timeout: float | None = None) -> LeadGraph:
+    """A remote SPARQL 1.1 endpoint (its query URL) as a :class:`LeadGraph` with no files; see
+    :mod:`leadgraph.store.remote` for credentials, time limits and retries."""
+    from leadgraph.store.remote import RemoteStore
+
+    return LeadGraph(RemoteStore(url, timeout=timeout), [], [])
+
+
+def _store_files(sources: list[str] | None) -> dict[str, str]:
+    wanted = {str(p.resolve()): "ontology" for p in resources.ontology_files()}
+    for path in _resolve_data(sources):
+        wanted.setdefault(str(path.resolve()), "data")
+    return wanted
+
+
+def _as_list(data: str | Path | Iterable[str | Path]) -> list[str | Path]:
+    return [data] if isinstance(data, (str, Path)) else list(data)
+
+
 def load_files(paths: Iterable[str | Path]) -> LeadGraph:
     """Load exactly ``paths`` (files or folders), without the ontology.
 
@@ -188,7 +249,7 @@ def _resolve_data(data: str | Path | Iterable[str | Path] | None) -> list[Path]:
         if not folder.is_dir():
             raise DataError("bundled data folder is missing", path=folder)
         return _walk(folder)
-    items = [data] if isinstance(data, (str, Path)) else list(data)
+    items = _as_list(data)
     files: list[Path] = []
     for item in items:
         if str(item).strip() == "":  # Path("") means the current folder: never what was meant

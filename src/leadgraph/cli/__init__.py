@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import sys
 from importlib import import_module
+from typing import Any
 
 import click
 
@@ -30,19 +31,49 @@ COMMANDS: list[tuple[str, str]] = [
     ("query", "queries"),
     ("analyse", "analyse"),
     ("serve", "serve"),
+    ("store", "store"),
+    ("publish", "push"),
+    ("reference", "reference"),
 ]
 
-class Context:
-    """What the group passes to every command: the data paths chosen with --data."""
 
-    def __init__(self, data: tuple[str, ...]):
+class Context:
+    """What the group passes to every command: where the graph comes from.
+
+    ``data`` are the --data paths (``None``: the bundled data); ``store`` an on-disk store folder
+    (--store); ``endpoint`` a SPARQL endpoint URL (--endpoint). At most one is given.
+    """
+
+    def __init__(self, data: tuple[str, ...], store: str | None = None, endpoint: str | None = None):
         self.data = list(data) or None
+        self.store = store
+        self.endpoint = endpoint
+        self._graph: Any = None
+
+    def graph(self) -> Any:
+        """The opened store or endpoint as a LeadGraph (once), or ``None`` to load ``data``."""
+        if self._graph is None and self.store is not None:
+            from leadgraph.loading import open_store
+
+            self._graph = open_store(self.store)
+        elif self._graph is None and self.endpoint is not None:
+            from leadgraph.loading import open_endpoint
+
+            self._graph = open_endpoint(self.endpoint)
+        return self._graph
 
 
 def data_of(ctx: click.Context) -> list[str] | None:
     """The --data paths for a command: ``None`` (bundled data) when none were given, or when the
     command is invoked on its own without the group (as some tests do)."""
     return getattr(ctx.obj, "data", None)
+
+
+def graph_of(ctx: click.Context) -> Any:
+    """The graph a command works on when --store or --endpoint chose one, else ``None`` (the
+    command then loads :func:`data_of`). Pass both on: library calls take ``graph=`` and ``data=``."""
+    obj = ctx.obj
+    return obj.graph() if isinstance(obj, Context) else None
 
 
 class _Group(click.Group):
@@ -78,8 +109,14 @@ class _Group(click.Group):
     help="Data file or folder to use instead of the bundled data (repeatable). "
     "The ontology always loads.",
 )
+@click.option("--store", "store", type=click.Path(file_okay=False), metavar="DIR", envvar="LEADGRAPH_STORE",
+              default=None, help="Read an on-disk store (built by 'leadgraph store build') instead of parsing "
+              "files [env: LEADGRAPH_STORE].")
+@click.option("--endpoint", "endpoint", metavar="URL", envvar="LEADGRAPH_ENDPOINT", default=None,
+              help="Read a remote SPARQL 1.1 endpoint (its query URL) instead of parsing files "
+              "[env: LEADGRAPH_ENDPOINT].")
 @click.pass_context
-def cli(ctx: click.Context, data: tuple[str, ...]) -> None:
+def cli(ctx: click.Context, data: tuple[str, ...], store: str | None, endpoint: str | None) -> None:
     """leadgraph: a sourced knowledge graph of NHS technology leaders.
 
     \b
@@ -87,10 +124,14 @@ def cli(ctx: click.Context, data: tuple[str, ...]) -> None:
       leadgraph validate
       leadgraph stats --format json
       leadgraph --data my-data/ validate
+      leadgraph store build graph.db && leadgraph --store graph.db query cio-roles
 
     Exit codes: 0 ok, 1 data or validation problem, 2 usage problem.
     """
-    ctx.obj = Context(data)
+    chosen = [name for name, value in (("--data", data), ("--store", store), ("--endpoint", endpoint)) if value]
+    if len(chosen) > 1:
+        raise click.UsageError(f"{' and '.join(chosen)} each choose where the graph comes from: give one")
+    ctx.obj = Context(data, store, endpoint)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from leadgraph.cli import data_of
+from leadgraph.cli import data_of, graph_of
 from leadgraph.cli._output import emit_chunks
 from leadgraph.cli.options import selection_options
 
@@ -69,8 +69,8 @@ def analyse(ctx: click.Context, analysis: str, min_shared: int | None, all_pairs
     """
     from leadgraph.network.analytics import analyse as run_analysis
 
-    result = run_analysis(analysis, data=data_of(ctx), min_shared=min_shared, level=level, measure=measure,
-                          rank=rank, top=top, all_pairs=all_pairs, criteria=criteria)
+    result = run_analysis(analysis, graph_of(ctx), data=data_of(ctx), min_shared=min_shared, level=level,
+                          measure=measure, rank=rank, top=top, all_pairs=all_pairs, criteria=criteria)
     if fmt is None and output is not None:
         from leadgraph.sparql.results import format_for_path
 

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from leadgraph.cli import data_of
+from leadgraph.cli import data_of, graph_of
 
 
 def _format_option(*choices: str):
@@ -40,7 +40,7 @@ def validate(ctx: click.Context, fmt: str, shapes: str | None) -> None:
     """
     from leadgraph.validation import validate as run_validation
 
-    report = run_validation(data=data_of(ctx), shapes=shapes)
+    report = run_validation(graph_of(ctx), data=data_of(ctx), shapes=shapes)
     if fmt == "json":
         click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
     else:
@@ -65,7 +65,7 @@ def stats(ctx: click.Context, fmt: str) -> None:
     """
     from leadgraph.statistics import stats as run_stats
 
-    result = run_stats(data=data_of(ctx))
+    result = run_stats(graph_of(ctx), data=data_of(ctx))
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from leadgraph.cli import data_of
+from leadgraph.cli import data_of, graph_of
 from leadgraph.cli.options import selection_options
 
 if TYPE_CHECKING:
@@ -50,7 +50,7 @@ def export(ctx: click.Context, fmt: str, output: str | None, raw: bool, criteria
     """
     from leadgraph.exporting import export as run_export
 
-    result = run_export(None, fmt.lower(), output, data=data_of(ctx), raw=raw, criteria=criteria)
+    result = run_export(graph_of(ctx), fmt.lower(), output, data=data_of(ctx), raw=raw, criteria=criteria)
     if isinstance(result, bytes):
         sys.stdout.flush()
         sys.stdout.buffer.write(result)

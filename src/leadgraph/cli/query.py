@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from leadgraph.cli import data_of
+from leadgraph.cli import data_of, graph_of
 from leadgraph.cli._output import emit
 
 # Literals so start-up imports no library module; a test checks they match leadgraph.sparql.results.
@@ -34,6 +34,10 @@ DEFAULT_TIMEOUT = 30.0  # a test checks it matches leadgraph.sparql.run.DEFAULT_
 @click.option("--labels", is_flag=True, help="Show labels (rdfs:label, foaf:name...) instead of IRIs.")
 @click.option("--timeout", type=click.FloatRange(min=0), default=DEFAULT_TIMEOUT, show_default=True,
               metavar="SECONDS", help="Stop the query after this long (0: no limit).")
+@click.option("--max-memory", metavar="SIZE", default="auto", show_default=True,
+              help="Stop the query if it needs more memory than this: bytes, or a number with K, M or G "
+              "(512M, 2G); auto is a quarter of the machine's memory, at most 2G; 0: no limit. Enforced in "
+              "the forked query process, so not with --timeout 0 unless given explicitly.")
 @click.option("--allow-network", is_flag=True,
               help="Permit SERVICE, LOAD, FROM / FROM NAMED and file: IRIs (refused by default).")
 @click.option("--allow-update", is_flag=True,
@@ -43,8 +47,8 @@ DEFAULT_TIMEOUT = 30.0  # a test checks it matches leadgraph.sparql.run.DEFAULT_
               "extension). Loaded files are never changed.")
 @click.pass_context
 def query(ctx: click.Context, query_arg: str | None, expression: str | None, params: tuple[str, ...],
-          fmt: str | None, output: str | None, labels: bool, timeout: float, allow_network: bool,
-          allow_update: bool, update_output: str | None) -> None:
+          fmt: str | None, output: str | None, labels: bool, timeout: float, max_memory: str,
+          allow_network: bool, allow_update: bool, update_output: str | None) -> None:
     """Ask the graph a SPARQL question.
 
     QUERY is a named query (see `leadgraph queries`), a .rq file, `-` for
@@ -53,8 +57,9 @@ def query(ctx: click.Context, query_arg: str | None, expression: str | None, par
     PREFIX line; a PREFIX you declare wins.
 
     Queries are read-only and never reach the network or local files unless you
-    opt in. An empty result is not an error (exit 0); refused, malformed or
-    timed-out queries exit 1, bad options or parameters exit 2.
+    opt in. An empty result is not an error (exit 0); refused, malformed,
+    oversized, timed-out or out-of-memory queries exit 1, bad options or
+    parameters exit 2.
 
     \b
     Examples:
@@ -75,12 +80,18 @@ def query(ctx: click.Context, query_arg: str | None, expression: str | None, par
         raise UsageError("give a query: a name, a .rq file, '-' for stdin or the text, or -e TEXT (not both)")
     source = expression if expression is not None else query_arg
     if source == "-":
-        source = sys.stdin.read()
+        try:
+            source = sys.stdin.buffer.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            from leadgraph.errors import QueryError
+
+            raise QueryError("the query on standard input is not UTF-8 text") from None
     elif expression is not None and not expression.strip():
         raise UsageError("the query is empty")
     result = run_query(
-        source, parse_assignments(params), timeout=timeout or None, data=data_of(ctx),
+        source, parse_assignments(params), timeout=timeout or None, data=data_of(ctx), graph=graph_of(ctx),
         allow_network=allow_network, allow_update=allow_update, update_output=update_output,
+        max_memory=max_memory,
     )
     if fmt is None and output is not None:
         from leadgraph.sparql.results import format_for_path

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from leadgraph.cli import data_of
+from leadgraph.cli import data_of, graph_of
 
 DEFAULT_TIMEOUT = 30.0  # a test checks it matches leadgraph.sparql.run.DEFAULT_TIMEOUT
 
@@ -43,5 +43,5 @@ def serve(ctx: click.Context, host: str, port: int, timeout: float, allow_networ
     """
     from leadgraph.sparql.endpoint import serve as run_server
 
-    run_server(data=data_of(ctx), host=host, port=port, timeout=timeout or None,
+    run_server(graph_of(ctx), data=data_of(ctx), host=host, port=port, timeout=timeout or None,
                allow_network=allow_network, cors=not no_cors)

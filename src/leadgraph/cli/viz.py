@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from leadgraph.cli import data_of
+from leadgraph.cli import data_of, graph_of
 from leadgraph.cli.options import selection_options
 
 if TYPE_CHECKING:
@@ -39,6 +39,6 @@ def viz(ctx: click.Context, output: str, open_browser: bool, title: str | None, 
     """
     from leadgraph.viz.page import write_html
 
-    path = write_html(None, output, title=title, seed=seed, open_browser=open_browser, data=data_of(ctx),
+    path = write_html(graph_of(ctx), output, title=title, seed=seed, open_browser=open_browser, data=data_of(ctx),
                       criteria=criteria)
     click.echo(str(path))

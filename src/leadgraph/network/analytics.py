@@ -775,8 +775,8 @@ class Analysis:
                 return self._delimited(delimiter, self.columns)
             first = next(rows, None)
             names = list(first) if first is not None else self.columns
-            cells = ([_cell(row.get(c)) for c in names] for row in itertools.chain([] if first is None else [first], rows))
-            return _delimited(names, cells, delimiter)
+            values = ([row.get(c) for c in names] for row in itertools.chain([] if first is None else [first], rows))
+            return _delimited(names, values, delimiter)
         return _json_lines(rows) if fmt == "jsonl" else _json_array(rows)
 
     def _table(self) -> bytes:
@@ -796,23 +796,17 @@ class Analysis:
         return QueryResult("select", json.dumps(payload).encode("utf-8")).serialize("table")
 
 
-def _delimited(names: list[str], cells: Iterator[Sequence[str]], delimiter: str) -> Iterator[bytes]:
-    """CSV or TSV as :meth:`QueryResult.serialize` writes it, a block of rows per chunk. With
-    :func:`_delimited_header` and :func:`_escape`, the one place analyses write delimited
-    text, so a shared writer can replace it."""
-    import csv
+def _delimited(names: list[str], values: Iterator[Sequence[Any]], delimiter: str) -> Iterator[bytes]:
+    """CSV or TSV through :func:`leadgraph.tabular.iter_csv` (the one writer: every cell guarded
+    against spreadsheet formulas), a block of rows per chunk."""
+    from leadgraph.tabular import iter_csv
 
-    yield _delimited_header(names, delimiter)
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
+    lines = iter_csv(names, ([_plain(v) for v in row] for row in values), delimiter=delimiter)
     while True:
-        block = list(itertools.islice(cells, _ROWS_PER_CHUNK))
+        block = b"".join(itertools.islice(lines, _ROWS_PER_CHUNK))
         if not block:
             return
-        writer.writerows(block)
-        yield out.getvalue().encode("utf-8")
-        out.seek(0)
-        out.truncate()
+        yield block
 
 
 def _delimited_header(names: list[str], delimiter: str) -> bytes:
@@ -820,7 +814,8 @@ def _delimited_header(names: list[str], delimiter: str) -> bytes:
 
 
 def _escape(text: str, delimiter: str) -> str:
-    """One cell as :mod:`csv` writes it in a row of several (quoted only when it must be)."""
+    """One cell as :mod:`csv` writes it in a row of several (quoted only when it must be), for
+    lines joined from pieces escaped once."""
     import csv
 
     if delimiter not in text and '"' not in text and "\n" not in text and "\r" not in text:
@@ -853,19 +848,25 @@ def _json_lines(rows: Iterator[dict[str, Any]]) -> Iterator[bytes]:
         yield "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in block).encode("utf-8")
 
 
-def _cell(value: Any) -> str:
-    """A CSV cell as a query result gives it for the binding :func:`_binding` makes."""
+def _plain(value: Any) -> Any:
+    """A row value as a query result holds it once :func:`_binding` has typed it: floats as
+    ``xsd:decimal`` (read back as Decimal), lists joined, empty values ``None``."""
     if value is None or value == "" or value == []:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
+        return None
     if isinstance(value, float):
         from decimal import Decimal
 
-        return str(Decimal(repr(value)))  # written as xsd:decimal, read back as Decimal
+        return Decimal(repr(value))
     if isinstance(value, list):
         return "; ".join(map(str, value))
-    return str(value)
+    return value
+
+
+def _cell(value: Any) -> str:
+    """A CSV cell as :func:`leadgraph.tabular.iter_csv` writes it (before quoting)."""
+    from leadgraph.tabular import guard
+
+    return guard(_plain(value))
 
 
 def analyse(

@@ -27,7 +27,9 @@ that fits wins; classes count with their ``rdfs:subClassOf`` descendants)::
                    the object of prov:wasDerivedFrom / prov:wasQuotedFrom / prov:hadPrimarySource
 
 Statement nodes (org:Membership, lg:Statement and its subclasses, schema:Quotation,
-time:TemporalEntity) are not nodes: they become edges or facts on a node. Other concepts
+time:TemporalEntity) are not nodes: they become edges or facts on a node. Resources that
+only a register (lg:Register: the bundled ODS reference layer) describes are left out
+unless something else links to them, and a register nobody kept cites is left out too. Other concepts
 (fields, sectors, measures, programme kinds) appear as attribute values, not nodes.
 
 Attributes, all optional except ``kind`` and ``label``:
@@ -109,7 +111,7 @@ from typing import TYPE_CHECKING, Any
 
 from leadgraph.labels import compact
 from leadgraph.namespaces import DCTERMS, FOAF, LG, ORG, OWL, PROV, RDFS, SCHEMA, SKOS, TIME, XSD
-from leadgraph.network.index import _DIRECT, _INSTANT, KINDS, RAW_KINDS, Index, _join  # noqa: F401 - KINDS re-exported
+from leadgraph.network.index import _DIRECT, _INSTANT, _PROVENANCE, KINDS, RAW_KINDS, Index, _join  # noqa: F401 - KINDS re-exported
 from leadgraph.loading import store_of
 from leadgraph.terms import Literal, Term, id_term, literal_value, term_id  # noqa: F401 - long-standing names
 
@@ -158,7 +160,37 @@ class Projection(Index):
         self._trait_edges(nodes, edges)
         self._service_edges(nodes, edges)
         self._direct_edges(nodes, edges)
-        return nodes, edges
+        return self._without_register_only(nodes, edges)
+
+    def _without_register_only(
+        self, nodes: dict[str, dict[str, Any]], edges: list[tuple[str, str, str, dict[str, Any]]]
+    ) -> tuple[dict[str, dict[str, Any]], list[tuple[str, str, str, dict[str, Any]]]]:
+        """Leave out what only a register (lg:Register, such as NHS England's ODS) describes and
+        nothing else links to: the bundled reference layer's 259 trusts, ICBs and regions would
+        otherwise outnumber the people, scatter the picture and dilute every network measure.
+        A trust the data mentions stays, and so does the register it cites."""
+        registers = {n for n, classes in self.types.items()
+                     if any(LG + "Register" in self._ancestors(c) for c in classes)}
+        if not registers:
+            return nodes, edges
+        only_registered = {
+            n for n in nodes
+            if n not in registers and (cited := self.ids(n, *_PROVENANCE)) and set(cited) <= registers
+        }
+        linked = set()
+        for u, v, _, _ in edges:
+            if u in registers or v in registers:
+                continue
+            if u in only_registered and v not in only_registered:
+                linked.add(u)
+            if v in only_registered and u not in only_registered:
+                linked.add(v)
+        dropped = only_registered - linked
+        kept_edges = [e for e in edges if e[0] not in dropped and e[1] not in dropped]
+        cited = {e[1] for e in kept_edges} | {e[0] for e in kept_edges}
+        dropped |= {r for r in registers if r in nodes and r not in cited}
+        return ({n: a for n, a in nodes.items() if n not in dropped},
+                [e for e in kept_edges if e[0] not in dropped and e[1] not in dropped])
 
     def _node_attrs(self, n: str, kind: str) -> dict[str, Any]:
         attrs: dict[str, Any] = {"kind": kind, "label": self.label(n)}

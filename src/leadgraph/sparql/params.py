@@ -29,11 +29,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-import pyoxigraph as ox
-
 from leadgraph.errors import UsageError
 from leadgraph.namespaces import PREFIXES, XSD
 from leadgraph.sparql.safety import QueryShape, Token
+from leadgraph.terms import Literal, NamedNode
 
 TYPES = ("any", "iri", "string", "integer", "decimal", "date", "boolean")
 """Parameter types a named query may declare; ``any`` means "from the value's syntax"."""
@@ -47,6 +46,7 @@ _INTEGER = re.compile(r"[+-]?\d+")
 _DECIMAL = re.compile(r"[+-]?(?:\d+\.\d*|\.\d+)")
 _DOUBLE = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)[eE][+-]?\d+")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -72,14 +72,39 @@ def parse_assignments(items: Iterable[str]) -> dict[str, list[str]]:
         name, sep, value = item.partition("=")
         name = name.strip().lstrip("?$")
         if not sep or not _NAME.fullmatch(name):
-            raise UsageError(f"--param expects NAME=VALUE with NAME a SPARQL variable name, got {item!r}")
+            raise UsageError(f"--param expects NAME=VALUE with NAME a SPARQL variable name, got {_shown(item)}")
+        _check_text(value, name)
         found.setdefault(name, []).append(value)
     return found
 
 
+def _check_text(value: str, name: str) -> None:
+    """Refuse text that is not Unicode: on Linux, bytes of argv that are not UTF-8 arrive
+    as lone surrogates (``\\udcff``), which no RDF term can hold.
+
+    >>> _check_text("caf\\udce9", "name")
+    Traceback (most recent call last):
+    ...
+    leadgraph.errors.UsageError: parameter 'name': the value is not valid UTF-8 (byte 0xe9 at character 4)
+    """
+    bad = _SURROGATE.search(value)
+    if bad is not None:
+        char = bad.group()
+        byte = f"byte 0x{ord(char) - 0xDC00:02x}" if char >= "\udc80" else f"character U+{ord(char):04X}"
+        raise UsageError(f"parameter {name!r}: the value is not valid UTF-8 ({byte} at character {bad.start() + 1})")
+
+
+def _shown(text: str) -> str:
+    """``repr`` with undecodable argv bytes shown as ``\\xff`` rather than ``\\udcff``."""
+    try:
+        return repr(text.encode("utf-8", "surrogateescape"))[1:] if _SURROGATE.search(text) else repr(text)
+    except UnicodeEncodeError:  # a surrogate that did not come from a byte
+        return ascii(text)
+
+
 def to_term(
     value: Any, type: str = "any", *, allow_file: bool = False, prefixes: Mapping[str, str] | None = None
-) -> ox.NamedNode | ox.Literal:
+) -> NamedNode | Literal:
     """Turn one parameter value into an RDF term.
 
     ``value`` is text as typed on the command line, a Python value (``int``,
@@ -106,48 +131,49 @@ def to_term(
     """
     if type not in TYPES:
         raise UsageError(f"unknown parameter type {type!r} (choose from {', '.join(TYPES)})")
-    if isinstance(value, (ox.NamedNode, ox.Literal)):
+    if isinstance(value, (NamedNode, Literal)):
         return _checked_term(value, allow_file)
     if not isinstance(value, str) or value.__class__.__module__.startswith("rdflib"):
         return _from_python(value, type, allow_file)
     return _from_text(value, type, allow_file, PREFIXES if prefixes is None else prefixes)
 
 
-def _checked_term(term: ox.NamedNode | ox.Literal, allow_file: bool) -> ox.NamedNode | ox.Literal:
-    if isinstance(term, ox.NamedNode):
+def _checked_term(term: NamedNode | Literal, allow_file: bool) -> NamedNode | Literal:
+    if isinstance(term, NamedNode):
         return _iri(term.value, allow_file)
     return term
 
 
-def _from_python(value: Any, kind: str, allow_file: bool) -> ox.NamedNode | ox.Literal:
+def _from_python(value: Any, kind: str, allow_file: bool) -> NamedNode | Literal:
     module = type(value).__module__
     if module.startswith("rdflib"):
-        from rdflib.term import Literal, URIRef
+        from rdflib.term import Literal as RdflibLiteral
+        from rdflib.term import URIRef
 
         if isinstance(value, URIRef):
             return _iri(str(value), allow_file)
-        if isinstance(value, Literal):
+        if isinstance(value, RdflibLiteral):
             if value.language:
-                return ox.Literal(str(value), language=value.language)
-            return ox.Literal(str(value), datatype=ox.NamedNode(value.datatype or XSD + "string"))
+                return Literal(str(value), language=value.language)
+            return Literal(str(value), datatype=NamedNode(value.datatype or XSD + "string"))
     if isinstance(value, bool):
-        return ox.Literal("true" if value else "false", datatype=ox.NamedNode(XSD + "boolean"))
+        return Literal("true" if value else "false", datatype=NamedNode(XSD + "boolean"))
     if isinstance(value, int):
         return _from_text(str(value), "integer" if kind == "any" else kind, allow_file, PREFIXES)
     if isinstance(value, Decimal):
-        return ox.Literal(str(value), datatype=ox.NamedNode(XSD + "decimal"))
+        return Literal(str(value), datatype=NamedNode(XSD + "decimal"))
     if isinstance(value, float):
-        return ox.Literal(repr(value), datatype=ox.NamedNode(XSD + "double"))
+        return Literal(repr(value), datatype=NamedNode(XSD + "double"))
     if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
-        return ox.Literal(value.isoformat(), datatype=ox.NamedNode(XSD + "date"))
+        return Literal(value.isoformat(), datatype=NamedNode(XSD + "date"))
     raise UsageError(f"cannot use a {type(value).__name__} as a query parameter")
 
 
-def _from_text(text: str, kind: str, allow_file: bool, prefixes: Mapping[str, str]) -> ox.NamedNode | ox.Literal:
+def _from_text(text: str, kind: str, allow_file: bool, prefixes: Mapping[str, str]) -> NamedNode | Literal:
     if kind == "string":
-        return ox.Literal(text)
+        return Literal(text)
     if kind == "any" and len(text) >= 2 and text[0] == text[-1] == '"':
-        return ox.Literal(text[1:-1])
+        return Literal(text[1:-1])
     if kind in ("any", "iri"):
         iri = _iri_text(text, prefixes, bare_ok=kind == "iri")
         if iri is not None:
@@ -155,11 +181,11 @@ def _from_text(text: str, kind: str, allow_file: bool, prefixes: Mapping[str, st
         if kind == "iri":
             raise UsageError(f"{text!r} is not an IRI: write <https://...> or a prefixed name such as lgd:ayesha-rahim")
     if kind in ("any", "integer") and _INTEGER.fullmatch(text):
-        return ox.Literal(str(int(text)), datatype=ox.NamedNode(XSD + "integer"))
+        return Literal(str(int(text)), datatype=NamedNode(XSD + "integer"))
     if kind in ("any", "decimal") and (_DECIMAL.fullmatch(text) or (kind == "decimal" and _INTEGER.fullmatch(text))):
-        return ox.Literal(str(Decimal(text)), datatype=ox.NamedNode(XSD + "decimal"))
+        return Literal(str(Decimal(text)), datatype=NamedNode(XSD + "decimal"))
     if kind == "any" and _DOUBLE.fullmatch(text):
-        return ox.Literal(text, datatype=ox.NamedNode(XSD + "double"))
+        return Literal(text, datatype=NamedNode(XSD + "double"))
     if kind in ("any", "date") and _DATE.fullmatch(text):
         try:
             _dt.date.fromisoformat(text)
@@ -167,11 +193,11 @@ def _from_text(text: str, kind: str, allow_file: bool, prefixes: Mapping[str, st
             if kind == "date":
                 raise UsageError(f"{text!r} is not a valid date") from None
         else:
-            return ox.Literal(text, datatype=ox.NamedNode(XSD + "date"))
+            return Literal(text, datatype=NamedNode(XSD + "date"))
     if kind == "boolean" and text.lower() in ("true", "false"):
-        return ox.Literal(text.lower(), datatype=ox.NamedNode(XSD + "boolean"))
+        return Literal(text.lower(), datatype=NamedNode(XSD + "boolean"))
     if kind == "any":
-        return ox.Literal(text)
+        return Literal(text)
     article = "an" if kind[0] in "aeiou" else "a"
     raise UsageError(f"{text!r} is not {article} {kind}")
 
@@ -188,13 +214,13 @@ def _iri_text(text: str, prefixes: Mapping[str, str], *, bare_ok: bool) -> str |
     return None
 
 
-def _iri(iri: str, allow_file: bool) -> ox.NamedNode:
+def _iri(iri: str, allow_file: bool) -> NamedNode:
     if not _IRI.fullmatch(iri):
         raise UsageError(f"not a usable IRI: <{iri}> (no spaces, quotes, backslashes or <>{{}}|^` allowed)")
     if iri.lower().startswith("file:") and not allow_file:
         raise UsageError(f"the file: IRI <{iri}> is refused as a parameter (pass --allow-network to permit it)")
     try:
-        return ox.NamedNode(iri)
+        return NamedNode(iri)
     except ValueError as exc:
         raise UsageError(f"not a valid IRI: <{iri}>: {exc}") from None
 
@@ -205,7 +231,7 @@ def resolve(
     declared: list[Param] | None = None,
     *,
     allow_file: bool = False,
-) -> dict[str, list[ox.NamedNode | ox.Literal]]:
+) -> dict[str, list[NamedNode | Literal]]:
     """Check ``given`` against the query and turn every value into terms.
 
     With ``declared`` (a named query's parameters) unknown names and missing required
@@ -235,7 +261,7 @@ def resolve(
     types = {p.name: p.type for p in declared or []}
     # The query's own PREFIX lines win, as they do in its text.
     prefixes = {**PREFIXES, **shape.prefixes} if shape.prefixes else PREFIXES
-    bound: dict[str, list[ox.NamedNode | ox.Literal]] = {}
+    bound: dict[str, list[NamedNode | Literal]] = {}
     for name, value in given.items():
         name = name.lstrip("?$")
         if not _NAME.fullmatch(name):
@@ -243,6 +269,9 @@ def resolve(
         values = list(value) if isinstance(value, (list, tuple, set, frozenset)) else [value]
         if not values:
             raise UsageError(f"parameter {name!r} has no value")
+        for item in values:
+            if isinstance(item, str):
+                _check_text(item, name)
         try:
             bound[name] = [to_term(v, types.get(name, "any"), allow_file=allow_file, prefixes=prefixes)
                            for v in values]
@@ -251,16 +280,16 @@ def resolve(
     return bound
 
 
-def serialize_term(term: ox.NamedNode | ox.Literal) -> str:
+def serialize_term(term: NamedNode | Literal) -> str:
     """SPARQL text for ``term`` that stays one value wherever it lands.
 
     Every character of a literal becomes a ``\\uXXXX`` escape, so no quote, ``#``,
     brace or line break of the value ever reaches the query text as itself.
 
-    >>> serialize_term(ox.Literal('a"'))
+    >>> serialize_term(Literal('a"'))
     '"\\\\u0061\\\\u0022"^^<http://www.w3.org/2001/XMLSchema#string>'
     """
-    if isinstance(term, ox.NamedNode):
+    if isinstance(term, NamedNode):
         if not _IRI.fullmatch(term.value):  # also for terms passed in directly
             raise UsageError(f"not a usable IRI: <{term.value}>")
         return f"<{term.value}>"
@@ -275,7 +304,7 @@ def serialize_term(term: ox.NamedNode | ox.Literal) -> str:
     return f'"{escaped}"^^<{datatype}>'
 
 
-def bind(text: str, shape: QueryShape, bound: Mapping[str, list[ox.NamedNode | ox.Literal]]) -> str:
+def bind(text: str, shape: QueryShape, bound: Mapping[str, list[NamedNode | Literal]]) -> str:
     """Return ``text`` with one ``VALUES ?name { ... }`` per parameter at the start of
     the main WHERE block, where every FILTER, OPTIONAL and BIND of that block sees it.
     Sub-queries see it only if they select it, as SPARQL scoping says -- except a
@@ -283,7 +312,7 @@ def bind(text: str, shape: QueryShape, bound: Mapping[str, list[ox.NamedNode | o
 
     >>> from leadgraph.sparql.safety import analyse
     >>> q = "SELECT ?s WHERE { ?s ?p ?o FILTER(?o = ?v) }"
-    >>> bind(q, analyse(q), {"v": [ox.NamedNode("https://e/x")]})
+    >>> bind(q, analyse(q), {"v": [NamedNode("https://e/x")]})
     'SELECT ?s WHERE { VALUES ?v { <https://e/x> } ?s ?p ?o FILTER(?o = ?v) }'
     """
     if not bound:

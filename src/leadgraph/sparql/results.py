@@ -5,11 +5,12 @@ results, or N-Triples for a graph) -- which is also how an answer crosses from t
 process that ran the query back to the caller -- and builds Python rows, an rdflib
 graph or formatted text from it on demand.
 
->>> import pyoxigraph as ox
->>> store = ox.Store()
->>> store.add(ox.Quad(ox.NamedNode("https://w3id.org/leadgraph/id/x"),
-...                   ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), ox.Literal("Ex")))
->>> result = QueryResult.from_engine(store.query("SELECT ?s ?l WHERE { ?s ?p ?l }"), "select")
+>>> from leadgraph.store.memory import MemoryStore
+>>> from leadgraph.terms import Literal, NamedNode, Triple
+>>> store = MemoryStore()
+>>> store.add([Triple(NamedNode("https://w3id.org/leadgraph/id/x"),
+...                   NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), Literal("Ex"))])
+>>> result = QueryResult("select", store.answer("SELECT ?s ?l WHERE { ?s ?p ?l }"))
 >>> result.rows
 [{'s': 'https://w3id.org/leadgraph/id/x', 'l': 'Ex'}]
 >>> print(result.serialize("table").decode(), end="")
@@ -21,23 +22,20 @@ lgd:x  Ex
 
 from __future__ import annotations
 
-import csv
 import datetime as _dt
-import io
 import json
+import math
 import os
-import re
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-import pyoxigraph as ox
-
 from leadgraph.errors import UsageError
-from leadgraph.labels import compact, store_label
+from leadgraph.labels import compact
 from leadgraph.namespaces import PREFIXES
-from leadgraph.store.rdf import parse_triples
-from leadgraph.terms import to_python, triple_key
+from leadgraph.store.rdf import convert_results, parse_boolean, parse_solutions, parse_triples, write_triples
+from leadgraph.tabular import MAX_WIDTH, cell_text, text_table, write_csv
+from leadgraph.terms import Literal, NamedNode, Triple, to_python, triple_key
 
 if TYPE_CHECKING:  # rdflib costs ~150 ms to import
     import rdflib
@@ -52,10 +50,6 @@ _EXTENSIONS = {
     ".txt": "table", ".csv": "csv", ".tsv": "tsv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl",
     ".srj": "sparql-json", ".srx": "sparql-xml", ".ttl": "ttl", ".nt": "nt", ".jsonld": "jsonld",
 }
-_RDF_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD}
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-MAX_WIDTH = 60
-"""Table cells longer than this are shortened with an ellipsis (full values: other formats)."""
 
 
 class QueryResult:
@@ -67,7 +61,7 @@ class QueryResult:
         boolean: ASK's answer (``None`` for other forms); ``bool(result)`` gives it too.
         rows: SELECT's solutions as dicts of Python values (see :func:`to_python`),
             one key per variable, ``None`` where a variable is unbound.
-        triples: CONSTRUCT/DESCRIBE's triples as pyoxigraph ``Triple`` objects.
+        triples: CONSTRUCT/DESCRIBE's triples (:class:`leadgraph.terms.Triple`).
         graph: CONSTRUCT/DESCRIBE's triples as an :class:`rdflib.Graph`.
         summary: for an update, what changed (``{"added": n, "removed": m, "output": path}``).
 
@@ -75,22 +69,17 @@ class QueryResult:
     counts them.
     """
 
-    def __init__(self, form: str, payload: bytes, *, store: ox.Store | None = None, summary: dict | None = None):
+    def __init__(self, form: str, payload: bytes, *, store: Any = None, summary: dict | None = None):
         self.form = form
         self.payload = payload
         self.summary = summary
         self._store = store  # for labels; never modified
         self._terms: tuple[list[str], list[list[Any]]] | None = None
-        self._triples: list[ox.Triple] | None = None
+        self._triples: list[Triple] | None = None
         self._graph: rdflib.Graph | None = None
         self.boolean: bool | None = None
         if form == "ask":
-            self.boolean = bool(ox.parse_query_results(payload, ox.QueryResultsFormat.JSON))
-
-    @classmethod
-    def from_engine(cls, answer: Any, form: str, store: ox.Store | None = None) -> QueryResult:
-        """Wrap what ``pyoxigraph.Store.query`` returned (consumes it)."""
-        return cls(form, engine_payload(answer), store=store)
+            self.boolean = parse_boolean(payload)
 
     # -- Python values -------------------------------------------------------------
     @property
@@ -103,7 +92,7 @@ class QueryResult:
         return [{name: to_python(term) for name, term in zip(names, row)} for row in solutions]
 
     @property
-    def triples(self) -> list[ox.Triple]:
+    def triples(self) -> list[Triple]:
         if self.form not in ("construct", "describe"):
             return []
         if self._triples is None:
@@ -152,9 +141,7 @@ class QueryResult:
         if self.form != "select":
             return [], []
         if self._terms is None:
-            parsed = ox.parse_query_results(self.payload, ox.QueryResultsFormat.JSON)
-            names = [v.value for v in parsed.variables]
-            self._terms = (names, [[solution[n] for n in names] for solution in parsed])
+            self._terms = parse_solutions(self.payload)
         return self._terms
 
     # -- text ------------------------------------------------------------------------
@@ -174,7 +161,7 @@ class QueryResult:
         if graph_form:
             if fmt not in GRAPH_FORMATS:
                 raise UsageError(f"a {self.form.upper()} query returns triples: use --format ttl, nt or jsonld")
-            body = ox.serialize(self.triples, format=_RDF_FORMATS[fmt], prefixes=_used_prefixes(self.triples))
+            body = write_triples(self.triples, fmt, prefixes=_used_prefixes(self.triples))
             return body if not body or body.endswith(b"\n") else body + b"\n"  # JSON-LD ends without one
         if fmt in GRAPH_FORMATS:
             article = "an" if self.form == "ask" else "a"
@@ -183,25 +170,24 @@ class QueryResult:
         if fmt == "sparql-json":
             return self.payload if self.payload.endswith(b"\n") else self.payload + b"\n"
         if fmt == "sparql-xml":
-            parsed = ox.parse_query_results(self.payload, ox.QueryResultsFormat.JSON)
-            return parsed.serialize(format=ox.QueryResultsFormat.XML) + b"\n"
+            return convert_results(self.payload, "sparql-xml") + b"\n"
         if self.form == "ask":
             return b"true\n" if self.boolean else b"false\n"
         names, solutions = self._solutions()
         label_of = _labeller(self._store, solutions) if labels else {}
         if fmt == "table":
-            return _table(names, solutions, label_of, width).encode("utf-8")
+            cells = [[_shown(term, label_of) for term in row] for row in solutions]
+            return text_table(names, cells, width).encode("utf-8")
         values = [[_plain(term, label_of) for term in row] for row in solutions]
         if fmt in ("csv", "tsv"):
-            out = io.StringIO()
-            writer = csv.writer(out, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
-            writer.writerow(names)
-            writer.writerows([["" if v is None else _text(v) for v in row] for row in values])
-            return out.getvalue().encode("utf-8")
-        objects = [dict(zip(names, row)) for row in values]
+            return write_csv(names, values, delimiter="," if fmt == "csv" else "\t")
+        objects = [dict(zip(names, map(_json_number, row))) for row in values]
+        # allow_nan=False: Python would otherwise write Infinity and NaN, which are not JSON.
         if fmt == "json":
-            return (json.dumps(objects, indent=2, ensure_ascii=False, default=_json_default) + "\n").encode("utf-8")
-        return "".join(json.dumps(o, ensure_ascii=False, default=_json_default) + "\n" for o in objects).encode("utf-8")
+            text = json.dumps(objects, indent=2, ensure_ascii=False, default=_json_default, allow_nan=False)
+            return (text + "\n").encode("utf-8")
+        return "".join(json.dumps(o, ensure_ascii=False, default=_json_default, allow_nan=False) + "\n"
+                       for o in objects).encode("utf-8")
 
 
 def format_for_path(path: str | os.PathLike[str]) -> str | None:
@@ -215,119 +201,52 @@ def format_for_path(path: str | os.PathLike[str]) -> str | None:
     return _EXTENSIONS.get(os.path.splitext(os.fspath(path))[1].lower())
 
 
-def engine_payload(answer: Any) -> bytes:
-    """Serialise a pyoxigraph answer: SPARQL JSON results, or N-Triples for triples."""
-    if isinstance(answer, ox.QueryTriples):
-        return ox.serialize(answer, format=ox.RdfFormat.N_TRIPLES)
-    return answer.serialize(format=ox.QueryResultsFormat.JSON)
-
-
-def _used_prefixes(triples: list[ox.Triple]) -> dict[str, str]:
+def _used_prefixes(triples: list[Triple]) -> dict[str, str]:
     """The project prefixes whose namespace some IRI in ``triples`` starts with."""
-    iris = {t.value for triple in triples for t in triple if isinstance(t, ox.NamedNode)}
-    iris |= {t.datatype.value for triple in triples for t in triple if isinstance(t, ox.Literal)}
+    iris = {t.value for triple in triples for t in triple if isinstance(t, NamedNode)}
+    iris |= {t.datatype.value for triple in triples for t in triple if isinstance(t, Literal)}
     return {p: ns for p, ns in PREFIXES.items() if any(iri.startswith(ns) for iri in iris)}
 
 
-def _labeller(store: ox.Store | None, solutions: list[list[Any]]) -> dict[str, str]:
+def _labeller(store: Any, solutions: list[list[Any]]) -> dict[str, str]:
     if store is None:
         return {}
-    found: dict[str, str] = {}
-    for iri in {t.value for row in solutions for t in row if isinstance(t, ox.NamedNode)}:
-        label = store_label(store, ox.NamedNode(iri))
-        if label is not None:
-            found[iri] = label
-    return found
+    # One batched look-up: a remote store answers it in a request or two, not one per IRI.
+    return store.labels({t for row in solutions for t in row if isinstance(t, NamedNode)})
 
 
 def _plain(term: Any, label_of: dict[str, str]) -> Any:
-    if isinstance(term, ox.NamedNode) and term.value in label_of:
+    if isinstance(term, NamedNode) and term.value in label_of:
         return label_of[term.value]
     return to_python(term)
 
 
-def _text(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (_dt.date, _dt.datetime)):
-        return value.isoformat()
-    return str(value)
+def _shown(term: Any, label_of: dict[str, str]) -> str:
+    if isinstance(term, NamedNode):
+        return label_of.get(term.value) or compact(term.value)
+    return cell_text(to_python(term))
+
+
+def _json_number(value: Any) -> Any:
+    """A float JSON can hold stays a number; infinities and NaN become their XSD spelling.
+
+    >>> _json_number(float("inf")), _json_number(float("-inf")), _json_number(float("nan")), _json_number(1.5)
+    ('INF', '-INF', 'NaN', 1.5)
+    """
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if value != value else ("INF" if value > 0 else "-INF")
+    return value
 
 
 def _json_default(value: Any) -> Any:
     if isinstance(value, Decimal):
+        if not value.is_finite() or abs(value.adjusted()) > 300:
+            # No JSON number holds it (or float() would make it infinite): keep the text.
+            return _json_number(float(value)) if value.is_nan() or value.is_infinite() else str(value)
         return int(value) if value == value.to_integral_value() and "." not in str(value) else float(value)
     if isinstance(value, (_dt.date, _dt.datetime)):
         return value.isoformat()
     return str(value)
-
-
-def _char_width(char: str) -> int:
-    """Terminal columns a character takes: 0 for combining marks and other zero-width
-    characters, 2 for East Asian wide characters and most emoji, else 1."""
-    if char.isascii():
-        return 1 if char.isprintable() else 0
-    import unicodedata  # a C module, imported only for non-ASCII text
-
-    if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
-        return 0
-    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
-
-
-def display_width(text: str) -> int:
-    """Columns ``text`` takes in a terminal (what table alignment has to count, not ``len``).
-
-    >>> display_width("Phill"), display_width("e\u0301cole"), display_width("日本"), display_width("“x”")
-    (5, 5, 4, 3)
-    """
-    if text.isascii():
-        return len(text)
-    return sum(_char_width(c) for c in text)
-
-
-def _shorten(text: str, width: int) -> str:
-    if display_width(text) <= width:
-        return text
-    kept, used = [], 0
-    for char in text:
-        used += _char_width(char)
-        if used > width - 1:
-            break
-        kept.append(char)
-    return "".join(kept) + "…"
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * (width - display_width(text))
-
-
-def _cell(term: Any, label_of: dict[str, str], width: int) -> str:
-    if term is None:
-        text = ""
-    elif isinstance(term, ox.NamedNode):
-        text = label_of.get(term.value) or compact(term.value)
-    else:
-        text = _text(to_python(term))
-    text = " ".join(text.split())  # one line per row, whatever the value holds
-    if not text.isprintable():
-        # Data must not drive the terminal: an ESC could start a control sequence and a
-        # bidi override could reorder what the table shows.
-        text = _UNSAFE.sub("\ufffd", text)
-    return _shorten(text, width)
-
-
-def _table(names: list[str], solutions: list[list[Any]], label_of: dict[str, str], width: int) -> str:
-    cells = [[_cell(term, label_of, width) for term in row] for row in solutions]
-    count = len(cells)
-    footer = f"({count} row{'' if count == 1 else 's'})" if count else "(no results)"
-    if not names:  # SELECT * over a pattern with no variables: nothing to line up
-        return footer + "\n"
-    widths = [max([display_width(n)] + [display_width(r[i]) for r in cells]) for i, n in enumerate(names)]
-    lines = ["  ".join(_pad(n, w) for n, w in zip(names, widths)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(_pad(c, w) for c, w in zip(row, widths)).rstrip() for row in cells]
-    lines.append(footer)
-    return "\n".join(lines) + "\n"
 
 
 def _update_text(summary: dict | None) -> bytes:

@@ -18,28 +18,23 @@ How a query runs, and why:
   (:mod:`leadgraph.sparql.params`), never pasted into the text.
 * The common prefixes (:data:`leadgraph.namespaces.PREFIXES`) are predeclared
   through Oxigraph's ``prefixes=``; a PREFIX the query declares wins.
-* With a ``timeout`` the query runs in a forked child process: Oxigraph has no
-  query timeout and its Rust code ignores Python signals, and a thread cannot be
-  stopped. ``os.fork`` copies the already-loaded interpreter and graph in a few
-  milliseconds (a fresh subprocess would pay the 0.3-1 s start-up again), the child
-  sends its answer back over a pipe as SPARQL JSON results or N-Triples, and the
-  parent kills it when the deadline passes. The child also ends on its own a second
-  after the deadline, and (Linux) as soon as its parent dies, so killing ``leadgraph``
-  never leaves a query running. Without network permission the child
-  also drops into a fresh network namespace where the kernel allows it (Linux),
-  so even a query that slipped past the checks could not connect anywhere.
-  Where ``os.fork`` is missing (Windows) queries run in-process without a limit.
-  The child holds only the forking thread; a multi-threaded program that would
-  rather not fork can pass ``timeout=None`` to run the query in-process.
+* The query's size and nesting are bounded before it reaches the engine
+  (:mod:`leadgraph.sparql.safety`): Oxigraph's parser and evaluator recurse,
+  and a query nested a few thousand levels deep overflows the stack and kills the
+  process outright.
+* With a ``timeout`` or an explicit ``max_memory`` the query runs in a forked child
+  process (:mod:`leadgraph.sparql.sandbox`) that is killed at the deadline, may
+  allocate at most ``max_memory`` (by default a quarter of the machine's memory, at
+  most 2 GB), dies with its parent and, without network permission, has no network.
+  With neither (``timeout=None``) it runs in-process with no limits, which a
+  multi-threaded program that would rather not fork can choose.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import select
-import signal
-import time
+import re
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -51,10 +46,14 @@ from leadgraph.loading import store_of
 from leadgraph.sparql.params import bind, resolve
 from leadgraph.sparql.results import QueryResult
 from leadgraph.sparql.safety import analyse, check_shape
+from leadgraph.sparql.sandbox import WorkFailed, parse_size, run_limited
 from leadgraph.terms import Triple
 
 DEFAULT_TIMEOUT = 30.0
 """Seconds a query may run by default (``timeout=None`` or ``0`` means no limit)."""
+DEFAULT_MAX_MEMORY = "auto"
+"""Memory a forked query may take by default: a quarter of the machine's, at most 2 GB
+(see :func:`leadgraph.sparql.sandbox.default_max_memory`)."""
 
 
 def query(
@@ -67,6 +66,7 @@ def query(
     allow_network: bool = False,
     allow_update: bool = False,
     update_output: str | os.PathLike[str] | None = None,
+    max_memory: int | str | None = DEFAULT_MAX_MEMORY,
 ) -> QueryResult:
     """Run a SPARQL query on the graph and return a :class:`~leadgraph.sparql.results.QueryResult`.
 
@@ -80,7 +80,8 @@ def query(
             these for alternatives. Named queries check names and types against their
             header and fill in defaults.
         timeout: seconds before the query is stopped with a :class:`QueryError`;
-            ``None`` or ``0`` runs it in-process with no limit.
+            ``None`` or ``0`` means no time limit (and, unless ``max_memory`` is given
+            explicitly, runs the query in-process with no limits at all).
         data: data files or folders instead of the bundled data (the ontology always
             loads); ignored when ``graph`` is given.
         graph: an already loaded :class:`~leadgraph.loading.LeadGraph` (or a
@@ -92,6 +93,10 @@ def query(
             data without the ontology, written atomically. Loaded files are never
             written, and an output inside the bundled data or ontology is refused. With
             a bare ``pyoxigraph.Store`` as ``graph``, every triple is written.
+        max_memory: bytes the query may allocate (an ``int``, or text such as ``"512M"``
+            or ``"2G"``); ``"auto"`` (the default) is a quarter of the machine's memory,
+            at most 2 GB; ``None`` or ``0`` means no memory limit. Enforced in the forked
+            process, so only with a ``timeout`` or an explicit ``max_memory``.
 
     Returns:
         ``result.rows`` (SELECT: list of dicts of Python values), ``result.boolean``
@@ -100,19 +105,25 @@ def query(
         ``result.serialize(format)`` for text in any CLI format.
 
     Raises:
-        QueryError: a syntax error, a refused construct, a failure in the engine, or
-            the time limit passing (exit code 1 in the CLI).
+        QueryError: a syntax error, a refused construct, a query too large or deeply
+            nested, a failure in the engine, or a time or memory limit passed (exit
+            code 1 in the CLI).
         UsageError: an unknown named query, or unknown, missing or ill-typed
             parameters (exit code 2).
 
     >>> [row["name"] for row in query("cio-roles").rows]
     ['Ayesha Rahim', 'Gregg Holland', 'Phill James']
+    >>> query("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a ?e ?i", max_memory="100M")
+    Traceback (most recent call last):
+    ...
+    leadgraph.errors.QueryError: query used more than 100 MB of memory (raise the limit with --max-memory SIZE / max_memory=...)
     >>> query("SELECT * WHERE { SERVICE <https://example.org/sparql> { ?s ?p ?o } }")
     Traceback (most recent call last):
     ...
     leadgraph.errors.QueryError: line 1: SERVICE is refused: it would send part of the query to another server over the network (pass --allow-network / allow_network=True to permit it)
     """
     text, named, source = resolve_query(query)
+    memory = _memory_limit(max_memory)
     try:
         shape = analyse(text)
         form = check_shape(text, shape, allow_network=allow_network, allow_update=allow_update)
@@ -123,15 +134,19 @@ def query(
         if params:
             raise UsageError("parameters are not supported in updates")
         return _run_update(text, source, timeout=timeout, data=data, graph=graph, output=update_output,
-                           allow_network=allow_network)
+                           allow_network=allow_network, max_memory=memory)
     bound = resolve(params, shape, declared, allow_file=allow_network)
     final = bind(text, shape, bound)
     store = store_of(graph, data)
+    if getattr(store, "remote", False):
+        # A remote endpoint runs the query itself: the request's time limit bounds it, and no
+        # local worker is needed (one that may not open connections could not ask it anyway).
+        return QueryResult(form, store.answer(final, timeout=timeout), store=store)
 
     def evaluate() -> bytes:
         return store.answer(final)
 
-    payload = _guarded(evaluate, timeout, allow_network, source)
+    payload = _guarded(evaluate, timeout, allow_network, source, memory)
     return QueryResult(form, payload, store=store)
 
 
@@ -154,6 +169,9 @@ def resolve_query(query: str | os.PathLike[str]) -> tuple[str, named_queries.Nam
         return named_queries.read_query_file(Path(stripped)), None, stripped
     if not stripped:
         raise UsageError("the query is empty")
+    bad = re.search("[\ud800-\udfff]", query)
+    if bad is not None:  # undecodable argv bytes arrive as lone surrogates on Linux
+        raise QueryError(f"the query text is not UTF-8 (at character {bad.start() + 1})")
     return query, None, None
 
 
@@ -164,135 +182,28 @@ def _located(exc: LeadgraphError, source: str | None) -> LeadgraphError:
     return exc
 
 
-# -- running with a time limit -------------------------------------------------------
-
-_OK, _FAIL = b"ok\n", b"error\n"
+# -- running with limits ------------------------------------------------------------
 
 
-def _guarded(work: Callable[[], bytes], timeout: float | None, allow_network: bool, source: str | None) -> bytes:
-    """Run ``work`` (the engine call) under the time limit; engine errors become QueryErrors."""
-    if not timeout or not hasattr(os, "fork"):
-        try:
-            return work()
-        except Exception as exc:
-            raise _engine_error(type(exc).__name__, str(exc), source) from None
-    return _in_child(work, float(timeout), allow_network, source)
+def _memory_limit(max_memory: int | str | None) -> int | None | str:
+    """Bytes, ``None`` for no limit, or ``"auto"`` (kept apart from an explicit size,
+    which alone makes a query with no time limit fork)."""
+    if isinstance(max_memory, str) and max_memory.strip().lower() == "auto":
+        return "auto"
+    return parse_size(max_memory)
 
 
-def _in_child(work: Callable[[], bytes], timeout: float, allow_network: bool, source: str | None) -> bytes:
-    read_end, write_end = os.pipe()
-    parent = os.getpid()
-    pid = os.fork()
-    if pid == 0:  # the child: never return into the caller's code
-        try:
-            os.close(read_end)
-            _outlive_no_one(timeout, parent)
-            if not allow_network:
-                _isolate_network()
-            try:
-                message = _OK + work()
-            except BaseException as exc:  # noqa: BLE001 - everything goes back to the parent
-                message = _FAIL + json.dumps({"type": type(exc).__name__, "message": str(exc)}).encode()
-            _write_all(write_end, message)
-        finally:
-            os._exit(0)  # skip atexit handlers and the parent's buffered output
-    os.close(write_end)
-    chunks: list[bytes] = []
-    deadline = time.monotonic() + timeout
-    finished = False
+def _guarded(work: Callable[[], bytes], timeout: float | None, allow_network: bool, source: str | None,
+             max_memory: int | None | str = DEFAULT_MAX_MEMORY) -> bytes:
+    """Run ``work`` (the engine call) within the limits; its errors become QueryErrors naming ``source``."""
+    if max_memory == "auto":
+        max_memory = parse_size("auto") if timeout else None
     try:
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                break
-            ready, _, _ = select.select([read_end], [], [], left)
-            if not ready:
-                continue
-            chunk = os.read(read_end, 1 << 20)
-            if not chunk:
-                finished = True
-                break
-            chunks.append(chunk)
-    finally:
-        # Also on Ctrl-C or any other exception here: no child left running or unreaped.
-        os.close(read_end)
-        if not finished:
-            _kill(pid)
-        _, status = os.waitpid(pid, 0)
-    if not finished:
-        shown = f"{timeout:g}"
-        raise QueryError(f"query timed out after {shown} s", path=source,
-                         hint="raise the limit with --timeout SECONDS / timeout=...", remedy="timeout")
-    message = b"".join(chunks)
-    if message.startswith(_OK):
-        return message[len(_OK):]
-    if message.startswith(_FAIL):
-        error = json.loads(message[len(_FAIL):])
-        raise _engine_error(error["type"], error["message"], source)
-    code = os.waitstatus_to_exitcode(status)
-    raise QueryError(f"the query process ended unexpectedly (exit status {code})", path=source)
-
-
-def _outlive_no_one(timeout: float, parent: int) -> None:
-    """Make sure the child ends even if its parent is killed and can no longer enforce the limit.
-
-    The kernel delivers SIGALRM (default action: terminate, whatever the Rust engine is
-    doing) a second after the deadline; on Linux the child is also killed the moment its
-    parent dies.
-    """
-    signal.signal(signal.SIGALRM, signal.SIG_DFL)
-    signal.setitimer(signal.ITIMER_REAL, timeout + 1.0)
-    if os.uname().sysname == "Linux":
-        try:
-            import ctypes
-
-            pr_set_pdeathsig = 1
-            ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
-        except (OSError, AttributeError):
-            pass
-    if os.getppid() != parent:  # the parent died before prctl took effect
-        os._exit(1)
-
-
-def _kill(pid: int) -> None:
-    try:
-        os.kill(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        written = os.write(fd, view)
-        view = view[written:]
-    os.close(fd)
-
-
-def _isolate_network() -> None:
-    """Best effort, Linux only: move this (child) process into an empty network namespace.
-
-    Defence in depth behind the static checks; where unprivileged user namespaces are
-    disabled this silently does nothing.
-    """
-    if os.uname().sysname != "Linux":
-        return
-    clone_newuser, clone_newnet = 0x10000000, 0x40000000
-    try:
-        unshare = getattr(os, "unshare", None)  # Python 3.12+; saves importing ctypes (4 ms)
-        if unshare is None:
-            import ctypes
-
-            libc = ctypes.CDLL(None, use_errno=True)
-            if libc.unshare(clone_newuser | clone_newnet) != 0:
-                libc.unshare(clone_newnet)
-            return
-        try:
-            unshare(clone_newuser | clone_newnet)
-        except OSError:
-            unshare(clone_newnet)
-    except (OSError, AttributeError):
-        pass
+        return run_limited(work, timeout=timeout or None, max_memory=max_memory, allow_network=allow_network)
+    except WorkFailed as exc:
+        raise _engine_error(exc.kind, exc.detail, source) from None
+    except LeadgraphError as exc:
+        raise _located(exc, source) from None
 
 
 def _engine_error(kind: str, message: str, source: str | None) -> LeadgraphError:
@@ -316,6 +227,7 @@ def _run_update(
     graph: Any,
     output: str | os.PathLike[str] | None,
     allow_network: bool,
+    max_memory: int | None | str,
 ) -> QueryResult:
     from leadgraph import resources
     from leadgraph.fileio import atomic_write
@@ -333,6 +245,8 @@ def _run_update(
     if any(resolved == folder or folder in resolved.parents for folder in bundled):
         raise UsageError(f"{target}: refusing to write into leadgraph's bundled data or ontology")
     loaded = graph if graph is not None else load(data)
+    if getattr(store_of(loaded), "remote", False):
+        raise UsageError("updates run on local files (--data or --store), never on a remote endpoint")
     ontology_paths = getattr(loaded, "ontology_paths", None)
     data_paths = getattr(loaded, "data_paths", None)
     from leadgraph.store.memory import MemoryStore
@@ -358,7 +272,7 @@ def _run_update(
         summary = {"added": len(after - before), "removed": len(before - after), "triples": len(kept)}
         return json.dumps(summary).encode() + b"\n" + body
 
-    message = _guarded(apply, timeout, allow_network, source)
+    message = _guarded(apply, timeout, allow_network, source, max_memory)
     head, _, body = message.partition(b"\n")
     summary = json.loads(head)
     atomic_write(target, body)

@@ -22,31 +22,12 @@ from leadgraph.store.base import StoreBase
 from leadgraph.store.rdf import Term, Triple, rdf_format
 
 
-class MemoryStore(StoreBase):
-    """A :class:`~leadgraph.store.base.GraphStore` over an in-memory Oxigraph store.
+class OxigraphStore(StoreBase):
+    """The protocol answered by a pyoxigraph ``Store`` (``self.oxigraph``) reading its default graph;
+    the in-memory and on-disk backends differ only in how the store is opened and written."""
 
-    Attributes:
-        oxigraph: the underlying ``pyoxigraph.Store``, for callers who want the engine itself.
-    """
+    oxigraph: ox.Store
 
-    def __init__(self, engine: ox.Store | None = None):
-        self.oxigraph = engine if engine is not None else ox.Store()
-
-    @classmethod
-    def wrap(cls, graph: Any) -> MemoryStore | None:
-        """A store for a ``pyoxigraph.Store`` (shared, not copied) or an ``rdflib.Graph`` (copied)."""
-        if isinstance(graph, ox.Store):
-            return cls(graph)
-        if type(graph).__module__.startswith("rdflib"):
-            store = cls()
-            store.load_document(graph.serialize(format="nt", encoding="utf-8"), "nt")
-            return store
-        return None
-
-    def __repr__(self) -> str:
-        return f"<MemoryStore {len(self)} triples>"
-
-    # -- the protocol ------------------------------------------------------------------
     def triples(self, subject: Term | None = None, predicate: Any = None,
                 object: Term | None = None) -> Iterator[Triple]:  # noqa: A002
         for quad in self.oxigraph.quads_for_pattern(subject, predicate, object, ox.DefaultGraph()):
@@ -70,6 +51,31 @@ class MemoryStore(StoreBase):
         if isinstance(result, ox.QueryTriples):
             return ox.serialize(result, format=ox.RdfFormat.N_TRIPLES)
         return result.serialize(format=ox.QueryResultsFormat.JSON)
+
+
+class MemoryStore(OxigraphStore):
+    """A :class:`~leadgraph.store.base.GraphStore` over an in-memory Oxigraph store.
+
+    Attributes:
+        oxigraph: the underlying ``pyoxigraph.Store``, for callers who want the engine itself.
+    """
+
+    def __init__(self, engine: ox.Store | None = None):
+        self.oxigraph = engine if engine is not None else ox.Store()
+
+    @classmethod
+    def wrap(cls, graph: Any) -> MemoryStore | None:
+        """A store for a ``pyoxigraph.Store`` (shared, not copied) or an ``rdflib.Graph`` (copied)."""
+        if isinstance(graph, ox.Store):
+            return cls(graph)
+        if type(graph).__module__.startswith("rdflib"):
+            store = cls()
+            store.load_document(graph.serialize(format="nt", encoding="utf-8"), "nt")
+            return store
+        return None
+
+    def __repr__(self) -> str:
+        return f"<MemoryStore {len(self)} triples>"
 
     def __len__(self) -> int:
         return len(self.oxigraph)

@@ -71,8 +71,9 @@ def triple_key(triple: Triple) -> tuple[bool, str, str, str]:
     return (isinstance(subject, ox.BlankNode), str(subject), str(triple.predicate), str(triple.object))
 
 
-def write_triples(triples: Iterable[Triple], fmt: str) -> bytes:
-    """Write ``triples`` as ``fmt``: sorted by :func:`triple_key`, Turtle/TriG with the project prefixes.
+def write_triples(triples: Iterable[Triple], fmt: str, prefixes: dict[str, str] | None = None) -> bytes:
+    """Write ``triples`` as ``fmt``: sorted by :func:`triple_key`, Turtle/TriG with the project
+    prefixes (or ``prefixes``).
 
     Every RDF file leadgraph writes goes through here, so output is stable.
 
@@ -85,7 +86,7 @@ def write_triples(triples: Iterable[Triple], fmt: str) -> bytes:
     ordered: Iterable[Triple | Quad] = sorted(triples, key=triple_key)
     if target.supports_datasets:
         ordered = [ox.Quad(t.subject, t.predicate, t.object) for t in ordered]
-    return ox.serialize(ordered, format=target, prefixes=PREFIXES)
+    return ox.serialize(ordered, format=target, prefixes=PREFIXES if prefixes is None else prefixes)
 
 
 def parse_triples(payload: bytes, fmt: str) -> list[Triple]:
@@ -103,6 +104,15 @@ def parse_solutions(payload: bytes, fmt: str = "sparql-json") -> tuple[list[str]
     parsed = ox.parse_query_results(payload, RESULTS_FORMATS[fmt])
     names = [v.value for v in parsed.variables]
     return names, [[solution[n] for n in names] for solution in parsed]
+
+
+def check_results(payload: bytes, fmt: str = "sparql-json") -> None:
+    """Parse a whole SPARQL results document (solutions or a boolean); raises ``SyntaxError`` or
+    ``ValueError`` when it is cut off or malformed."""
+    parsed = ox.parse_query_results(payload, RESULTS_FORMATS[fmt])
+    if isinstance(parsed, ox.QuerySolutions):
+        for _ in parsed:
+            pass
 
 
 def parse_boolean(payload: bytes, fmt: str = "sparql-json") -> bool:
