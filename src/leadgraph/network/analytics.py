@@ -44,6 +44,7 @@ from leadgraph.network.criteria import Criteria
 from leadgraph.loading import store_of
 from leadgraph.terms import Literal, NamedNode, id_term, term_id
 from leadgraph.namespaces import LG, SKOS, XSD
+from leadgraph.tabular import guard
 
 ANALYSES: tuple[str, ...] = ("similarity", "centrality", "summary")
 """What :func:`analyse` can run."""
@@ -864,8 +865,6 @@ def _plain(value: Any) -> Any:
 
 def _cell(value: Any) -> str:
     """A CSV cell as :func:`leadgraph.tabular.iter_csv` writes it (before quoting)."""
-    from leadgraph.tabular import guard
-
     return guard(_plain(value))
 
 
