@@ -142,7 +142,7 @@ def test_sparse_similarity_matches_brute_force_sets(seed, monkeypatch):
             if len(common) >= min_shared:
                 expected[(a, b)] = (len(common), len(common) / len(held[a] | held[b]), sorted(common))
         got = {}
-        for r in trait_similarity(store, min_shared=min_shared):
+        for r in trait_similarity(store, min_shared=min_shared, top=0):
             a, b = r["person_a"].rsplit("/", 1)[1], r["person_b"].rsplit("/", 1)[1]
             got[(a, b)] = (r["shared"], r["jaccard"], [t.rsplit("/", 1)[1] for t in r["shared_iris"]])
         assert got.keys() == expected.keys()

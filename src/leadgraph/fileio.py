@@ -42,7 +42,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -101,6 +101,47 @@ def atomic_write(path: str | Path, data: bytes | str, *, encoding: str = "utf-8"
             os.fsync(fh.fileno())
             if os.environ.get("LEADGRAPH_TEST_CRASH_BEFORE_RENAME") == "1":
                 _crash()
+            os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    return path
+
+
+def atomic_write_chunks(path: str | Path, chunks: Iterable[bytes]) -> Path:
+    """:func:`atomic_write` for content produced a piece at a time (a streamed analysis):
+    each chunk goes to the temp file as it comes, so memory does not grow with the output.
+    The temp stays locked while chunks arrive, however long that takes, so other writers'
+    clean-up leaves it alone.
+
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> atomic_write_chunks(d / "x.csv", iter([b"a,b\\n", b"1,2\\n"])).read_text()
+    'a,b\\n1,2\\n'
+    >>> def failing():
+    ...     yield b"half"
+    ...     raise OSError("disk full")
+    >>> atomic_write_chunks(d / "x.csv", failing())
+    Traceback (most recent call last):
+    OSError: disk full
+    >>> (d / "x.csv").read_text(), sorted(p.name for p in d.iterdir())
+    ('a,b\\n1,2\\n', ['x.csv'])
+    """
+    path = Path(path)
+    folder = _make_folder(path)
+    remove_stale_temps(folder)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=_TEMP_SUFFIX, dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            os.fchmod(fh.fileno(), _target_mode(path))
+            for chunk in chunks:
+                fh.write(chunk)
+            fh.flush()
+            os.fsync(fh.fileno())
             os.replace(tmp, path)
     except BaseException:
         try:

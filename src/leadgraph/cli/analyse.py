@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import click
 
 from leadgraph.cli import data_of, graph_of
-from leadgraph.cli._output import emit
+from leadgraph.cli._output import emit_chunks
 from leadgraph.cli.options import selection_options
 
 if TYPE_CHECKING:
@@ -15,35 +15,41 @@ if TYPE_CHECKING:
 
 # Literals so start-up imports no library module; tests check they match leadgraph.network.analytics.
 ANALYSES = ("similarity", "centrality", "summary")
-FORMATS = ("table", "csv", "tsv", "json")
+FORMATS = ("table", "csv", "tsv", "json", "jsonl")
 
 
 @click.command("analyse")
 @click.argument("analysis", type=click.Choice(ANALYSES))
 @click.option("--min-shared", type=int, default=None, metavar="N",
               help="similarity: only pairs sharing at least N traits (default 1).")
+@click.option("--all", "all_pairs", is_flag=True, default=None,
+              help="similarity: every pair sharing at least --min-shared traits, not just each person's --top; "
+              "written as it is computed, person by person (use csv, tsv or jsonl for large graphs).")
 @click.option("--level", type=click.Choice(("trait", "group")), default=None,
               help="similarity: compare traits (default) or trait groups (skos:broader).")
 @click.option("--measure", default=None, metavar="NAME",
-              help="similarity: jaccard (default) or count, the order of the rows. "
+              help="similarity: jaccard (default) or count: who is most alike, and the order of the rows. "
               "centrality: degree (default), betweenness or eigenvector.")
 @click.option("--rank", default=None, metavar="KIND,...",
               help="centrality: node kinds to rank (default person), e.g. person,organisation.")
 @click.option("--top", type=int, default=None, metavar="N",
-              help="summary: how many organisations and traits to list (default 5).")
+              help="similarity: the N people most alike per person (default 10; 0 = every pair, as --all). "
+              "summary: how many organisations and traits to list (default 5).")
 @click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default=None,
-              help="Output format: table (default), csv, tsv (every column, IRIs too) or json. With -o and "
-              "no --format, the file's extension decides.")
+              help="Output format: table (default, at most 10,000 rows), csv, tsv (every column, IRIs too), json or "
+              "jsonl (one row a line). With -o and no --format, the file's extension decides.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), metavar="FILE", default=None,
               help="Write to FILE (atomically) instead of stdout.")
 @selection_options
 @click.pass_context
-def analyse(ctx: click.Context, analysis: str, min_shared: int | None, level: str | None, measure: str | None,
-            rank: str | None, top: int | None, fmt: str | None, output: str | None, criteria: Criteria) -> None:
+def analyse(ctx: click.Context, analysis: str, min_shared: int | None, all_pairs: bool | None, level: str | None,
+            measure: str | None, rank: str | None, top: int | None, fmt: str | None, output: str | None,
+            criteria: Criteria) -> None:
     """Describe the network: shared traits, centrality, a summary.
 
-    similarity lists pairs of people the source attributes common traits to, with
-    what they share; centrality scores nodes of the people-centred graph (sources
+    similarity lists, for each person, the people who share the most traits
+    with them as the source attributes them (--top, default 10; --all for every
+    pair), with what they share; centrality scores nodes of the people-centred graph (sources
     left out); summary counts nodes, components and the organisations and traits
     linked to most people. The selection options (--focus, --organisation...)
     narrow any analysis to part of the graph, as they do for export and viz. Rows
@@ -52,6 +58,8 @@ def analyse(ctx: click.Context, analysis: str, min_shared: int | None, level: st
     \b
     Examples:
       leadgraph analyse similarity --min-shared 2
+      leadgraph analyse similarity --top 3 -o similar.csv
+      leadgraph analyse similarity --all --min-shared 3 -o pairs.csv
       leadgraph analyse similarity --level group --measure count --format csv
       leadgraph analyse centrality --measure betweenness
       leadgraph analyse centrality --rank organisation,trait -o central.csv
@@ -62,10 +70,10 @@ def analyse(ctx: click.Context, analysis: str, min_shared: int | None, level: st
     from leadgraph.network.analytics import analyse as run_analysis
 
     result = run_analysis(analysis, graph_of(ctx), data=data_of(ctx), min_shared=min_shared, level=level,
-                          measure=measure, rank=rank, top=top, criteria=criteria)
+                          measure=measure, rank=rank, top=top, all_pairs=all_pairs, criteria=criteria)
     if fmt is None and output is not None:
         from leadgraph.sparql.results import format_for_path
 
         by_extension = format_for_path(output)
         fmt = by_extension if by_extension in FORMATS else None
-    emit(result.serialize(fmt), output)
+    emit_chunks(result.iter_bytes(fmt), output)
