@@ -18,7 +18,7 @@ import pytest
 from leadgraph.errors import UsageError
 from leadgraph.namespaces import LG, RDFS
 from leadgraph.network import analytics
-from leadgraph.network.analytics import Analysis, analyse, iter_trait_similarity, trait_similarity
+from leadgraph.network.analytics import analyse, iter_trait_similarity, trait_similarity
 
 EX = "https://example.org/"
 ODD_LABELS = ["Smith, Jo", 'Ann "Nan" Lee', "Line\nbreak", "Tab\there", "Zoë", "  spaced", "O'Neil", "日本",
@@ -149,13 +149,27 @@ def test_streaming_does_not_compute_what_is_not_read(monkeypatch):
     assert sum(1 for _ in rows) + 10 > 50_000 and len(calls) == 1 + 400 // 50
 
 
+def _old_binding(value, table):
+    """How rows were typed when Analysis.serialize dressed them as SPARQL JSON (kept here as the oracle)."""
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    if isinstance(value, bool):
+        return {"type": "literal", "value": "true" if value else "false", "datatype": xsd + "boolean"}
+    if isinstance(value, int):
+        return {"type": "literal", "value": str(value), "datatype": xsd + "integer"}
+    if isinstance(value, float):
+        return {"type": "literal", "value": f"{value:.3f}" if table else repr(value), "datatype": xsd + "decimal"}
+    if isinstance(value, list):
+        return {"type": "literal", "value": "; ".join(map(str, value))}
+    return {"type": "literal", "value": str(value)}
+
+
 def _old_serialize(rows, columns, fmt):
     """What Analysis.serialize gave before streaming: rows through QueryResult."""
     from leadgraph.sparql.results import QueryResult
 
     names = columns if fmt == "table" else list(rows[0]) if rows else columns
     payload = {"head": {"vars": names}, "results": {"bindings": [
-        {c: analytics._binding(row[c], fmt == "table") for c in names if row.get(c) not in (None, "", [])}
+        {c: _old_binding(row[c], fmt == "table") for c in names if row.get(c) not in (None, "", [])}
         for row in rows]}}
     return QueryResult("select", json.dumps(payload).encode("utf-8")).serialize(fmt)
 

@@ -38,6 +38,7 @@ _LAZY: dict[str, str] = {
     "forget_person": "leadgraph.privacy",
     "ForgetReport": "leadgraph.privacy",
     "trait_similarity": "leadgraph.network.analytics",
+    "iter_trait_similarity": "leadgraph.network.analytics",
     "centrality": "leadgraph.network.analytics",
     "summary": "leadgraph.network.analytics",
     "analyse": "leadgraph.network.analytics",

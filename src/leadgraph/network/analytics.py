@@ -31,7 +31,6 @@ networkx and scipy are imported only inside the functions that need them.
 
 from __future__ import annotations
 
-import io
 import itertools
 import json
 from collections import defaultdict
@@ -43,8 +42,8 @@ from leadgraph.errors import UsageError
 from leadgraph.network.criteria import Criteria
 from leadgraph.loading import store_of
 from leadgraph.terms import Literal, NamedNode, id_term, term_id
-from leadgraph.namespaces import LG, SKOS, XSD
-from leadgraph.tabular import guard
+from leadgraph.namespaces import LG, SKOS
+from leadgraph.tabular import cell_text, csv_field, guard
 
 ANALYSES: tuple[str, ...] = ("similarity", "centrality", "summary")
 """What :func:`analyse` can run."""
@@ -299,7 +298,7 @@ class _Pairs:
         from those pieces, which is what keeps 100,000 people's pairs to seconds. With no pair,
         the header names ``columns``, as a query result with no rows does."""
         def field(text: str) -> str:
-            return _escape(_cell(text), delimiter)
+            return csv_field(_cell(text), delimiter)
 
         d = delimiter
         person = [field(p) + d + field(label) for p, label in zip(self.people, self.person_labels)]
@@ -745,9 +744,8 @@ class Analysis:
         (what the library function returned) or ``jsonl`` (one row a line). Held in memory:
         use :meth:`write` for large answers.
 
-        Tables come from :meth:`leadgraph.sparql.results.QueryResult.serialize`, so they
-        line up, shorten and escape text exactly as query results do; CSV cells are written
-        as query results write them.
+        Tables and CSV come from :mod:`leadgraph.tabular`, so they line up, shorten, escape
+        and guard text exactly as query results do.
         """
         return b"".join(self.iter_bytes(fmt))
 
@@ -781,20 +779,25 @@ class Analysis:
         return _json_lines(rows) if fmt == "jsonl" else _json_array(rows)
 
     def _table(self) -> bytes:
-        from leadgraph.sparql.results import QueryResult
+        from leadgraph.tabular import text_table
 
         rows = list(itertools.islice(self.iter_rows(), TABLE_LIMIT + 1))
         if len(rows) > TABLE_LIMIT:
             raise UsageError(f"{self.name} gives more than {TABLE_LIMIT:,} rows, too many for a table: use "
                              f"--format csv (or tsv, jsonl), or -o FILE.csv")
-        payload = {
-            "head": {"vars": self.columns},
-            "results": {"bindings": [
-                {c: _binding(row[c], True) for c in self.columns if row.get(c) not in (None, "", [])}
-                for row in rows
-            ]},
-        }
-        return QueryResult("select", json.dumps(payload).encode("utf-8")).serialize("table")
+        cells = [[_table_cell(row.get(c)) for c in self.columns] for row in rows]
+        return text_table(self.columns, cells).encode("utf-8")
+
+
+def _table_cell(value: Any) -> str:
+    """A value as a table shows it: scores to three decimals, lists joined with "; "."""
+    if value is None or value == "" or value == []:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    if isinstance(value, list):
+        return "; ".join(map(str, value))
+    return cell_text(value)
 
 
 def _delimited(names: list[str], values: Iterator[Sequence[Any]], delimiter: str) -> Iterator[bytes]:
@@ -811,19 +814,7 @@ def _delimited(names: list[str], values: Iterator[Sequence[Any]], delimiter: str
 
 
 def _delimited_header(names: list[str], delimiter: str) -> bytes:
-    return (delimiter.join(_escape(n, delimiter) for n in names) + "\n").encode("utf-8")
-
-
-def _escape(text: str, delimiter: str) -> str:
-    """One cell as :mod:`csv` writes it in a row of several (quoted only when it must be), for
-    lines joined from pieces escaped once."""
-    import csv
-
-    if delimiter not in text and '"' not in text and "\n" not in text and "\r" not in text:
-        return text
-    out = io.StringIO()
-    csv.writer(out, delimiter=delimiter, lineterminator="\n").writerow([text, ""])
-    return out.getvalue()[:-2]  # the row ends in the delimiter of the empty cell and "\n"
+    return (delimiter.join(csv_field(n, delimiter) for n in names) + "\n").encode("utf-8")
 
 
 def _json_array(rows: Iterator[dict[str, Any]]) -> Iterator[bytes]:
@@ -850,8 +841,8 @@ def _json_lines(rows: Iterator[dict[str, Any]]) -> Iterator[bytes]:
 
 
 def _plain(value: Any) -> Any:
-    """A row value as a query result holds it once :func:`_binding` has typed it: floats as
-    ``xsd:decimal`` (read back as Decimal), lists joined, empty values ``None``."""
+    """A row value as CSV shows it: floats as their exact decimal (as the library computed
+    them), lists joined with "; ", empty values empty."""
     if value is None or value == "" or value == []:
         return None
     if isinstance(value, float):
@@ -979,14 +970,3 @@ class _Labeller:
         return store_label(self.store, id_term(node_id)) or fallback_label(node_id)
 
 
-def _binding(value: Any, table: bool) -> dict[str, str]:
-    if isinstance(value, bool):
-        return {"type": "literal", "value": "true" if value else "false", "datatype": XSD + "boolean"}
-    if isinstance(value, int):
-        return {"type": "literal", "value": str(value), "datatype": XSD + "integer"}
-    if isinstance(value, float):
-        # Three decimals read well in a table; CSV keeps what the library computed.
-        return {"type": "literal", "value": f"{value:.3f}" if table else repr(value), "datatype": XSD + "decimal"}
-    if isinstance(value, list):
-        return {"type": "literal", "value": "; ".join(map(str, value))}
-    return {"type": "literal", "value": str(value)}
