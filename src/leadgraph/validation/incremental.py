@@ -1,0 +1,4 @@
+"""stub"""
+
+def kept(store):
+    return False
