@@ -30,11 +30,19 @@ from typing import TYPE_CHECKING, Any
 from leadgraph import resources
 from leadgraph.errors import DataError, UsageError
 from leadgraph.namespaces import PREFIXES
-from leadgraph.store.disk import UpdateReport, open_generation, published_manifest, write_generation
+from leadgraph.store.disk import (
+    DiskStore,
+    UpdateReport,
+    open_generation,
+    published_manifest,
+    read_validation,
+    write_generation,
+    write_validation,
+)
 from leadgraph.store.memory import MemoryStore
 from leadgraph.store.rdf import RDF_FORMATS, write_triples
 from leadgraph.store.readers import READERS, reader_for
-from leadgraph.terms import Triple, triple_key
+from leadgraph.terms import NamedNode, Triple, triple_key
 
 if TYPE_CHECKING:  # rdflib costs ~150 ms to import: only for type hints here
     import rdflib
@@ -171,7 +179,46 @@ def update_store(folder: str | Path, *, progress: bool = False) -> UpdateReport:
     if manifest is None:
         raise DataError("not a leadgraph store (build one with: leadgraph store build DIR)", path=folder)
     sources = manifest["sources"]
-    return write_generation(folder, _store_files(sources), sources=sources, rebuild=False, progress=progress)
+    # Holding the published generation open keeps it on disk until the changed files' old
+    # content has been noted for the next validation.
+    old = open_generation(folder)
+    try:
+        report = write_generation(folder, _store_files(sources), sources=sources, rebuild=False, progress=progress)
+        _carry_validation(old, Path(folder) / report.generation, report)
+    finally:
+        old.close()
+    return report
+
+
+PENDING_LIMIT = 200_000
+"""Changed triples noted for the next validation beyond which it checks everything again instead."""
+
+
+def _carry_validation(old: DiskStore, generation: Path, report: UpdateReport) -> None:
+    """Hand the last validation report on to the new generation, with the old content of the files
+    that changed since that report, so the next validation checks only the nodes they touch
+    (see :mod:`leadgraph.validation.incremental`, which owns the report's format)."""
+    kept = read_validation(old.generation)
+    if kept is None or kept.get("generation") != old.generation.name:
+        return
+    pending = kept.setdefault("pending", {"paths": [], "triples": [], "full": False})
+    known = set(pending["paths"])
+    roles = {p: e["role"] for p, e in old.manifest["files"].items()}
+    new_manifest = published_manifest(generation.parent) or {"files": {}}
+    roles.update({p: e["role"] for p, e in new_manifest["files"].items()})
+    for path in report.changed + report.removed:
+        # A file already pending keeps the content it had at the report, not an intermediate one.
+        if path in known or pending["full"]:
+            continue
+        graph = NamedNode(old.manifest["files"][path]["graph"])
+        for quad in old.oxigraph.quads_for_pattern(None, None, None, graph):
+            pending["triples"].append([str(quad.subject), quad.predicate.value, str(quad.object)])
+    pending["paths"] = sorted(known | set(report.changed + report.removed + report.added))
+    if any(roles.get(p) != "data" for p in report.changed + report.removed + report.added) or \
+            len(pending["triples"]) > PENDING_LIMIT:
+        pending.update(full=True, triples=[])
+    kept["generation"] = generation.name
+    write_validation(generation, kept)
 
 
 def open_store(folder: str | Path) -> LeadGraph:

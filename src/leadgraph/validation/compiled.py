@@ -241,7 +241,12 @@ class Check:
     message: str
     path: str | None
     template: str  # the query with {restrict} where the focus restriction goes
-    reads: set[str] = field(default_factory=set)  # predicates whose change can move a verdict one hop away
+    # What a verdict reads beyond the focus node's own edges, for incremental validation:
+    # ``reads``, predicates of triples (anywhere within a hop) a SPARQL constraint looks at;
+    # ``typed``, (predicate, inverse?) steps to values whose class membership is checked.
+    # "*" in either means: anything one hop away.
+    reads: set[str] = field(default_factory=set)
+    typed: set[Any] = field(default_factory=set)
 
     def query(self, restriction: str = "") -> str:
         return self.template.replace("{restrict}", restriction)
@@ -335,19 +340,19 @@ def _constraints(shapes: ShapesGraph, shape: Any, name: str, targets: str, path:
     step = _one_step(shapes, shapes.one(shape, "path")) if path is not None else None
     # Values: along the path for a property shape, the focus node itself for a node shape.
     values = f"?this {path_sparql} ?value ." if path_sparql else "BIND(?this AS ?value)"
-    reads = set()
-    if path_sparql and path_sparql.startswith("(") and "/" in path_sparql:
-        reads.add("*")  # a sequence path: a change two hops away changes the values
+    reads: set[str] = set()
+    if path_sparql and step is None:
+        reads.add("*")  # a longer path: a change a hop away changes the values
     checks = []
 
-    def add(test: str, default: str, with_value: bool = True) -> None:
+    def add(test: str, default: str, with_value: bool = True, typed: set[Any] | None = None) -> None:
         message = own.value if isinstance(own, Literal) else default
         if with_value:
             body = f"{{restrict}} {targets} {values} FILTER({test})"
             template = f"SELECT ?this ?value WHERE {{ {body} }}"
         else:
             template = test
-        checks.append(Check(name, severity, message, path_name, template, reads))
+        checks.append(Check(name, severity, message, path_name, template, reads, typed or set()))
 
     for param, generic in ((p, GENERIC[p]) for p in _VALUE_PARAMS if shapes.objects(shape, p)):
         for arg in shapes.objects(shape, param):
@@ -355,7 +360,8 @@ def _constraints(shapes: ShapesGraph, shape: Any, name: str, targets: str, path:
                 if step is not None and schema.always_instance(step[0], step[1], arg.value):
                     continue
                 inst = schema.instance_pattern("value", arg.value)
-                add(f"isLiteral(?value) || NOT EXISTS {{ {inst} }}", generic(compact(arg.value)))
+                typed = {(p, step[1]) for p in schema.properties(step[0])} if step else ({"*"} if path_sparql else set())
+                add(f"isLiteral(?value) || NOT EXISTS {{ {inst} }}", generic(compact(arg.value)), typed=typed)
             elif param == "datatype":
                 add("!(" + _datatype_ok(arg.value) + ")", generic(compact(arg.value)))
             elif param == "nodeKind":
