@@ -321,7 +321,8 @@ def _targets(shapes: ShapesGraph, shape: Any, schema: Schema) -> str | None:
         branches.append(schema.instance_pattern("this", shape.value))
     if not branches:
         return None
-    return "{ SELECT DISTINCT ?this WHERE { " + " UNION ".join(branches) + " } }"
+    # The focus restriction goes inside, first, so a restricted run never enumerates all targets.
+    return "{ SELECT DISTINCT ?this WHERE { {restrict} " + " UNION ".join(f"{b}" for b in branches) + " } }"
 
 
 def _severity(shapes: ShapesGraph, shape: Any) -> str:
@@ -348,7 +349,7 @@ def _constraints(shapes: ShapesGraph, shape: Any, name: str, targets: str, path:
     def add(test: str, default: str, with_value: bool = True, typed: set[Any] | None = None) -> None:
         message = own.value if isinstance(own, Literal) else default
         if with_value:
-            body = f"{{restrict}} {targets} {values} FILTER({test})"
+            body = f"{targets} {values} FILTER({test})"
             template = f"SELECT ?this ?value WHERE {{ {body} }}"
         else:
             template = test
@@ -380,7 +381,7 @@ def _constraints(shapes: ShapesGraph, shape: Any, name: str, targets: str, path:
                 add(f"!(?value IN ({members}))" if members else "true", generic(""))
             elif param == "hasValue":
                 term = _sparql_term(arg)
-                body = f"{{restrict}} {targets} FILTER NOT EXISTS {{ {values} FILTER(sameTerm(?value, {term})) }}"
+                body = f"{targets} FILTER NOT EXISTS {{ {values} FILTER(sameTerm(?value, {term})) }}"
                 add(f"SELECT ?this WHERE {{ {body} }}", generic(compact(arg.value)), with_value=False)
     for param in _COUNT_PARAMS:
         for arg in shapes.objects(shape, param):
@@ -388,12 +389,12 @@ def _constraints(shapes: ShapesGraph, shape: Any, name: str, targets: str, path:
                 raise Unsupported(f"sh:{param} on a node shape")
             n = int(arg.value)
             if param == "minCount" and n == 1:
-                q = f"SELECT ?this WHERE {{ {{restrict}} {targets} FILTER NOT EXISTS {{ ?this {path_sparql} ?value }} }}"
+                q = f"SELECT ?this WHERE {{ {targets} FILTER NOT EXISTS {{ ?this {path_sparql} ?value }} }}"
             elif param == "minCount":
-                q = (f"SELECT ?this WHERE {{ {{ SELECT ?this (COUNT(DISTINCT ?value) AS ?n) WHERE {{ {{restrict}} "
+                q = (f"SELECT ?this WHERE {{ {{ SELECT ?this (COUNT(DISTINCT ?value) AS ?n) WHERE {{ "
                      f"{targets} OPTIONAL {{ ?this {path_sparql} ?value }} }} GROUP BY ?this }} FILTER(?n < {n}) }}")
             else:
-                q = (f"SELECT ?this WHERE {{ {{ SELECT ?this (COUNT(DISTINCT ?value) AS ?n) WHERE {{ {{restrict}} "
+                q = (f"SELECT ?this WHERE {{ {{ SELECT ?this (COUNT(DISTINCT ?value) AS ?n) WHERE {{ "
                      f"{targets} ?this {path_sparql} ?value }} GROUP BY ?this }} FILTER(?n > {n}) }}")
             add(q, GENERIC[param](n, path_name), with_value=False)
     return checks
@@ -420,7 +421,7 @@ def _sparql(shapes: ShapesGraph, shape: Any, constraint: Any, name: str, targets
     head = text[:opening.end()].replace("$this", "?this")
     body = text[opening.end():].replace("$this", "?this")
     # The targets go inside the query's own group, so its FILTERs see ?this bound.
-    template = f"{head} {{restrict}} {targets} {body}"
+    template = f"{head} {targets} {body}"
     message = shapes.one(constraint, "message") or shapes.one(shape, "message")
     text_message = message.value if isinstance(message, Literal) else GENERIC["sparql"](name)
     reads = set(re.findall(r"<([^>\s]+)>", text))
