@@ -11,7 +11,8 @@ whose ``rdfs:domain`` is one of those classes, or the object (never a literal) o
 ``rdfs:range`` is; a path through ``p`` also follows the subproperties of ``p``. The class,
 property and domain/range closures are read from the store before the queries are written, so
 the queries only ever name classes and properties the data actually declares; a missing triple
-stays missing, since nothing is ever added to the store.
+stays missing, since nothing is ever added to the store. As in RDFS (and the reference engine), a
+literal object of a property with a range is an instance of that range, but never passes sh:class.
 
 Shapes using a constraint this module does not compile raise :class:`Unsupported`, and
 :func:`leadgraph.validation.validate` falls back to pyshacl for them.
@@ -109,9 +110,9 @@ class Schema:
         """
         branches = [f"{{ ?{var} rdf:type <{c}> }}" for c in sorted(self.subclasses(klass))]
         branches += [f"{{ ?{var} <{p}> [] }}" for p in sorted(self._typing(self.domains, klass))]
-        # A literal is never an instance: the reference engine keeps no triples about literals.
-        branches += [f"{{ [] <{p}> ?{var} FILTER(!isLiteral(?{var})) }}"
-                     for p in sorted(self._typing(self.ranges, klass))]
+        # RDFS types a literal object through a range too, so a literal can be a class target
+        # (as in the reference engine); a literal value still fails sh:class, which tests for it first.
+        branches += [f"{{ [] <{p}> ?{var} }}" for p in sorted(self._typing(self.ranges, klass))]
         return " UNION ".join(branches)
 
     def always_instance(self, path: str, inverse: bool, klass: str) -> bool:
@@ -359,6 +360,9 @@ def _constraints(shapes: ShapesGraph, shape: Any, name: str, targets: str, path:
         for arg in shapes.objects(shape, param):
             if param == "class":
                 if step is not None and schema.always_instance(step[0], step[1], arg.value):
+                    # The path's own range (or domain) makes every value an instance, but SHACL
+                    # never counts a literal as one.
+                    add("isLiteral(?value)", generic(compact(arg.value)))
                     continue
                 inst = schema.instance_pattern("value", arg.value)
                 typed = {(p, step[1]) for p in schema.properties(step[0])} if step else ({"*"} if path_sparql else set())
