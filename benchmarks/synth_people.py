@@ -15,8 +15,6 @@ from pathlib import Path
 
 from leadgraph import resources
 
-_TRIPLES_PER_COPY_ESTIMATE = None
-
 
 def _people() -> dict[str, str]:
     folder = resources.data_dir() / "people"

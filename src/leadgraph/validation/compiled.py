@@ -33,7 +33,6 @@ RDF = PREFIXES["rdf"]
 RDFS = PREFIXES["rdfs"]
 XSD = PREFIXES["xsd"]
 _TYPE = RDF + "type"
-_SCHEMA_AXIOMS = {RDFS + "subClassOf", RDFS + "subPropertyOf", RDFS + "domain", RDFS + "range"}
 
 # Constraint parameters this compiler understands, beyond the shape's own bookkeeping.
 _VALUE_PARAMS = ("class", "datatype", "nodeKind", "pattern", "minLength", "maxLength",
@@ -149,10 +148,6 @@ def _closure(edges: list[tuple[str, str]]) -> dict[str, set[str]]:
                     todo.append(nxt)
         done[start] = seen
     return done
-
-
-def _iris(iris: Iterable[str]) -> str:
-    return " ".join(f"<{i}>" for i in sorted(iris))
 
 
 def _sparql_term(term: Any) -> str:
