@@ -12,7 +12,8 @@ validation of the same store.
 
 Exits 1 when a target is missed: the full validation of 1M triples over 60 s (wall clock), the
 incremental one over 2 s, a report that differs between engines or between incremental and full
-validation. The machine is shared: CPU seconds are printed beside wall-clock ones.
+validation. The machine is shared: CPU seconds are printed beside wall-clock ones, and
+``--clock cpu`` holds the targets to CPU seconds where other work takes most of the cores.
 """
 
 from __future__ import annotations
@@ -78,7 +79,10 @@ def main() -> int:
     parser.add_argument("--sizes", default="1e4,1e5,1e6")
     parser.add_argument("--pyshacl-cap", type=float, default=300.0, help="seconds before pyshacl is stopped")
     parser.add_argument("--work", type=Path, default=Path("/tmp/leadgraph-bench-validate"))
+    parser.add_argument("--clock", choices=("wall", "cpu"), default="wall",
+                        help="which seconds the targets apply to (cpu: on a machine busy with other work)")
     args = parser.parse_args()
+    clock = "seconds" if args.clock == "wall" else "cpu"
     sys.path.insert(0, str(HERE))
     import synth_people
 
@@ -102,8 +106,8 @@ def main() -> int:
         print(f"{ours['triples']:>9} triples: sparql {ours['seconds']:.2f} s (cpu {ours['cpu']:.2f}), "
               f"{ours['peak_mb']:.0f} MB, {len(ours['results'])} results | pyshacl {ref_text} | same: {same}",
               flush=True)
-        if size >= 1_000_000 and ours["seconds"] > FULL_TARGET:
-            failures.append(f"{size}: full validation took {ours['seconds']:.1f} s > {FULL_TARGET} s")
+        if size >= 1_000_000 and ours[clock] > FULL_TARGET:
+            failures.append(f"{size}: full validation took {ours[clock]:.1f} s ({args.clock}) > {FULL_TARGET} s")
 
     largest = max(sizes)
     data = args.work / f"data-{largest}"
@@ -134,8 +138,9 @@ def main() -> int:
               f"same: {incremental['results'] == full['results']}", flush=True)
         if incremental["results"] != full["results"]:
             failures.append("incremental and full validation disagree")
-        if incremental["seconds"] > INCREMENTAL_TARGET:
-            failures.append(f"incremental validation took {incremental['seconds']:.2f} s > {INCREMENTAL_TARGET} s")
+        if incremental[clock] > INCREMENTAL_TARGET:
+            failures.append(f"incremental validation took {incremental[clock]:.2f} s ({args.clock}) "
+                            f"> {INCREMENTAL_TARGET} s")
     finally:
         person.write_text(original, encoding="utf-8")
         shutil.rmtree(store, ignore_errors=True)
