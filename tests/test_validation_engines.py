@@ -259,8 +259,8 @@ def test_incremental_scope_is_the_changed_file(tmp_path, monkeypatch):
     real = incremental._scope
     monkeypatch.setattr(incremental, "_scope", lambda *a: scopes.append(real(*a)) or scopes[-1])
     assert validate(open_store(store)).conforms
-    restriction, drop = scopes[0]
-    assert drop == {"<https://w3id.org/leadgraph/id/gregg-holland>"}
+    restriction, blanks, drop = scopes[0]
+    assert drop == {"<https://w3id.org/leadgraph/id/gregg-holland>"} and blanks == []
 
 
 def test_an_ontology_change_means_a_full_validation(tmp_path, monkeypatch):

@@ -25,7 +25,7 @@ from typing import Any
 
 from leadgraph.namespaces import PREFIXES
 from leadgraph.store.disk import DiskStore, read_validation, write_validation
-from leadgraph.terms import NamedNode
+from leadgraph.terms import BlankNode, NamedNode, Variable
 from leadgraph.validation.compiled import Check, Finding, Schema
 from leadgraph.validation.engine import EXTRA_CHECKS, Namer, checks_for, run_checks
 from leadgraph.validation.report import ValidationResult, sort_results
@@ -65,10 +65,12 @@ def validate(store: DiskStore, shapes_path: Path) -> list[ValidationResult]:
         if scope is None:
             entries = [_entry(namer, f) for f in run_checks(store, everything)]
         else:
-            restriction, drop = scope
+            restriction, blanks, drop = scope
             entries = [e for e in saved["results"] if e["key"] not in drop]
             if restriction:
                 entries += [_entry(namer, f) for f in run_checks(store, everything, restriction)]
+            for blank in blanks:
+                entries += [_entry(namer, f) for f in run_checks(_Bound(store, blank), everything)]
         entries = list({(e["key"], tuple(sorted(e["result"].items()))): e for e in entries}.values())
         write_validation(store.generation, {**wanted, "generation": store.generation.name, "results": entries})
     return sort_results(ValidationResult(**e["result"]) for e in entries)
@@ -79,15 +81,17 @@ def _entry(namer: Namer, finding: Finding) -> dict[str, Any]:
 
 
 def _scope(store: DiskStore, pending: dict[str, Any], schema: Schema,
-           checks: list[Check]) -> tuple[str, set[str]] | None:
-    """(restriction binding ?this to the nodes to check again, keys of kept results to drop),
-    or None when only a full validation will do."""
+           checks: list[Check]) -> tuple[str, list[Any], set[str]] | None:
+    """(restriction binding ?this to the IRIs to check again, the blank nodes to check again,
+    keys of kept results to drop), or None when only a full validation will do."""
     old = {tuple(t) for t in pending.get("triples", [])}
     graphs = [store.manifest["files"][p]["graph"] for p in pending.get("paths", []) if p in store.manifest["files"]]
     new: set[tuple[str, str, str]] = set()
+    blanks: dict[str, Any] = {}
     for graph in graphs:
         for quad in store.oxigraph.quads_for_pattern(None, None, None, NamedNode(graph)):
             new.add((str(quad.subject), quad.predicate.value, str(quad.object)))
+            blanks.update((str(t), t) for t in (quad.subject, quad.object) if isinstance(t, BlankNode))
     changed = old ^ new
     if any(p in _SCHEMA for _, p, _ in changed):
         return None
@@ -109,19 +113,32 @@ def _scope(store: DiskStore, pending: dict[str, Any], schema: Schema,
             neighbours.update(x for x in (s, o) if not x.startswith('"'))
     retyped |= _typing_changed(store, candidates, new)
     pointers = _pointers(store, {n for n in retyped if n.startswith("<")}, typed)
-    pointers |= _pointers(store, {n for n in neighbours if n.startswith("<")}, {"*"})
-    drop = nodes | pointers
+    pointers.update(_pointers(store, {n for n in neighbours if n.startswith("<")}, {"*"}))
+    drop = nodes | set(pointers)
+    # Blank nodes cannot be named in a query, so each is checked on its own, bound as ?this
+    # (old ones are gone with their file: their results are dropped, nothing to check).
+    blanks.update((k, t) for k, t in pointers.items() if isinstance(t, BlankNode))
     iris = sorted(n for n in drop if n.startswith("<"))
-    branches = [f"{{ VALUES ?this {{ {' '.join(iris)} }} }}"] if iris else []
-    for graph in graphs:
-        branches.append(f"{{ GRAPH <{graph}> {{ {{ ?this ?_ga ?_gb }} UNION {{ ?_gc ?_gd ?this }} }} "
-                        "FILTER(isBlank(?this)) }")
-    if any(n.startswith("_:") for n in pointers):
-        for pattern in _pointer_patterns({n for n in retyped | neighbours if n.startswith("<")}, typed | {"*"}):
-            branches.append(f"{{ {pattern} FILTER(isBlank(?this)) }}")
-    if not branches:
-        return "", drop
-    return "{ SELECT DISTINCT ?this WHERE { " + " UNION ".join(branches) + " } }", drop
+    restriction = f"{{ SELECT DISTINCT ?this WHERE {{ VALUES ?this {{ {' '.join(iris)} }} }} }}" if iris else ""
+    return restriction, [blanks[k] for k in sorted(blanks)], drop | set(blanks)
+
+
+class _Bound:
+    """A store whose queries see ?this bound to one (blank) node, through the engine's substitutions."""
+
+    def __init__(self, store: DiskStore, node: Any):
+        self.store, self.node = store, node
+
+    def select(self, sparql: str) -> list[dict[str, Any]]:
+        solutions = self.store.oxigraph.query(sparql, prefixes=PREFIXES, substitutions={Variable("this"): self.node})
+        names = [v.value for v in solutions.variables]
+        rows = [{n: s[n] for n in names if s[n] is not None} for s in solutions]
+        for row in rows:
+            row.setdefault("this", self.node)
+        return rows
+
+    def triples(self, *pattern: Any) -> Any:
+        return self.store.triples(*pattern)
 
 
 def _typing_changed(store: DiskStore, candidates: dict[tuple[str, str, bool], int],
@@ -153,9 +170,9 @@ def _pointer_patterns(nodes: set[str], steps: set[Any]) -> list[str]:
     return out
 
 
-def _pointers(store: DiskStore, nodes: set[str], steps: set[Any]) -> set[str]:
-    """Nodes whose verdict reads ``nodes`` through one of ``steps``."""
-    found: set[str] = set()
+def _pointers(store: DiskStore, nodes: set[str], steps: set[Any]) -> dict[str, Any]:
+    """Nodes whose verdict reads ``nodes`` through one of ``steps`` (key -> term)."""
+    found: dict[str, Any] = {}
     for pattern in _pointer_patterns(nodes, steps):
-        found.update(str(row["this"]) for row in store.select(f"SELECT DISTINCT ?this WHERE {{ {pattern} }}"))
+        found.update((str(row["this"]), row["this"]) for row in store.select(f"SELECT DISTINCT ?this WHERE {{ {pattern} }}"))
     return found
