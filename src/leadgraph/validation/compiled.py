@@ -116,11 +116,10 @@ class Schema:
 
     def always_instance(self, path: str, inverse: bool, klass: str) -> bool:
         """True when every value along the one-step ``path`` is an instance of ``klass`` by the
-        path's own range (or, inverse, domain): the check can never fail, so it need not run."""
+        path's own range (or, inverse, domain): only a literal value can then fail the check."""
         table = self.domains if inverse else self.ranges
         classes = self.subclasses(klass)
-        ups = lambda prop: self._supers(prop)  # noqa: E731
-        return all(any(table.get(q, set()) & classes for q in ups(p)) for p in self.properties(path))
+        return all(any(table.get(q, set()) & classes for q in self._supers(p)) for p in self.properties(path))
 
     def _supers(self, prop: str) -> set[str]:
         return {parent for parent, children in self.subproperties.items() if prop in children} | {prop}
@@ -280,7 +279,7 @@ def compile_shapes(shapes_store: Any, schema: Schema) -> list[Check]:
         if targets is None:
             continue
         name = shapes.shape_name(node_shape)
-        checks += _constraints(shapes, node_shape, name, targets, None, schema, node_level=True)
+        checks += _constraints(shapes, node_shape, name, targets, None, schema)
         for prop in shapes.objects(node_shape, "property"):
             if _deactivated(shapes, prop):
                 continue
@@ -288,8 +287,7 @@ def compile_shapes(shapes_store: Any, schema: Schema) -> list[Check]:
             if path is None:
                 raise Unsupported("a property shape without sh:path")
             pname = shapes.shape_name(prop)
-            checks += _constraints(shapes, prop, pname, targets, path_of(shapes, path, schema), schema,
-                                   node_level=False)
+            checks += _constraints(shapes, prop, pname, targets, path_of(shapes, path, schema), schema)
         for constraint in shapes.objects(node_shape, "sparql"):
             checks.append(_sparql(shapes, node_shape, constraint, name, targets))
     return checks
@@ -327,7 +325,7 @@ def _severity(shapes: ShapesGraph, shape: Any) -> str:
 
 
 def _constraints(shapes: ShapesGraph, shape: Any, name: str, targets: str, path: tuple[str, str] | None,
-                 schema: Schema, *, node_level: bool) -> list[Check]:
+                 schema: Schema) -> list[Check]:
     unknown = {p[len(SH):] for p in shapes.predicates(shape) if p.startswith(SH)} - _KNOWN
     if unknown:
         raise Unsupported("sh:" + ", sh:".join(sorted(unknown)))
@@ -414,6 +412,8 @@ def _sparql(shapes: ShapesGraph, shape: Any, constraint: Any, name: str, targets
     if shapes.objects(constraint, "prefixes"):
         raise Unsupported("sh:prefixes in an sh:sparql constraint")
     text = select.value
+    if re.search(r"\$(PATH|currentShape|shapesGraph)\b", text):
+        raise Unsupported("a pre-bound variable other than $this in an sh:sparql query")
     opening = re.search(r"\bWHERE\s*\{", text, re.IGNORECASE)
     if opening is None or re.search(r"\b(GROUP\s+BY|ORDER\s+BY|LIMIT|OFFSET|VALUES|MINUS|SERVICE)\b", text, re.I):
         raise Unsupported("an sh:sparql query this engine cannot rewrite")
