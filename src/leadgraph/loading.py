@@ -31,11 +31,18 @@ from leadgraph import records  # noqa: F401 - registers the YAML and CSV person-
 from leadgraph import resources
 from leadgraph.errors import DataError, UsageError
 from leadgraph.namespaces import PREFIXES
-from leadgraph.store.disk import UpdateReport, open_generation, published_manifest, write_generation
+from leadgraph.store.disk import (
+    UpdateReport,
+    open_generation,
+    published_manifest,
+    read_validation,
+    write_generation,
+    write_validation,
+)
 from leadgraph.store.memory import MemoryStore
 from leadgraph.store.rdf import RDF_FORMATS, write_triples
 from leadgraph.store.readers import READERS, reader_for
-from leadgraph.terms import Triple, triple_key
+from leadgraph.terms import NamedNode, Triple, triple_key
 
 if TYPE_CHECKING:  # rdflib costs ~150 ms to import: only for type hints here
     import rdflib
@@ -169,7 +176,64 @@ def update_store(folder: str | Path, *, progress: bool = False) -> UpdateReport:
     folders again and reload only the files whose content changed (new files are added, deleted
     ones removed). Readers keep working meanwhile; two updates never interleave."""
     sources = stored_sources(folder)
-    return write_generation(folder, _store_files(sources), sources=sources, rebuild=False, progress=progress)
+    wanted = _store_files(sources)
+    noted = _note_changes(folder, wanted)
+    report = write_generation(folder, wanted, sources=sources, rebuild=False, progress=progress)
+    if noted is not None:
+        _carry_validation(Path(folder), report, *noted)
+    return report
+
+
+PENDING_LIMIT = 200_000
+"""Changed triples noted for the next validation beyond which it checks everything again instead."""
+
+
+def _note_changes(folder: str | Path, wanted: dict[str, str]) -> tuple[str, dict[str, Any]] | None:
+    """Before an update: the published generation's name and its validation report, with the
+    content of the files about to be reloaded or removed added as "pending" (read now, while the
+    generation is still there). ``None`` when it keeps no report."""
+    import hashlib
+
+    old = open_generation(folder)
+    try:
+        kept = read_validation(old.generation)
+        if kept is None or kept.get("generation") != old.generation.name:
+            return None
+        pending = kept.setdefault("pending", {"paths": [], "triples": [], "full": False})
+        before = old.manifest["files"]
+        going = [p for p in before if p not in wanted]
+        for path in wanted:
+            if path in before:
+                digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+                if digest != before[path]["sha256"]:
+                    going.append(path)
+        if any(before[p]["role"] != "data" for p in going):
+            pending.update(full=True, triples=[])
+        for path in going:
+            # A file already pending keeps the content it had at the report, not an intermediate one.
+            if path in pending["paths"] or pending["full"]:
+                continue
+            for quad in old.oxigraph.quads_for_pattern(None, None, None, NamedNode(before[path]["graph"])):
+                pending["triples"].append([str(quad.subject), quad.predicate.value, str(quad.object)])
+        return old.generation.name, kept
+    finally:
+        old.close()
+
+
+def _carry_validation(folder: Path, report: UpdateReport, base: str, kept: dict[str, Any]) -> None:
+    """Hand the last validation report on to the new generation with what changed since (see
+    :mod:`leadgraph.validation.incremental`, which owns the report's format)."""
+    if int(report.generation[4:]) != int(base[4:]) + 1:
+        return  # another update ran in between: what was noted is not this update's base
+    pending = kept["pending"]
+    touched = report.changed + report.removed + report.added
+    pending["paths"] = sorted(set(pending["paths"]) | set(touched))
+    manifest = published_manifest(folder) or {"files": {}}
+    roles = {p: e["role"] for p, e in manifest["files"].items()}
+    if any(roles.get(p, "data") != "data" for p in touched) or len(pending["triples"]) > PENDING_LIMIT:
+        pending.update(full=True, triples=[])
+    kept["generation"] = report.generation
+    write_validation(folder / report.generation, kept)
 
 
 def stored_sources(folder: str | Path) -> list[str] | None:

@@ -5,6 +5,7 @@ Layout of a store folder::
     DIR/current              the name of the generation readers open (replaced atomically)
     DIR/gen-000003/          one generation: a RocksDB store, never written after it is published
     DIR/gen-000003/.readers  readers hold a shared lock on it while they have the generation open
+    DIR/gen-000003/validation.json  the last validation report of this generation (see below)
     DIR/.update.lock         held by the one update that may run at a time
 
 Every source file is loaded into a named graph of its own (``urn:leadgraph:file:...``), so
@@ -55,6 +56,7 @@ from leadgraph.store.memory import OxigraphStore
 FORMAT_VERSION = 1
 _CURRENT = "current"
 _MANIFEST = "manifest.json"
+_VALIDATION = "validation.json"
 _READERS = ".readers"
 _UPDATE_LOCK = ".update.lock"
 _WAIT_NOTICE = 2.0  # seconds before a waiting update says what it waits for
@@ -239,6 +241,35 @@ def _progress(items: list[str], show: bool, what: str) -> Iterable[str]:
     from tqdm import tqdm
 
     return tqdm(items, desc=what, unit="file", file=sys.stderr, disable=not sys.stderr.isatty())
+
+
+# -- the validation report kept with a generation --------------------------------------------------
+# The store only keeps the file; leadgraph.validation.incremental decides what is in it. It is
+# the one file of a published generation that may be written later: replaced whole by a rename,
+# so a reader sees the old report or the new one, never half of one.
+
+
+def read_validation(generation: str | os.PathLike[str]) -> dict[str, Any] | None:
+    """The validation report kept in ``generation``, or ``None`` when there is none (or it is unreadable)."""
+    try:
+        data = json.loads((Path(generation) / _VALIDATION).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def write_validation(generation: str | os.PathLike[str], report: dict[str, Any]) -> bool:
+    """Keep ``report`` in ``generation``; False when the folder cannot be written (a read-only store)."""
+    target = Path(generation) / _VALIDATION
+    temporary = target.with_name(f".{_VALIDATION}.{os.getpid()}")
+    try:
+        temporary.write_text(json.dumps(report, separators=(",", ":")), encoding="utf-8")
+        os.replace(temporary, target)
+    except OSError:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        return False
+    return True
 
 
 # -- generations -----------------------------------------------------------------------------------
