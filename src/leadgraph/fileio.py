@@ -83,32 +83,9 @@ def atomic_write(path: str | Path, data: bytes | str, *, encoding: str = "utf-8"
     >>> oct((d / "x.txt").stat().st_mode & 0o777) == oct(0o666 & ~_current_umask())
     True
     """
-    path = Path(path)
     if isinstance(data, str):
         data = data.encode(encoding)
-    folder = _make_folder(path)
-    remove_stale_temps(folder)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=_TEMP_SUFFIX, dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            # Held until the rename, so another process's clean-up can tell this temp is in use.
-            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-            # mkstemp makes the file private (0600); give it the mode a plain open() would, or
-            # keep the replaced file's, so exports on a shared drive stay readable by colleagues.
-            os.fchmod(fh.fileno(), _target_mode(path))
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-            if os.environ.get("LEADGRAPH_TEST_CRASH_BEFORE_RENAME") == "1":
-                _crash()
-            os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    return path
+    return atomic_write_chunks(path, [data])
 
 
 def atomic_write_chunks(path: str | Path, chunks: Iterable[bytes]) -> Path:
@@ -142,6 +119,8 @@ def atomic_write_chunks(path: str | Path, chunks: Iterable[bytes]) -> Path:
                 fh.write(chunk)
             fh.flush()
             os.fsync(fh.fileno())
+            if os.environ.get("LEADGRAPH_TEST_CRASH_BEFORE_RENAME") == "1":
+                _crash()
             os.replace(tmp, path)
     except BaseException:
         try:

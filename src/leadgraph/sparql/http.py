@@ -399,7 +399,9 @@ def _worker_main(fd: int, graph: Any, settings: Settings, parent: int) -> None:
         signal.set_wakeup_fd(-1)
     except (ValueError, OSError):
         pass
-    _die_with(parent)
+    from leadgraph.sparql.sandbox import die_with
+
+    die_with(parent)
     # The server's listening socket, its clients' connections and its event loop's files are
     # not ours: holding copies would keep connections open after the server closes them.
     os.closerange(3, fd)
@@ -456,19 +458,6 @@ def _write_blocking(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
         view = view[os.write(fd, view):]
-
-
-def _die_with(parent: int) -> None:
-    if sys.platform.startswith("linux"):
-        try:
-            import ctypes
-
-            pr_set_pdeathsig = 1
-            ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
-        except (OSError, AttributeError):
-            pass
-    if os.getppid() != parent:  # the server died before prctl took effect
-        os._exit(1)
 
 
 # -- the ASGI app ------------------------------------------------------------------------------

@@ -239,6 +239,11 @@ def _outlive_no_one(timeout: float | None, parent: int) -> None:
     signal.signal(signal.SIGALRM, signal.SIG_DFL)
     if timeout is not None:
         signal.setitimer(signal.ITIMER_REAL, timeout + 1.0)
+    die_with(parent)
+
+
+def die_with(parent: int) -> None:
+    """Child side: on Linux, be killed the moment ``parent`` dies; exit now if it already has."""
     if os.uname().sysname == "Linux":
         try:
             import ctypes
