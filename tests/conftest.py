@@ -56,6 +56,41 @@ def oxigraph_binary() -> str:
 
 
 @pytest.fixture(scope="session")
+def start_oxigraph(oxigraph_binary):
+    """``with start_oxigraph(folder) as base:`` runs a read-write Oxigraph server on a free
+    loopback port with its database in ``folder``, yields its base URL once it answers, and
+    stops it afterwards (``base + "/query"``, ``base + "/store"``)."""
+    import contextlib
+    import urllib.request
+
+    @contextlib.contextmanager
+    def running(location: Path):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        server = subprocess.Popen([oxigraph_binary, "serve", "--location", str(location), "--bind",
+                                   f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    urllib.request.urlopen(base + "/query?query=ASK%7B%7D", timeout=1).read()
+                    break
+                except OSError:
+                    if server.poll() is not None or time.monotonic() > deadline:
+                        server.kill()
+                        pytest.fail(f"oxigraph server did not start: {server.stderr.read().decode()[:500]}")
+                    time.sleep(0.1)
+            yield base
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+
+    return running
+
+
+@pytest.fixture(scope="session")
 def seed_article() -> str:
     """The seed article's text (see :func:`require_outside_file`)."""
     return require_outside_file(SEED_ARTICLE).read_text(encoding="utf-8")

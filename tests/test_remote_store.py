@@ -11,7 +11,6 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -33,28 +32,12 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def oxigraph(tmp_path_factory, oxigraph_binary):
+def oxigraph(tmp_path_factory, start_oxigraph):
     """A read-write Oxigraph server on loopback holding the bundled graph, pushed by leadgraph."""
-    binary, port = oxigraph_binary, _free_port()
-    location = tmp_path_factory.mktemp("oxigraph")
-    server = subprocess.Popen([binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(base + "/query?query=ASK%7B%7D", timeout=1).read()
-            break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                pytest.fail(f"oxigraph server did not start: {server.stderr.read().decode()[:500]}")
-            time.sleep(0.1)
-    report = push(base + "/store")
-    assert report.triples == len(load())
-    yield base
-    server.terminate()
-    server.wait(timeout=10)
+    with start_oxigraph(tmp_path_factory.mktemp("oxigraph")) as base:
+        report = push(base + "/store")
+        assert report.triples == len(load())
+        yield base
 
 
 def _normal(payload: bytes) -> bytes:

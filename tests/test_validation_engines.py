@@ -139,41 +139,19 @@ def test_disk_memory_and_pyshacl_agree(tmp_path):
     assert validate(open_store(tmp_path / "store"), engine="pyshacl").results == expected.results
 
 
-def test_remote_store_agrees(tmp_path, oxigraph_binary):
-    import socket
-    import subprocess
-    import time
-    import urllib.request
-
+def test_remote_store_agrees(tmp_path, start_oxigraph):
     from leadgraph.loading import open_endpoint
     from leadgraph.publishing import push
 
     folder = tmp_path / "data"
     folder.mkdir()
     shutil.copy(FIXTURES / "constraints" / "values-and-classes.ttl", folder / "x.ttl")
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = subprocess.Popen([oxigraph_binary, "serve", "--location", str(tmp_path / "ox"), "--bind",
-                               f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(base + "/query?query=ASK%7B%7D", timeout=1).read()
-                break
-            except OSError:
-                assert server.poll() is None and time.monotonic() < deadline, "oxigraph server did not start"
-                time.sleep(0.1)
+    with start_oxigraph(tmp_path / "ox") as base:
         push(base + "/store", load(folder))
         remote = validate(open_endpoint(base + "/query"))
         # No blank nodes in this fixture: a remote endpoint cannot be asked about one by name.
         assert remote.results == validate(data=folder).results
         assert not remote.conforms
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 # -- incremental validation of an on-disk store -------------------------------------------------------
