@@ -130,7 +130,7 @@ def main() -> int:
     edits = [
         # one person's file changed: a new name variant, and a name with markup (one violation)
         ("changed", lambda: person.write_text(
-            original.replace(f'foaf:name "', f'foaf:name "<b>', 1) + f'\nlgd:{subject} '
+            original.replace('foaf:name "', 'foaf:name "<b>', 1) + f'\nlgd:{subject} '
             '<https://schema.org/alternateName> "A. N. Other" .\n', encoding="utf-8")),
         # a new person (a copy of another under new IRIs), and a person removed
         ("added", lambda: added.write_text(original.replace(f"lgd:{subject}", f"lgd:{subject}-new"),
