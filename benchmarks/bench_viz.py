@@ -37,6 +37,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from leadgraph.namespaces import turtle_prefixes
+
 TARGETS = {
     # nodes: (export seconds or None, first-frame seconds)
     5000: (10.0, 5.0),
@@ -48,18 +50,7 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
     "--disable-dev-shm-usage",
 ]
-PREFIXES = """\
-@prefix lg:      <https://w3id.org/leadgraph/ontology#> .
-@prefix lgd:     <https://w3id.org/leadgraph/id/> .
-@prefix org:     <http://www.w3.org/ns/org#> .
-@prefix schema:  <https://schema.org/> .
-@prefix foaf:    <http://xmlns.com/foaf/0.1/> .
-@prefix prov:    <http://www.w3.org/ns/prov#> .
-@prefix dcterms: <http://purl.org/dc/terms/> .
-@prefix skos:    <http://www.w3.org/2004/02/skos/core#> .
-@prefix rdfs:    <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix xsd:     <http://www.w3.org/2001/XMLSchema#> .
-"""
+PREFIXES = turtle_prefixes(["lg", "lgd", "org", "schema", "foaf", "prov", "dcterms", "skos", "rdfs", "xsd"])
 
 
 def synthetic_turtle(nodes: int, seed: int = 0, already: int = 0) -> str:

@@ -37,24 +37,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
+from leadgraph.namespaces import turtle_prefixes
+
 LG = "https://w3id.org/leadgraph/ontology#"
 LGD = "https://w3id.org/leadgraph/id/"
 LARGE = 2_000_000
 """Above this many triples --large is required (10M triples take minutes and gigabytes to load)."""
 ZIPF = 1.1
 
-PREFIXES = """\
-@prefix lg:      <https://w3id.org/leadgraph/ontology#> .
-@prefix lgd:     <https://w3id.org/leadgraph/id/> .
-@prefix org:     <http://www.w3.org/ns/org#> .
-@prefix schema:  <https://schema.org/> .
-@prefix foaf:    <http://xmlns.com/foaf/0.1/> .
-@prefix prov:    <http://www.w3.org/ns/prov#> .
-@prefix dcterms: <http://purl.org/dc/terms/> .
-@prefix rdfs:    <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix time:    <http://www.w3.org/2006/time#> .
-@prefix xsd:     <http://www.w3.org/2001/XMLSchema#> .
-"""
+PREFIXES = turtle_prefixes(["lg", "lgd", "org", "schema", "foaf", "prov", "dcterms", "rdfs", "time", "xsd"])
 HEADER = (
     "# SYNTHETIC data made by benchmarks/synth.py (seed {seed}). Every person is invented; every\n"
     "# statement is derived from a source marked dcterms:type \"Synthetic\". Do not mix with real data.\n\n"

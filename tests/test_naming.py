@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from leadgraph.labels import fallback_label, store_label
-from leadgraph.network.projection import id_term, to_networkx
+from leadgraph.network.projection import to_networkx
+from leadgraph.terms import id_term
 
 
 def test_projection_labels_follow_the_shared_rule(bundled_graph):

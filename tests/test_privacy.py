@@ -263,11 +263,11 @@ def test_kill_after_the_journal_is_completed_by_any_next_write(tmp_path, data_co
 
 def _drop_person_node(folder: Path, slug: str) -> None:
     """Leave the statements about ``slug`` but not the person node: a half-done removal."""
-    from leadgraph.loading import serialize_triples
+    from leadgraph.store.rdf import write_triples
 
     path = folder / "people" / f"{slug}.ttl"
     kept = [t for t in load_files([path]).triples() if t.subject.value != LGD + slug]
-    path.write_bytes(serialize_triples(kept, "ttl"))
+    path.write_bytes(write_triples(kept, "ttl"))
 
 
 @pytest.mark.parametrize("how", [LGD + "garry-harris", "lgd:garry-harris", "Garry Harris"])

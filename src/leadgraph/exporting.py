@@ -249,10 +249,10 @@ def _csv(rows: list[dict[str, Any]], first: list[str]) -> bytes:
 
 
 def _rdf(triples: list[Triple], fmt: str) -> bytes:
-    from leadgraph.loading import serialize_triples
+    from leadgraph.store.rdf import write_triples
 
     # The selection's triples, deduplicated as a store would.
-    return serialize_triples(set(triples), fmt)
+    return write_triples(set(triples), fmt)
 
 
 def _whole_rdf(graph: Any, fmt: str) -> bytes:

@@ -91,7 +91,7 @@ class LeadGraph:
         >>> g.serialize("nt").count(b"\\n") == len(g)
         True
         """
-        return serialize_triples(self.store.triples(), fmt)
+        return write_triples(self.store.triples(), fmt)
 
     def to_rdflib(self) -> rdflib.Graph:
         """The graph as an :class:`rdflib.Graph` (built once, then cached; do not modify it).
@@ -127,12 +127,6 @@ def load(data: str | Path | Iterable[str | Path] | None = None) -> LeadGraph:
     True
     """
     return _build(resources.ontology_files(), _resolve_data(data))
-
-
-def serialize_triples(triples: Iterable[Triple], fmt: str) -> bytes:
-    """Write ``triples`` as ``fmt`` (a name from :data:`SERIALIZE_FORMATS`); see
-    :func:`leadgraph.store.rdf.write_triples`."""
-    return write_triples(triples, fmt)
 
 
 def store_of(graph: Any = None, data: str | Path | Iterable[str | Path] | None = None) -> Any:

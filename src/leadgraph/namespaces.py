@@ -43,6 +43,16 @@ PREFIXES: dict[str, str] = {
 }
 """Prefixes predeclared for every query and used when serialising."""
 
+def turtle_prefixes(names: list[str] | None = None) -> str:
+    """``@prefix`` lines for the project prefixes (all, or ``names``), for Turtle written as text.
+
+    >>> print(turtle_prefixes(["lgd"]), end="")
+    @prefix lgd: <https://w3id.org/leadgraph/id/> .
+    """
+    chosen = PREFIXES if names is None else {n: PREFIXES[n] for n in names}
+    return "".join(f"@prefix {name}: <{iri}> .\n" for name, iri in chosen.items())
+
+
 def sparql_prefixes(prefixes: dict[str, str] | None = None) -> str:
     """Return PREFIX lines for ``prefixes`` (default: :data:`PREFIXES`).
 

@@ -113,7 +113,7 @@ from leadgraph.labels import compact
 from leadgraph.namespaces import DCTERMS, FOAF, LG, ORG, OWL, PROV, RDFS, SCHEMA, SKOS, TIME, XSD
 from leadgraph.network.index import _DIRECT, _INSTANT, _PROVENANCE, KINDS, RAW_KINDS, Index, _join  # noqa: F401 - KINDS re-exported
 from leadgraph.loading import store_of
-from leadgraph.terms import Literal, Term, id_term, literal_value, term_id  # noqa: F401 - long-standing names
+from leadgraph.terms import Literal, Term, term_id
 
 if TYPE_CHECKING:  # networkx costs ~350 ms to import: only when a graph is built
     import networkx as nx

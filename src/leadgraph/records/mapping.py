@@ -607,6 +607,11 @@ def record_of(triples: list[Triple], reference: Reference) -> dict:
         if keys:
             fact["source"] = _keys(keys)
 
+    def dated(s: str, fact: dict) -> None:
+        as_of = one(s, LG + "asOf")
+        if as_of:
+            fact["as_of"] = str(as_of)
+
     def ident(s: str, fact: dict, default: str) -> None:
         if s != LGD + default:
             fact["id"] = s[len(LGD):] if s.startswith(LGD) else compact(s)
@@ -772,9 +777,7 @@ def record_of(triples: list[Triple], reference: Reference) -> dict:
                         used.add((instant.value, RDF + "type", TIME + "Instant"))
                         value = one(instant.value, TIME + "inXSDDate") or one(instant.value, TIME + "inXSDgYear")
                         role[key] = str(value)
-            as_of = one(s, LG + "asOf")
-            if as_of:
-                role["as_of"] = str(as_of)
+            dated(s, role)
             section = "roles" if current is not False else "earlier_roles"
             if current is None:
                 raise NotARecord(f"{compact(s)} does not say whether the role is current (lg:current)")
@@ -830,9 +833,7 @@ def record_of(triples: list[Triple], reference: Reference) -> dict:
             if label != f"{name}: {'over ' if at_least else ''}{f['years']} years {place}":
                 f["label"] = label
             take(s, LG + "person")
-            as_of = one(s, LG + "asOf")
-            if as_of:
-                f["as_of"] = str(as_of)
+            dated(s, f)
             cites(s, f)
             sections["service"].append(f)
         elif LG + "ResponsibilityScale" in ts:
@@ -849,9 +850,7 @@ def record_of(triples: list[Triple], reference: Reference) -> dict:
                          f"{(reference.label(measure.value) or key).lower()}"):
                 f["label"] = label
             take(s, LG + "person")
-            as_of = one(s, LG + "asOf")
-            if as_of:
-                f["as_of"] = str(as_of)
+            dated(s, f)
             cites(s, f)
             sections["scale"].append(f)
         elif LG + "TraitAttribution" in ts:

@@ -41,12 +41,12 @@ from typing import Any
 
 from leadgraph.sparql import named as named_queries
 from leadgraph.errors import LeadgraphError, QueryError, UsageError
-from leadgraph.loading import serialize_triples
 from leadgraph.loading import store_of
 from leadgraph.sparql.params import bind, resolve
 from leadgraph.sparql.results import QueryResult
 from leadgraph.sparql.safety import analyse, check_shape
 from leadgraph.sparql.sandbox import WorkFailed, parse_size, run_limited
+from leadgraph.store.rdf import write_triples
 from leadgraph.terms import Triple
 
 DEFAULT_TIMEOUT = 30.0
@@ -268,7 +268,7 @@ def _run_update(
         work_store.update(text)
         after = set(work_store.triples())
         kept = list(after - ontology)
-        body = serialize_triples(kept, rdf_format)
+        body = write_triples(kept, rdf_format)
         summary = {"added": len(after - before), "removed": len(before - after), "triples": len(kept)}
         return json.dumps(summary).encode() + b"\n" + body
 
