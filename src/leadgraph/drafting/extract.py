@@ -265,7 +265,7 @@ class Drafter:
             self.person = person
             _variants(self.article, person, givens)
             self._role(person)
-            said = self._attributed(person)
+            said = self._attributed(person, qa)
             quotes = self._quotes(person, qa)
             self._earlier(person, said)
             self._service(person, said)
@@ -276,16 +276,21 @@ class Drafter:
         return people
 
     # -- which sentences are about the person ------------------------------------------------
-    def _attributed(self, person: PersonDraft) -> list[Span]:
+    def _attributed(self, person: PersonDraft, qa: bool = False) -> list[Span]:
         """Sentences of the person's section that are about them: naming them, a pronoun in a
-        paragraph naming them, or (in a Q&A) their own answers."""
+        paragraph naming them, or (in a Q&A) their own first-person answers."""
         found = []
+        asked = False
         for para in self._section(person):
-            if _is_heading(para) or _is_question(para):
+            if _is_question(para):
+                asked = True
+                continue
+            if _is_heading(para):
                 continue
             names = _mentions(person, para.text)
             for s in para.sentences:
-                if _mentions(person, s.text) or (names and re.search(r"\b(he|she|his|her|they)\b", s.text, re.I)):
+                if _mentions(person, s.text) or (names and re.search(r"\b(he|she|his|her|they)\b", s.text, re.I)) \
+                        or (qa and asked and re.search(r"\b(I|I'[a-z]+|I’[a-z]+|[Mm]y|[Mm]e|[Ww]e|[Oo]ur)\b", s.text)):
                     found.append(s)
         return found
 
@@ -423,8 +428,7 @@ class Drafter:
         places = []
         nhs = self.gaz.nhs()
         for m in _NHS_REF.finditer(s.text):
-            if nhs:
-                places.append((abs(m.start() - at), "NHS", None))
+            places.append((abs(m.start() - at), "NHS", None))
         for m in _TRUST_REF.finditer(s.text):
             if person.current_org is not None:
                 places.append((abs(m.start() - at), person.current_org.word, person.current_org))
@@ -434,6 +438,8 @@ class Drafter:
             return None
         _d, word, org = min(places, key=lambda p: p[0])
         if word == "NHS":
+            if not nhs:
+                return None  # the NHS as a whole is not in the loaded graph: a note, not a guess
             person.declare.setdefault(self.gaz.nhs_iri, ("NHS", self.gaz.kind_word(self.gaz.nhs_iri)))
             return "NHS"
         return self._use(org)
@@ -553,7 +559,11 @@ class Drafter:
                 key = _key(text, keys)
                 sentence = _sentence_at(self.article, ca)
                 ev = Evidence(ca, cb, text, sentence.start, max(sentence.end, cb), 0.9 if rule != "quotation" else 0.75, rule)
-                person.facts.append(Fact("quotes", {"key": key, "text": text}, [ev]))
+                fact = Fact("quotes", {"key": key, "text": text}, [ev])
+                if "<" in text or ">" in text:
+                    fact.data["label"] = f"{person.name}: quotation {key}"
+                    fact.notes.append("label: the quotation holds < or >, which a label may not, so it has its own")
+                person.facts.append(fact)
                 quotes.append((key, ev))
         return quotes
 
