@@ -103,6 +103,7 @@ def _html_text(page: str, path: str) -> tuple[str, dict[str, str | None]]:
                                with_metadata=False, deduplicate=False)
     if not text:
         raise DataError(f"{path}: trafilatura found no main text in the page")
+    text = "\n\n".join(line for line in text.split("\n") if line.strip())  # one block a line: paragraphs
     meta = trafilatura.extract_metadata(page)
     found: dict[str, str | None] = {}
     if meta is not None:
