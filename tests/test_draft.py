@@ -112,8 +112,26 @@ def test_never_into_the_bundled_data_nor_over_a_draft(tmp_path, cli):
     assert cli(*args, "--force").exit_code == 0
 
 
+_NETWORK: list[str] = []
+_WATCH = {"on": False}
+
+
+def _audit(event, args):
+    # Not socket.__new__/bind: importing urllib3 (trafilatura's downloader, unused here) binds a
+    # local IPv6 probe socket to ::1; nothing that resolves a name or reaches anything counts.
+    if _WATCH["on"] and event in ("socket.connect", "socket.getaddrinfo", "socket.sendto", "socket.sendmsg",
+                                  "urllib.Request", "http.client.connect"):
+        _NETWORK.append(event)
+
+
 def test_html_page_title_and_date_from_metadata(tmp_path):
+    import sys
+
     from leadgraph.drafting import draft
+
+    if not getattr(sys, "_leadgraph_draft_audit", False):
+        sys.addaudithook(_audit)
+        sys._leadgraph_draft_audit = True
 
     body = (ARTICLES / "qa-leeds.txt").read_text(encoding="utf-8")
     paragraphs = "".join(f"<p>{p}</p>\n" for p in body.split("\n\n"))
@@ -123,7 +141,12 @@ def test_html_page_title_and_date_from_metadata(tmp_path):
         '<meta property="article:published_time" content="2025-03-04">'
         "</head><body><nav>Home | News</nav><article>" + paragraphs + "</article>"
         "<footer>Cookie settings</footer></body></html>", encoding="utf-8")
-    result = draft(page, output=tmp_path / "out")
+    _WATCH["on"] = True
+    try:
+        result = draft(page, output=tmp_path / "out")
+    finally:
+        _WATCH["on"] = False
+    assert _NETWORK == []  # trafilatura is given the page, never a URL: nothing is resolved or reached
     assert result.article.title == "In conversation: Tomasz Wren"
     assert result.article.date == "2025-03-04"
     assert [p.name for p in result.people] == ["Tomasz Wren"]

@@ -47,6 +47,8 @@ _LAZY: dict[str, str] = {
     "serve": "leadgraph.sparql.http",
     "convert": "leadgraph.records.tools",
     "new_person": "leadgraph.records.tools",
+    "draft": "leadgraph.drafting",
+    "DraftResult": "leadgraph.drafting",
 }
 
 __all__ = ["__version__", *_LAZY]
