@@ -162,3 +162,38 @@ def test_cue_phrases_come_from_the_vocabulary_not_the_code():
     assert "self-motivator" in cues["Self-motivation"]
     source = (Path(__file__).resolve().parents[1] / "src" / "leadgraph" / "drafting" / "extract.py").read_text()
     assert "self-motivator" not in source
+
+
+def test_any_text_drafts_without_error_and_quotes_stay_verbatim(tmp_path):
+    """Random articles made of the fixtures' words, quote marks, line breaks YAML treats as
+    breaks and markup: drafting never fails, every record is valid YAML, quotations verbatim."""
+    import random
+
+    from ruamel.yaml import YAML
+
+    from leadgraph.drafting import check_verbatim
+    from leadgraph.drafting.extract import Drafter
+    from leadgraph.drafting.gazetteer import Gazetteer
+    from leadgraph.drafting.text import Article, paragraphs
+    from leadgraph.drafting.writer import record_yaml
+    from leadgraph.loading import store_of
+
+    gaz = Gazetteer(store_of(data=[]))
+    words = " ".join(p.read_text(encoding="utf-8") for p in ARTICLES.glob("*.txt")).split()
+    words += ["“", "”", "‘", "’", '"', "\n\n", "?", "Ann Example is the CIO at Alder Hey.", "over", "12", "years",
+              "approx.", "500", "staff", "\u2028", "\x85", "<script>", "#", ":"]
+    rng = random.Random(7)
+    drafted = 0
+    for _ in range(150):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 300)))
+        if not text.strip():
+            continue
+        article = Article(text=text, path="x.txt", title="t", date="2020-01-01", paragraphs=paragraphs(text))
+        people = Drafter(article, gaz).run()
+        check_verbatim(text, people)
+        for person in people:
+            drafted += 1
+            record = YAML(typ="safe").load(record_yaml(person, article))
+            assert record["person"] == person.name
+            assert [q["text"] for q in record.get("quotes", [])] == [f.data["text"] for f in person.section("quotes")]
+    assert drafted >= 5  # introductions do come up, so the writer is exercised

@@ -45,6 +45,7 @@ _ABOVE = {"over", "more than", "nearly", "almost", "up to"}
 _SPEECH = re.compile(r"\b(says|said|told|explains|explained|adds|added|put it|puts it|writes|wrote)\b", re.I)
 _QUOTES = re.compile(r"“(?P<a>[^”]*)(?:”|$)|‘(?P<b>(?:[^’]|’(?=[A-Za-z]))*)(?:’|$)|\"(?P<c>[^\"]*)(?:\"|$)", re.M)
 MAX_QUOTE = 400
+MAX_ORG_WORDS = 14  # the longest organisation name tried: keeps a long capitalised run cheap
 
 
 @dataclass
@@ -230,7 +231,7 @@ def find_organisations(text: str, gaz: Gazetteer, offset: int = 0) -> list[tuple
         words = list(re.finditer(r"[\w’'\-]+|&", text[start:end]))
         match = None
         # Longest first: the whole run, then runs with words dropped from either end.
-        for length in range(len(words), 0, -1):
+        for length in range(min(len(words), MAX_ORG_WORDS), 0, -1):
             for first in range(0, len(words) - length + 1):
                 a, b = start + words[first].start(), start + words[first + length - 1].end()
                 phrase = text[a:b]
