@@ -17,7 +17,7 @@ from leadgraph.drafting.gazetteer import Gazetteer, OrgMatch
 from leadgraph.drafting.text import Article, Paragraph, Span
 
 _NAME = r"(?:[A-Z][a-z]+(?:[-'’][A-Z][a-z]+)?)"
-_FULL_NAME = re.compile(rf"^(?:Meet\s+|Interview:\s*)?(?P<name>{_NAME}(?:\s+(?:Mc|Mac|O')?{_NAME}){{1,2}})\b")
+_FULL_NAME = re.compile(rf"^(?:Meet\s+|Interview:\s*)?(?:(?:Dr|Prof|Professor|Mr|Mrs|Ms|Miss)\.?\s+)?(?P<name>{_NAME}(?:\s+(?:Mc|Mac|O')?{_NAME}){{1,2}})\b")
 _INTRO = re.compile(
     r"^(?:,\s*(?:the\s+|a\s+|an\s+|our\s+)?|\s+(?:is|was|has been|became|has become|serves as|works as)\s+"
     r"(?:now\s+|currently\s+)?(?:the\s+|a\s+|an\s+)?(?:new\s+|interim\s+)?)(?P<rest>.+)$", re.S)
@@ -315,6 +315,12 @@ class Drafter:
             orgs = find_organisations(rest[m.end():], self.gaz, rest_start + m.end())
             if orgs and orgs[0][0] == rest_start + m.end():
                 start, end, org = orgs[0]
+                if org.ambiguous:
+                    person.notes.append(Note(
+                        f"role {title!r}: {self.text[start:end]!r} is as close to {org.label} as to "
+                        + " and to ".join(org.ambiguous) + " (not drafted: give the ODS code)",
+                        _ev(self.article, start, end, sentence, 0.5, "introduction")))
+                    return
                 self._add_role(person, title, rest_start, org, start, end, sentence, current=not was)
                 return
             if m.group(1) == "at" and unresolved is None:
@@ -344,8 +350,6 @@ class Drafter:
             fact.notes.append(f"organisation: {self.text[start:end]!r} read as {org.label}"
                               + (f" ({org.word})" if org.word != org.label else "")
                               + (f", match {org.score:.0f}%" if org.score < 100 else ""))
-        if org.ambiguous:
-            fact.notes.append("organisation: equally close: " + "; ".join(org.ambiguous) + " (check it)")
         if not types:
             fact.notes.append(f"role_type: no role type in the vocabulary matches {title!r}")
         person.facts.append(fact)
@@ -384,6 +388,11 @@ class Drafter:
                 continue
             for start, end, org in find_organisations(s.text, self.gaz, s.start):
                 if org.iri in seen or self._is_nhs(org.iri):
+                    continue
+                if org.ambiguous:
+                    person.notes.append(Note(f"earlier organisation {self.text[start:end]!r}: as close to {org.label} "
+                                             f"as to " + " and to ".join(org.ambiguous) + " (not drafted)",
+                                             _ev(self.article, start, end, s, 0.4, "earlier organisation")))
                     continue
                 seen.add(org.iri)
                 fact = Fact("earlier_roles", {"organisation": self._use(org), "current": False},
@@ -523,7 +532,10 @@ class Drafter:
                     asked = True
                 elif asked and not _is_heading(para):
                     body = para.text
-                    a = para.start + (1 if body[:1] in "“‘\"" else 0)
+                    label = re.match(r"^(?:A|Answer)\s*[:.]\s+", body)
+                    if label:
+                        body = body[label.end():]
+                    a = para.end - len(body) + (1 if body[:1] in "“‘\"" else 0)
                     b = para.end - (1 if body[-1:] in "”’\"" else 0)
                     spans.append((a, b, para, "answer"))
         else:
