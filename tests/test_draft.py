@@ -197,3 +197,15 @@ def test_any_text_drafts_without_error_and_quotes_stay_verbatim(tmp_path):
             assert record["person"] == person.name
             assert [q["text"] for q in record.get("quotes", [])] == [f.data["text"] for f in person.section("quotes")]
     assert drafted >= 5  # introductions do come up, so the writer is exercised
+
+
+def test_cli_writes_records_sidecars_and_review_page(tmp_path, cli):
+    out, review = tmp_path / "drafts", tmp_path / "review.html"
+    got = cli("draft", str(ARTICLES / "qa-mersey-care.txt"), "--title", "Invented", "--date", "2026-01-15",
+              "--url", "https://example.org/invented", "-o", str(out), "--review", str(review))
+    assert got.exit_code == 0, got.stderr
+    assert "priya-sandhu.yaml: Priya Sandhu," in got.stdout
+    assert sorted(p.name for p in out.iterdir()) == ["priya-sandhu.evidence.json", "priya-sandhu.yaml"]
+    page = review.read_text(encoding="utf-8")
+    assert "Content-Security-Policy" in page and "default-src 'none'" in page
+    assert 'url: "https://example.org/invented"' in (out / "priya-sandhu.yaml").read_text(encoding="utf-8")

@@ -1,5 +1,6 @@
 """What the drafter recognises, read from the loaded graph itself: organisations by every name
-the graph gives them (ODS names, official names, alternative names), and the vocabularies'
+the graph gives them (ODS names, official names, alternative, hidden, short and former names
+where the graph has them), and the vocabularies'
 concepts by label, alternative label and curated cue phrase (``skos:hiddenLabel``).
 
 Organisation names are compared by their *core*: lower case, ``&`` as ``and``, punctuation and
@@ -61,7 +62,8 @@ class Gazetteer:
         self.org_kinds: dict[str, set[str]] = {}
         rows = store.select(
             "SELECT ?o ?p ?n ?k WHERE { ?k rdfs:subClassOf* org:Organization . ?o a ?k ; ?p ?n . "
-            "VALUES ?p { rdfs:label skos:altLabel lg:officialName lg:odsCode } }")
+            "VALUES ?p { rdfs:label skos:altLabel skos:hiddenLabel lg:officialName lg:formerName lg:shortName "
+            "lg:odsCode } }")
         for row in rows:
             iri, prop, name = row["o"].value, row["p"].value, row["n"].value
             self.org_kinds.setdefault(iri, set()).add(row["k"].value)
