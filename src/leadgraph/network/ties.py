@@ -24,7 +24,7 @@ are dropped (see :meth:`Ties.graph`).
 >>> from leadgraph.loading import load
 >>> t = ties(load())
 >>> sorted({f.relation for f in t.facts})[:4]
-['delivered by', 'has trait', 'holds qualification', 'holds role at']
+['delivered by', 'has trait', 'held role at', 'holds qualification']
 >>> t.kind["https://w3id.org/leadgraph/id/org-y62"], t.label["https://w3id.org/leadgraph/id/org-y62"]
 ('region', 'NHS England North West')
 """
@@ -282,3 +282,19 @@ def grouped(facts: Iterable[Fact]) -> dict[str, list[Fact]]:
     for fact in facts:
         by[fact.a].append(fact)
     return by
+
+
+def person_named(found: Ties, store: Any, name: str, option: str = "person") -> str:
+    """The person ``name`` stands for, by the rules of :mod:`leadgraph.lookup` (an IRI, a prefixed
+    name, a name or name variant, any case). None or several: a :class:`UsageError` saying so."""
+    from leadgraph.lookup import as_iri, match_name, name_table
+
+    people = {n for n, k in found.kind.items() if k == "person"}
+    iri = as_iri(name.strip().strip("<>"))
+    matches = ({iri} & people) if iri is not None else match_name(*name_table(store, people.__contains__), name)
+    if len(matches) == 1:
+        return next(iter(matches))
+    if matches:
+        listed = "; ".join(f"{found.label[m]} <{m}>" for m in sorted(matches))
+        raise UsageError(f"{option} {name!r} names more than one person: {listed}; give the IRI")
+    raise UsageError(f"{option} {name!r} names no person in the graph")

@@ -1,0 +1,168 @@
+"""Mentoring matches: people who could mentor a person, by what the sources say about both.
+
+:func:`mentors` compares one person with everyone else on four things the data records, each
+reason carrying the fact behind it (its source and date):
+
+- ``service``: the sources give them more years of service (lg:ServiceRecord) than the person;
+- ``role group``: they currently hold a role in a role group the person's current roles are in
+  (with the start dates when the data has them);
+- ``traits``: traits a source attributes to them and to the person not at all;
+- ``region`` / ``programme``: an NHS England region, ICB area or programme both are tied to.
+
+Candidates are ranked by how many of these kinds of reason apply, then by how many traits they
+add, then by the difference in years, then by name. The reasons describe the data; nothing in
+them rates anyone, and a missing reason often means only that no source says so.
+
+>>> from leadgraph.loading import load
+>>> found = mentors(load(), "Charlee Martin", top=2)
+>>> [(m["label"], [r["kind"] for r in m["reasons"]]) for m in found["mentors"]]
+[('Garry Harris', ['service', 'traits', 'region']), ('Phill James', ['service', 'traits', 'region'])]
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from leadgraph.errors import UsageError
+from leadgraph.loading import store_of
+from leadgraph.terms import literal_value, term_id
+
+DEFAULT_TOP = 5
+"""How many people :func:`mentors` lists unless told otherwise."""
+REASONS: tuple[str, ...] = ("service", "role group", "traits", "region", "programme")
+"""The kinds of reason, in the order a row lists them."""
+
+_SERVICE = """
+SELECT ?s ?p ?years ?asOf ?src WHERE {
+  ?s lg:person ?p ; lg:years ?years .
+  OPTIONAL { ?s lg:asOf ?asOf }
+  OPTIONAL { ?s prov:wasDerivedFrom ?src }
+}
+"""
+_GROUPS = """
+SELECT ?m ?p ?o ?g ?title ?start ?current ?ended ?src WHERE {
+  ?m org:member ?p ; org:role ?role .
+  ?role skos:broader ?g .
+  ?g a lg:RoleGroup .
+  OPTIONAL { ?m org:organization ?o }
+  OPTIONAL { ?m lg:jobTitle ?title }
+  OPTIONAL { ?m org:memberDuring/time:hasBeginning/time:inXSDDate ?start }
+  OPTIONAL { ?m lg:current ?current }
+  OPTIONAL { ?m org:memberDuring/time:hasEnd ?ended }
+  OPTIONAL { ?m prov:wasDerivedFrom ?src }
+}
+"""
+
+
+def mentors(graph: Any, person: str, *, top: int = DEFAULT_TOP, data: Any = None, ties: Any = None) -> dict[str, Any]:
+    """Who could mentor ``person`` (a name, variant or IRI), by what the sources say: at most
+    ``top`` people (0: everyone with a reason), ranked as the module documentation says.
+
+    Returns ``{"person", "label", "mentors"}``; each mentor is ``{"rank", "person", "label",
+    "reasons"}`` and each reason ``{"kind", "text", "source", "source_title", "date"}``,
+    ``text`` saying what the data records (e.g. "32 years of service as of 2021-06-23, to
+    Charlee Martin's 5").
+    """
+    if isinstance(top, bool) or not isinstance(top, int) or top < 0:
+        raise UsageError(f"top must be a whole number of at least 0 (0: everyone), not {top!r}")
+    from leadgraph.network.communities import _reach
+    from leadgraph.network.ties import person_named
+    from leadgraph.network.ties import ties as read_ties
+
+    store = store_of(graph, data)
+    found = ties if ties is not None else read_ties(store)
+    me = person_named(found, store, person, "person")
+    people = set(found.people)
+
+    service: dict[str, tuple[int, str, str]] = {}  # person -> (years, as of, source): the longest record
+    for row in store.select(_SERVICE):
+        who = term_id(row["p"])
+        if who in people:
+            years = int(literal_value(row["years"]))
+            held = (years, _text(row.get("asOf")), _text(row.get("src")))
+            if who not in service or held[0] > service[who][0]:
+                service[who] = held
+    roles: dict[str, dict[str, list[dict[str, str]]]] = defaultdict(lambda: defaultdict(list))
+    for row in store.select(_GROUPS):
+        who = term_id(row["p"])
+        ended = row.get("ended") is not None or (row.get("current") is not None
+                                                 and literal_value(row["current"]) is False)
+        if who in people and not ended:
+            roles[who][term_id(row["g"])].append({
+                "title": _text(row.get("title")), "where": _text(row.get("o")), "start": _text(row.get("start")),
+                "source": _text(row.get("src"))})
+    traits: dict[str, dict[str, Any]] = defaultdict(dict)
+    for fact in found.facts:
+        if fact.relation == "has trait":
+            traits[fact.a].setdefault(fact.b, fact)
+    network = found.graph(("organisation", "programme", "region"))
+    reach = _reach(network)
+    mine = reach.get(me, set())
+    # NHS England regions and ICB areas (from ODS) are the shared geography; the places inside
+    # them are too fine-grained to be a reason of their own.
+    areas = {f.b for f in found.facts if f.relation in ("in NHS England region", "in ICB area")}
+
+    def label(node: str) -> str:
+        return found.label.get(node, node)
+
+    def reason(kind: str, text: str, source: str, date: str = "") -> dict[str, str]:
+        return {"kind": kind, "text": text, "source": source, "source_title": found.source_title.get(source, ""),
+                "date": date or found.source_date.get(source, "")}
+
+    candidates = []
+    for other in found.people:
+        if other == me:
+            continue
+        reasons = []
+        if other in service and service[other][0] > service.get(me, (0,))[0]:
+            years, as_of, source = service[other]
+            theirs = f"{me_label}'s {service[me][0]}" if (me_label := label(me)) and me in service else \
+                f"none recorded for {me_label}"
+            reasons.append(reason("service", f"{years} years of service" + (f" as of {as_of}" if as_of else "")
+                                  + f", to {theirs}", source, as_of))
+        for group in sorted(set(roles.get(other, {})) & set(roles.get(me, {})), key=label):
+            held = sorted(roles[other][group], key=lambda r: (r["start"] or "9999", r["title"]))[0]
+            what = held["title"] or label(group)
+            since = f" since {held['start']}" if held["start"] else ""
+            where = f" at {label(held['where'])}" if held["where"] else ""
+            reasons.append(reason("role group", f"holds a {label(group)}: {what}{where}{since}", held["source"],
+                                  held["start"]))
+        extra = [traits[other][t] for t in sorted(set(traits.get(other, {})) - set(traits.get(me, {})), key=label)]
+        if extra:
+            sources = sorted({f.source for f in extra})
+            reasons.append(reason("traits", "attributed " + ", ".join(label(f.b) for f in extra)
+                                  + f", which no source attributes to {label(me)}", "; ".join(sources)))
+            if len(sources) == 1:
+                reasons[-1]["source_title"] = found.source_title.get(sources[0], "")
+        shared = sorted(reach.get(other, set()) & mine, key=lambda n: (label(n), n))
+        for kind in ("region", "programme"):
+            tied = [n for n in shared if found.kind[n] == kind and (kind == "programme" or n in areas)]
+            for node in tied:  # cited by the other person's own tie that leads there
+                near = min((n for n in network[other] if n == node or network.has_edge(n, node)),
+                           key=lambda n: (label(n), n))
+                fact = network[other][near]["facts"][0]
+                through = "" if near == node else f" through {label(near)}"
+                reasons.append(reason(kind, f"also tied to {label(node)}{through}", fact.source, fact.date))
+        if reasons:
+            kinds = {r["kind"] for r in reasons}
+            gap = service.get(other, (0,))[0] - service.get(me, (0,))[0]
+            candidates.append(((-len(kinds), -len(extra), -gap, label(other), other), other, reasons))
+    candidates.sort(key=lambda c: c[0])
+    chosen = candidates[:top] if top else candidates
+    return {"person": me, "label": label(me), "mentors": [
+        {"rank": i, "person": other, "label": label(other), "reasons": reasons}
+        for i, (_, other, reasons) in enumerate(chosen, 1)]}
+
+
+def mentor_rows(found: dict[str, Any]) -> list[dict[str, Any]]:
+    """:func:`mentors`' answer as flat rows, one a reason."""
+    return [{"rank": m["rank"], "mentor": m["person"], "mentor_label": m["label"], "for": found["person"],
+             "for_label": found["label"], **r} for m in found["mentors"] for r in m["reasons"]]
+
+
+def _text(term: Any) -> str:
+    if term is None:
+        return ""
+    value = literal_value(term) if hasattr(term, "datatype") else term_id(term)
+    return str(value)
