@@ -103,8 +103,13 @@ def mentors(graph: Any, person: str, *, top: int = DEFAULT_TOP, data: Any = None
     # them are too fine-grained to be a reason of their own.
     areas = {f.b for f in found.facts if f.relation in ("in NHS England region", "in ICB area")}
 
+    from leadgraph.network.analytics import _Labeller
+
+    labeller = _Labeller(store)
+    labeller.prime({g for held in roles.values() for g in held})
+
     def label(node: str) -> str:
-        return found.label.get(node, node)
+        return found.label.get(node) or labeller(node)
 
     def reason(kind: str, text: str, source: str, date: str = "") -> dict[str, str]:
         return {"kind": kind, "text": text, "source": source, "source_title": found.source_title.get(source, ""),
@@ -126,7 +131,7 @@ def mentors(graph: Any, person: str, *, top: int = DEFAULT_TOP, data: Any = None
             what = held["title"] or label(group)
             since = f" since {held['start']}" if held["start"] else ""
             where = f" at {label(held['where'])}" if held["where"] else ""
-            reasons.append(reason("role group", f"holds a {label(group)}: {what}{where}{since}", held["source"],
+            reasons.append(reason("role group", f"also holds a {label(group)}: {what}{where}{since}", held["source"],
                                   held["start"]))
         extra = [traits[other][t] for t in sorted(set(traits.get(other, {})) - set(traits.get(me, {})), key=label)]
         if extra:
