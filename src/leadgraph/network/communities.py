@@ -96,16 +96,21 @@ def community_rows(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _reach(network: Any) -> dict[str, set[str]]:
-    """person -> the ties they hold: their neighbours, and the regions those lie in (one more step)."""
+    """person -> the ties they hold: their neighbours, and the regions those lie in (one more step).
+    The regions of each organisation or programme are found once, so the cost follows the
+    number of edges, however many people share an organisation."""
+    kind = dict(network.nodes(data="kind"))
+    regions_of: dict[str, set[str]] = {}
     reach: dict[str, set[str]] = defaultdict(set)
-    for person, kind in network.nodes(data="kind"):
-        if kind != "person":
+    for person, held in kind.items():
+        if held != "person":
             continue
         for near in network[person]:
-            if network.nodes[near]["kind"] == "person":
+            if kind[near] == "person":
                 continue
             reach[person].add(near)
-            for far in network[near]:
-                if network.nodes[far]["kind"] == "region" and network.nodes[near]["kind"] != "region":
-                    reach[person].add(far)
+            if kind[near] != "region":
+                if near not in regions_of:
+                    regions_of[near] = {far for far in network[near] if kind[far] == "region"}
+                reach[person] |= regions_of[near]
     return reach
