@@ -24,7 +24,6 @@ from typing import Any
 
 from leadgraph.errors import UsageError
 from leadgraph.loading import store_of
-from leadgraph.namespaces import LGD
 from leadgraph.terms import Literal, literal_value, term_id
 
 BY: tuple[str, ...] = ("region", "icb", "trust")
@@ -78,7 +77,7 @@ def resolve_role_group(name: str, groups: dict[str, str]) -> str:
     """The role group ``name`` means: a key such as ``cio`` (the IRI's end after "rolegroup-"),
     a prefixed name or IRI, or a label, any case. Unknown: a :class:`UsageError` listing them.
 
-    >>> resolve_role_group("CIO", {LGD + "rolegroup-cio": "CIO-type role"}).rsplit("/", 1)[1]
+    >>> resolve_role_group("CIO", {"https://w3id.org/leadgraph/id/rolegroup-cio": "CIO-type role"}).rsplit("/", 1)[1]
     'rolegroup-cio'
     """
     from leadgraph.lookup import as_iri, normal

@@ -40,21 +40,6 @@ SELECT ?s ?p ?years ?asOf ?src WHERE {
   OPTIONAL { ?s prov:wasDerivedFrom ?src }
 }
 """
-_GROUPS = """
-SELECT ?m ?p ?o ?g ?title ?start ?current ?ended ?src WHERE {
-  ?m org:member ?p ; org:role ?role .
-  ?role skos:broader ?g .
-  ?g a lg:RoleGroup .
-  OPTIONAL { ?m org:organization ?o }
-  OPTIONAL { ?m lg:jobTitle ?title }
-  OPTIONAL { ?m org:memberDuring/time:hasBeginning/time:inXSDDate ?start }
-  OPTIONAL { ?m lg:current ?current }
-  OPTIONAL { ?m org:memberDuring/time:hasEnd ?ended }
-  OPTIONAL { ?m prov:wasDerivedFrom ?src }
-}
-"""
-
-
 def mentors(graph: Any, person: str, *, top: int = DEFAULT_TOP, data: Any = None, ties: Any = None) -> dict[str, Any]:
     """Who could mentor ``person`` (a name, variant or IRI), by what the sources say: at most
     ``top`` people (0: everyone with a reason), ranked as the module documentation says.
@@ -83,15 +68,7 @@ def mentors(graph: Any, person: str, *, top: int = DEFAULT_TOP, data: Any = None
             held = (years, _text(row.get("asOf")), _text(row.get("src")))
             if who not in service or held[0] > service[who][0]:
                 service[who] = held
-    roles: dict[str, dict[str, list[dict[str, str]]]] = defaultdict(lambda: defaultdict(list))
-    for row in store.select(_GROUPS):
-        who = term_id(row["p"])
-        ended = row.get("ended") is not None or (row.get("current") is not None
-                                                 and literal_value(row["current"]) is False)
-        if who in people and not ended:
-            roles[who][term_id(row["g"])].append({
-                "title": _text(row.get("title")), "where": _text(row.get("o")), "start": _text(row.get("start")),
-                "source": _text(row.get("src"))})
+    roles = _current_roles_in_groups_of(store, me, people)
     traits: dict[str, dict[str, Any]] = defaultdict(dict)
     for fact in found.facts:
         if fact.relation == "has trait":
@@ -164,6 +141,45 @@ def mentor_rows(found: dict[str, Any]) -> list[dict[str, Any]]:
     """:func:`mentors`' answer as flat rows, one a reason."""
     return [{"rank": m["rank"], "mentor": m["person"], "mentor_label": m["label"], "for": found["person"],
              "for_label": found["label"], **r} for m in found["mentors"] for r in m["reasons"]]
+
+
+def _current_roles_in_groups_of(store: Any, me: str, people: set[str]) -> dict[str, dict[str, list[dict[str, str]]]]:
+    """person -> role group -> their current roles in it, for the role groups ``me`` currently
+    holds a role in. Pattern scans from ``me`` outwards: the work follows the roles in those
+    groups, not the size of the graph."""
+    from leadgraph.namespaces import LG, ORG, PROV, RDF, SKOS, TIME
+    from leadgraph.terms import NamedNode, id_term
+
+    def one(subject: Any, predicate: str) -> Any:
+        return next((t.object for t in store.triples(subject, NamedNode(predicate), None)), None)
+
+    def groups_of(role: Any) -> list[Any]:
+        return [t.object for t in store.triples(role, NamedNode(SKOS + "broader"), None)
+                if any(True for _ in store.triples(t.object, NamedNode(RDF + "type"), NamedNode(LG + "RoleGroup")))]
+
+    def current(membership: Any) -> bool:
+        flag = one(membership, LG + "current")
+        period = one(membership, ORG + "memberDuring")
+        ended = period is not None and one(period, TIME + "hasEnd") is not None
+        return not ended and (flag is None or literal_value(flag) is not False)
+
+    mine = {g for t in store.triples(None, NamedNode(ORG + "member"), id_term(me)) if current(t.subject)
+            for r in store.triples(t.subject, NamedNode(ORG + "role"), None) for g in groups_of(r.object)}
+    found: dict[str, dict[str, list[dict[str, str]]]] = defaultdict(lambda: defaultdict(list))
+    for group in mine:
+        for role in store.triples(None, NamedNode(SKOS + "broader"), group):
+            for held in store.triples(None, NamedNode(ORG + "role"), role.subject):
+                membership = held.subject
+                who = one(membership, ORG + "member")
+                if who is None or term_id(who) not in people or not current(membership):
+                    continue
+                period = one(membership, ORG + "memberDuring")
+                began = one(period, TIME + "hasBeginning") if period is not None else None
+                start = one(began, TIME + "inXSDDate") if began is not None else None
+                found[term_id(who)][term_id(group)].append({
+                    "title": _text(one(membership, LG + "jobTitle")), "where": _text(one(membership, ORG + "organization")),
+                    "start": _text(start), "source": _text(one(membership, PROV + "wasDerivedFrom"))})
+    return found
 
 
 def _text(term: Any) -> str:
