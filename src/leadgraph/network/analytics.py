@@ -622,16 +622,9 @@ def _people_network(graph: Any, data: Any, criteria: Criteria | None = None) -> 
 
 def _check_kinds(kinds: Sequence[str] | str | None) -> set[str] | None:
     from leadgraph.network.projection import KINDS
+    from leadgraph.network.ties import check_kinds
 
-    if kinds is None:
-        return None
-    if isinstance(kinds, str):
-        kinds = [k.strip() for k in kinds.split(",") if k.strip()]
-    unknown = [k for k in kinds if k not in KINDS]
-    if unknown or not kinds:
-        raise UsageError(f"unknown kind {', '.join(map(repr, unknown)) or '(none given)'} "
-                         f"(choose from {', '.join(KINDS)})")
-    return set(kinds)
+    return None if kinds is None else set(check_kinds(kinds, KINDS))
 
 
 # -- summary ---------------------------------------------------------------------------------------

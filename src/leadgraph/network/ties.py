@@ -276,14 +276,6 @@ def check_kinds(kinds: Sequence[str] | str | None, allowed: Sequence[str] = KIND
     return tuple(dict.fromkeys(kinds))
 
 
-def grouped(facts: Iterable[Fact]) -> dict[str, list[Fact]]:
-    """Facts by their first node."""
-    by: dict[str, list[Fact]] = defaultdict(list)
-    for fact in facts:
-        by[fact.a].append(fact)
-    return by
-
-
 def person_named(found: Ties, store: Any, name: str, option: str = "person") -> str:
     """The person ``name`` stands for, by the rules of :mod:`leadgraph.lookup` (an IRI, a prefixed
     name, a name or name variant, any case). None or several: a :class:`UsageError` saying so."""
