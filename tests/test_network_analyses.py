@@ -38,6 +38,14 @@ def test_coverage_by_region_counts_open_english_trusts_and_the_known_leaders(bun
     # Phill James's CIO role is at a place-based partnership, not a trust, and his trust role ended.
     assert [r["label"] for r in north_west["leaders"]] == [
         "Arif Patel", "Ayesha Rahim", "Charlee Martin", "Garry Harris", "Gregg Holland"]
+    # ...so he is listed for the area, through the places the partnership serves, and covers no trust.
+    assert [(r["label"], r["organisation_label"]) for r in north_west["other_leaders"]] == [
+        ("Phill James", "Warrington Together and Halton One")]
+    by_icb = coverage(bundled_graph, by="icb", role_group="cio")["areas"]
+    assert [(a["label"], a["covered"], [r["label"] for r in a["other_leaders"]]) for a in by_icb
+            if a["covered"] or a["other_leaders"]] == [
+        ("NHS Cheshire and Merseyside Integrated Care Board", 1, ["Phill James"]),
+        ("NHS Lancashire and South Cumbria Integrated Care Board", 1, [])]
 
 
 def test_coverage_by_trust_for_cio_roles_says_who_since_when_and_from_which_source(bundled_graph):

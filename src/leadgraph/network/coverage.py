@@ -6,7 +6,8 @@ region) and, for each, the people the data says currently hold a role of the rol
 (a role whose skos:broader is the group; current unless lg:current is false or the role has an
 end date): who, their job title, since when (the role's start date, else the date the source
 states it "as of"), and the source (title and date). Regions and ICBs add up their trusts and
-give the share covered. A trust with nobody known is "not known", never "has none": the data
+give the share covered, and list apart the leaders at organisations in their area that are not
+trusts (the ICB itself, a place-based partnership serving places in the ICB's area). A trust with nobody known is "not known", never "has none": the data
 describes what sources say, and a source may simply not exist yet.
 
 >>> from leadgraph.loading import load
@@ -50,6 +51,18 @@ SELECT ?m ?p ?o ?role ?g ?title ?start ?asOf ?current ?ended ?src WHERE {
   OPTIONAL { ?m lg:current ?current }
   OPTIONAL { ?m org:memberDuring/time:hasEnd ?ended }
   OPTIONAL { ?m prov:wasDerivedFrom ?src }
+}
+"""
+# Organisations that are not trusts but lie in an ICB's or region's area: the ICBs and regions
+# themselves, and organisations without an ODS region whose places lie in an ICB's area.
+_AREA_BODIES = """
+SELECT DISTINCT ?o ?area WHERE {
+  { VALUES ?c { lg:IntegratedCareBoard lg:NHSEnglandRegion } ?o a ?c . BIND(?o AS ?area) }
+  UNION { ?o a lg:IntegratedCareBoard ; lg:nhsRegion ?area }
+  UNION {
+    ?o lg:servesArea/skos:broader*/lg:inAreaOf ?area .
+    FILTER NOT EXISTS { ?o lg:nhsRegion ?odsRegion }
+  }
 }
 """
 _SOURCE_DATES = """
@@ -104,7 +117,10 @@ def coverage(graph: Any = None, by: str = "region", role_group: str | None = Non
     (where they apply), ``ods_code``, ``trusts``, ``covered``, ``share`` and ``leaders``: one
     dict per person and role (``person``, ``label``, ``job_title``, ``role_label``,
     ``organisation``, ``organisation_label``, ``since``, ``as_of``, ``statement``,
-    ``source``, ``source_title``, ``source_date``), by label.
+    ``source``, ``source_title``, ``source_date``), by label; and, for regions and ICBs,
+    ``other_leaders`` in the same form: leaders at organisations in the area that are not
+    trusts (the ICB or region itself; a place-based partnership whose places lie in the ICB's
+    area). They count for no trust.
     """
     if by not in BY:
         raise UsageError(f"unknown level {by!r} (choose from {', '.join(BY)})")
@@ -118,10 +134,17 @@ def coverage(graph: Any = None, by: str = "region", role_group: str | None = Non
     for row in store.select(_TRUSTS):
         trusts[term_id(row["t"])] = (str(literal_value(row["code"])), term_id(row["icb"]), term_id(row["region"]))
 
+    bodies: dict[str, set[str]] = defaultdict(set)  # a non-trust organisation -> the ICBs and regions it lies in
+    region_of_icb = {icb: region for _, icb, region in trusts.values()}
+    for row in store.select(_AREA_BODIES):
+        body, where = term_id(row["o"]), term_id(row["area"])
+        if body not in trusts:
+            bodies[body].update({where, region_of_icb[where]} if where in region_of_icb else {where})
+
     leaders: dict[str, dict[tuple[str, str], dict[str, Any]]] = defaultdict(dict)
     for row in store.select(_LEADERS):
         where = term_id(row["o"])
-        if where not in trusts or (group is not None and term_id(row["g"]) != group):
+        if (where not in trusts and where not in bodies) or (group is not None and term_id(row["g"]) != group):
             continue
         if row.get("ended") is not None or (row.get("current") is not None
                                             and literal_value(row["current"]) is False):
@@ -139,7 +162,7 @@ def coverage(graph: Any = None, by: str = "region", role_group: str | None = Non
     sources = {e["source"] for found in leaders.values() for e in found.values() if e["source"]}
     roles = {r for found in leaders.values() for e in found.values() for r in e["roles"]}
     areas = {a for t in trusts.values() for a in t[1:]}
-    labeller.prime([*trusts, *areas, *people, *sources, *roles])
+    labeller.prime([*trusts, *areas, *bodies, *people, *sources, *roles])
     dates: dict[str, str] = {}
     if sources:
         for row in store.select(_SOURCE_DATES):
@@ -161,12 +184,21 @@ def coverage(graph: Any = None, by: str = "region", role_group: str | None = Non
         rows.sort(key=lambda r: (r["label"], r["person"], r["statement"]))
         return rows
 
+    in_area: dict[str, list[str]] = defaultdict(list)
+    for body, where in bodies.items():
+        if leaders.get(body):
+            for node in where:
+                in_area[node].append(body)
+
     def area(node: str, kind: str, members: list[str], **extra: Any) -> dict[str, Any]:
         found = [r for t in members for r in leader_rows(t)]
         covered = sum(1 for t in members if leaders.get(t))
         found.sort(key=lambda r: (r["label"], r["organisation_label"], r["statement"]))
+        others = [r for body in in_area.get(node, ()) for r in leader_rows(body)] if kind != "trust" else []
+        others.sort(key=lambda r: (r["label"], r["organisation_label"], r["statement"]))
         return {"area": node, "label": labeller(node), "kind": kind, **extra, "trusts": len(members),
-                "covered": covered, "share": _share(covered, len(members)), "leaders": found}
+                "covered": covered, "share": _share(covered, len(members)), "leaders": found,
+                "other_leaders": others}
 
     result: list[dict[str, Any]] = []
     if by == "trust":
@@ -206,10 +238,11 @@ def coverage_rows(found: dict[str, Any]) -> list[dict[str, Any]]:
             "sources": sorted({f"{r['source_title']} ({r['source_date']})" if r["source_date"] else r["source_title"]
                                for r in leaders if r["source_title"]}),
             "people": [r["person"] for r in leaders],
+            "other_leader_labels": [_who(r) for r in a["other_leaders"]],
         })
     rows.append({"area": "", "label": "England", "kind": "total", "region_label": "", "icb_label": "",
                  "ods_code": "", "trusts": found["trusts"], "covered": found["covered"], "share": found["share"],
-                 "leader_labels": [], "since": [], "sources": [], "people": []})
+                 "leader_labels": [], "since": [], "sources": [], "people": [], "other_leader_labels": []})
     return rows
 
 
@@ -218,8 +251,8 @@ def coverage_columns(by: str) -> list[str]:
     if by == "trust":
         return ["region_label", "icb_label", "label", "ods_code", "covered", "leader_labels", "since", "sources"]
     if by == "icb":
-        return ["region_label", "label", "trusts", "covered", "share", "leader_labels"]
-    return ["label", "trusts", "covered", "share", "leader_labels"]
+        return ["region_label", "label", "trusts", "covered", "share", "leader_labels", "other_leader_labels"]
+    return ["label", "trusts", "covered", "share", "leader_labels", "other_leader_labels"]
 
 
 def _who(row: dict[str, Any]) -> str:
