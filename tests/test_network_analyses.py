@@ -164,6 +164,14 @@ def test_mentors_name_the_shared_role_group_and_start_date(board):
             "Trust") in kinds
 
 
+def test_nobody_to_list_is_said_plainly(board, cli, fixtures):
+    # Cat Example has no service record, role, trait or region in the data: nothing to compare.
+    assert mentors(board, "Cat Example")["mentors"] == []
+    result = cli("--data", str(fixtures / "analyses" / "board.ttl"), "analyse", "mentors", "Cat Example")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("No one in the data has a recorded reason")
+
+
 def test_mentor_wording_judges_nobody(bundled_graph):
     words = json.dumps([mentors(bundled_graph, p, top=0) for p in ("Charlee Martin", "Arif Patel")]).lower()
     for judgement in ("better", "best", "worse", "weak", "strong", "superior", "should"):

@@ -44,6 +44,7 @@ _LAZY: dict[str, str] = {
     "analyse": "leadgraph.network.analytics",
     "Analysis": "leadgraph.network.analytics",
     "coverage": "leadgraph.network.coverage",
+    "coverage_tree": "leadgraph.network.coverage",
     "paths": "leadgraph.network.paths",
     "communities": "leadgraph.network.communities",
     "membership": "leadgraph.network.communities",

@@ -961,10 +961,11 @@ def _network_analysis(analysis: str, store: Any, people: Sequence[str], *, by: s
 
         found = communities(store, seed=DEFAULT_SEED if seed is None else seed)
         return Analysis(analysis, found, community_rows(found), ["community", "size", "people_labels", "shared_labels"])
-    from leadgraph.network.mentoring import DEFAULT_TOP as MENTORS_TOP, mentor_rows, mentors
+    from leadgraph.network.mentoring import DEFAULT_TOP as MENTORS_TOP, mentor_rows, mentors, no_mentor_text
 
     found = mentors(store, people[0], top=MENTORS_TOP if top is None else top)
-    return Analysis(analysis, found, mentor_rows(found), ["rank", "mentor_label", "kind", "text", "source_title", "date"])
+    return Analysis(analysis, found, mentor_rows(found), ["rank", "mentor_label", "kind", "text", "source_title", "date"],
+                    empty_text=no_mentor_text(found))
 
 
 def _summary_rows(facts: dict[str, Any]) -> list[dict[str, Any]]:

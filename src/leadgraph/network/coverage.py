@@ -223,6 +223,44 @@ def coverage(graph: Any = None, by: str = "region", role_group: str | None = Non
     }
 
 
+def coverage_tree(graph: Any = None, role_group: str | None = None, *, data: Any = None) -> dict[str, Any]:
+    """England -> regions -> ICBs -> trusts in one nested dict, for a picture that drills down
+    (a treemap or sunburst). Every level has ``area``, ``label``, ``kind`` (england, region,
+    icb, trust), ``trusts``, ``covered``, ``share`` and ``children`` (in label order); trusts
+    have ``ods_code`` and ``leaders`` as :func:`coverage` gives them; regions and ICBs have
+    ``other_leaders`` as :func:`coverage` gives them. ``role_group`` is as for :func:`coverage`.
+
+    >>> from leadgraph.loading import load
+    >>> tree = coverage_tree(load(), "cio")
+    >>> tree["trusts"], tree["covered"], [r["label"] for r in tree["children"]][:2]
+    (202, 2, ['NHS England East of England', 'NHS England London'])
+    >>> north_west = tree["children"][4]
+    >>> [(i["label"], i["covered"]) for i in north_west["children"] if i["covered"]]
+    [('NHS Cheshire and Merseyside Integrated Care Board', 1), ('NHS Lancashire and South Cumbria Integrated Care Board', 1)]
+    """
+    store = store_of(graph, data)
+    by_trust = coverage(store, "trust", role_group)
+    regions = {a["area"]: a for a in coverage(store, "region", role_group)["areas"]}
+    icbs = {a["area"]: a for a in coverage(store, "icb", role_group)["areas"]}
+
+    def node(a: dict[str, Any], kind: str) -> dict[str, Any]:
+        keep = ("area", "label", "trusts", "covered", "share", "ods_code", "leaders", "other_leaders")
+        return {**{k: a[k] for k in keep if k in a}, "kind": kind, "children": []}
+
+    tree = {"area": "", "label": "England", "kind": "england", "trusts": by_trust["trusts"],
+            "covered": by_trust["covered"], "share": by_trust["share"], "role_group": by_trust["role_group"],
+            "role_group_label": by_trust["role_group_label"], "children": []}
+    region_nodes = {r: node(a, "region") for r, a in regions.items()}
+    icb_nodes = {i: node(a, "icb") for i, a in icbs.items()}
+    for region in sorted(region_nodes, key=lambda r: (regions[r]["label"], r)):
+        tree["children"].append(region_nodes[region])
+    for icb in sorted(icb_nodes, key=lambda i: (icbs[i]["label"], i)):
+        region_nodes[icbs[icb]["region"]]["children"].append(icb_nodes[icb])
+    for trust in sorted(by_trust["areas"], key=lambda a: (a["label"], a["area"])):
+        icb_nodes[trust["icb"]]["children"].append({**node(trust, "trust"), "children": []})
+    return tree
+
+
 def coverage_rows(found: dict[str, Any]) -> list[dict[str, Any]]:
     """:func:`coverage`'s answer as flat rows: one per area (lists of leaders joined by the
     :class:`~leadgraph.network.analytics.Analysis` formats), then an "England" total row."""

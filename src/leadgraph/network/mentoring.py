@@ -3,7 +3,8 @@
 :func:`mentors` compares one person with everyone else on four things the data records, each
 reason carrying the fact behind it (its source and date):
 
-- ``service``: the sources give them more years of service (lg:ServiceRecord) than the person;
+- ``service``: the sources give them more years of service (lg:ServiceRecord) than the person
+  (only when the data records the person's service too: unknown is not fewer);
 - ``role group``: they currently hold a role in a role group the person's current roles are in
   (with the start dates when the data has them);
 - ``traits``: traits a source attributes to them and to the person not at all;
@@ -97,12 +98,10 @@ def mentors(graph: Any, person: str, *, top: int = DEFAULT_TOP, data: Any = None
         if other == me:
             continue
         reasons = []
-        if other in service and service[other][0] > service.get(me, (0,))[0]:
+        if other in service and me in service and service[other][0] > service[me][0]:
             years, as_of, source = service[other]
-            theirs = f"{me_label}'s {service[me][0]}" if (me_label := label(me)) and me in service else \
-                f"none recorded for {me_label}"
             reasons.append(reason("service", f"{years} years of service" + (f" as of {as_of}" if as_of else "")
-                                  + f", to {theirs}", source, as_of))
+                                  + f", to {label(me)}'s {service[me][0]}", source, as_of))
         for group in sorted(set(roles.get(other, {})) & set(roles.get(me, {})), key=label):
             held = sorted(roles[other][group], key=lambda r: (r["start"] or "9999", r["title"]))[0]
             what = held["title"] or label(group)
@@ -135,6 +134,12 @@ def mentors(graph: Any, person: str, *, top: int = DEFAULT_TOP, data: Any = None
     return {"person": me, "label": label(me), "mentors": [
         {"rank": i, "person": other, "label": label(other), "reasons": reasons}
         for i, (_, other, reasons) in enumerate(chosen, 1)]}
+
+
+def no_mentor_text(found: dict[str, Any]) -> str:
+    """What to say when :func:`mentors` found nobody."""
+    return f"No one in the data has a recorded reason (service, role group, traits, region, programme) " \
+           f"to be listed for {found['label']}.\n"
 
 
 def mentor_rows(found: dict[str, Any]) -> list[dict[str, Any]]:

@@ -55,7 +55,7 @@ def paths(graph: Any, a: str, b: str, *, max_steps: int = DEFAULT_MAX_STEPS, via
     store = store_of(graph, data)
     found = ties if ties is not None else read_ties(store)
     kinds = check_kinds(via)
-    source, target = person_named(found, store, a, "A"), person_named(found, store, b, "B")
+    source, target = person_named(found, store, a, "person A"), person_named(found, store, b, "person B")
     answer: dict[str, Any] = {"from": source, "from_label": found.label[source], "to": target,
                               "to_label": found.label[target], "via": list(kinds), "steps": None, "paths": []}
     if source == target:
