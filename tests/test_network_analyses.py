@@ -206,3 +206,46 @@ def test_coverage_cli_writes_csv(cli, tmp_path):
     assert cli("analyse", "coverage", "--by", "icb", "-o", str(out)).exit_code == 0
     text = out.read_text(encoding="utf-8")
     assert text.startswith("area,label,kind,region_label") and "England,total,,,,202,5,0.0248" in text
+
+
+# -- on SYNTHETIC national-shaped data (benchmarks/synth.py: invented people at real trusts) -------
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory):
+    import sys
+    from pathlib import Path
+
+    from leadgraph.loading import load
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    import synth
+
+    path = tmp_path_factory.mktemp("synth") / "synthetic.ttl"
+    synth.write(path, people=300, seed=5, vocab=synth.vocabulary(None))
+    return load([path])
+
+
+def test_on_synthetic_data_every_step_and_reason_is_sourced(synthetic):
+    from leadgraph.network.ties import ties
+
+    found = ties(synthetic)
+    people = found.people
+    assert len(people) == 300
+    groups = communities(synthetic, ties=found)
+    assert groups == communities(synthetic, ties=found)  # seeded: the same groups every run
+    assert sum(c["size"] for c in groups) == 300 and all(c["shared"] for c in groups if c["size"] > 1)
+    route = paths(synthetic, people[0], people[-1], ties=found)
+    assert route["paths"], "300 people at real trusts, sharing regions and traits, are connected"
+    for step in route["paths"][0]["steps"]:
+        assert step["source_title"].startswith(("Synthetic source", "ODS extract", "NHS England regions",
+                                                "Integrated Care Boards")), step
+    listed = mentors(synthetic, people[0], top=0, ties=found)["mentors"]
+    assert listed and all(r["source_title"] and r["date"] for m in listed for r in m["reasons"])
+    covered = coverage(synthetic, by="trust")
+    assert covered["covered"] == sum(1 for a in covered["areas"] if a["leaders"]) > 0
+
+
+def test_the_real_command_reports_a_bad_name_without_a_traceback(run_cli):
+    result = run_cli("analyse", "path", "Nobody Here", "Phil")
+    assert result.exit_code == 2
+    assert result.stderr == "error: person A 'Nobody Here' names no person in the graph\n"

@@ -111,11 +111,15 @@ def mentors(graph: Any, person: str, *, top: int = DEFAULT_TOP, data: Any = None
                                   held["start"]))
         extra = [traits[other][t] for t in sorted(set(traits.get(other, {})) - set(traits.get(me, {})), key=label)]
         if extra:
-            sources = sorted({f.source for f in extra})
-            reasons.append(reason("traits", "attributed " + ", ".join(label(f.b) for f in extra)
-                                  + f", which no source attributes to {label(me)}", "; ".join(sources)))
-            if len(sources) == 1:
-                reasons[-1]["source_title"] = found.source_title.get(sources[0], "")
+            # One reason, citing every source behind it (each once, in the traits' order).
+            sources = list(dict.fromkeys(f.source for f in extra))
+            reasons.append({
+                "kind": "traits",
+                "text": "attributed " + ", ".join(label(f.b) for f in extra)
+                        + f", which no source attributes to {label(me)}",
+                "source": "; ".join(sources),
+                "source_title": "; ".join(found.source_title.get(s, "") for s in sources),
+                "date": "; ".join(found.source_date.get(s, "") for s in sources)})
         shared = sorted(reach.get(other, set()) & mine, key=lambda n: (label(n), n))
         for kind in ("region", "programme"):
             tied = [n for n in shared if found.kind[n] == kind and (kind == "programme" or n in areas)]
