@@ -18,7 +18,7 @@ dependency.
 >>> from leadgraph.loading import load
 >>> found = communities(load())
 >>> [(c["community"], c["people_labels"]) for c in found]
-[(1, ['Charlee Martin', 'Gregg Holland', 'Phill James']), (2, ['Arif Patel', 'Ayesha Rahim']), (3, ['Garry Harris'])]
+[(1, ['Arif Patel', 'Ayesha Rahim']), (2, ['Gregg Holland', 'Phill James']), (3, ['Charlee Martin']), (4, ['Garry Harris'])]
 """
 
 from __future__ import annotations

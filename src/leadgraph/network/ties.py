@@ -147,7 +147,9 @@ class Ties:
         for node in sorted(self.kind):
             if self.kind[node] in wanted:
                 network.add_node(node, kind=self.kind[node], label=self.label[node])
-        for fact in self.facts:
+        # Sorted, so neighbours are met in the same order whatever order the store answered in:
+        # seeded communities and the order of equally short paths depend on it.
+        for fact in sorted(self.facts, key=lambda f: (f.a, f.b, f.relation, f.statement, f.source)):
             if fact.a in network and fact.b in network and fact.a != fact.b:
                 if network.has_edge(fact.a, fact.b):
                     network[fact.a][fact.b]["facts"].append(fact)
