@@ -9,8 +9,8 @@ and what they share: the organisations, programmes and regions at least two of t
 
 Why Louvain from networkx rather than Leiden (leidenalg + igraph), measured on the tie graph of
 the 1M-triple national synthetic data (10,209 people; 10,581 nodes, 20,150 edges): Louvain
-took 0.9 s of CPU for 49 groups, modularity 0.530, none of them disconnected; Leiden 0.9 s
-(plus 0.24 s to copy the graph into igraph) for 47-48 groups, modularity 0.535. Leiden's
+took 1.0 s of CPU for 49-50 groups (seeds 1 and 2), modularity 0.530, none of them disconnected;
+Leiden 0.8 s (plus 0.13-0.24 s to copy the graph into igraph) for 47-48 groups, modularity 0.535. Leiden's
 advantage, communities guaranteed connected, did not show (Louvain's were all connected), its
 modularity was 1% higher, and it would add two compiled packages; networkx is already a
 dependency.
