@@ -260,3 +260,13 @@ def test_the_real_command_reports_a_bad_name_without_a_traceback(run_cli):
     result = run_cli("analyse", "path", "Nobody Here", "Phil")
     assert result.exit_code == 2
     assert result.stderr == "error: person A 'Nobody Here' names no person in the graph\n"
+
+
+@pytest.mark.parametrize("args, problem", [
+    (("--via", "hobby"), "unknown kind 'hobby'"),
+    (("--top", "0"), "the number of paths to list (--top, limit=)"),
+    (("--max", "0"), "the longest path (--max, max_steps=)"),
+])
+def test_bad_path_options_are_usage_errors(cli, args, problem):
+    result = cli("analyse", "path", "Gary", "Phil", *args)
+    assert result.exit_code == 2 and problem in result.stderr
