@@ -149,45 +149,45 @@
       return "g" + g;
     }
 
-    /* Positions without a layout from Python (large pages): each group of the grouping gets a
-       disc sized by its members, the discs shelf-packed largest first; members sit on a
-       sunflower spiral in their disc, the group's organisations in the middle. */
+    /* Positions without a layout from Python (large pages). The nodes drawn on their own
+       (traits, roles, regions...) sit on a sunflower spiral in the middle; the groups on a ring
+       around them. An open group's members sit on a sunflower disc of their own, pushed out
+       from the ring far enough that two open discs do not overlap; organisations in the middle
+       of their disc, then people by name. */
     function arrangement(grouping) {
       if (arrangements.has(grouping.key)) return arrangements.get(grouping.key);
       const spacing = 46;
+      const golden = Math.PI * (3 - Math.sqrt(5));
       const cells = grouping.names.map(function () { return []; });
       const singles = [];
       for (let id = 0; id < N; id++) {
         const g = grouping.of[id];
         (g < 0 ? singles : cells[g]).push(id);
       }
-      const all = cells.concat([singles]);
-      const order = all.map(function (_, i) { return i; }).filter(function (i) { return all[i].length; });
-      order.sort(function (a, b) { return all[b].length - all[a].length || a - b; });
-      const radius = all.map(function (members) { return spacing * Math.sqrt(members.length + 1) * 0.75 + 40; });
-      let area = 0;
-      order.forEach(function (i) { area += 4 * radius[i] * radius[i]; });
-      const width = Math.max(Math.sqrt(area) * 1.3, 2 * radius[order[0] || 0]);
+      const discRadius = function (count) { return spacing * Math.sqrt(count + 1) * 0.75; };
       const x = new Float64Array(N), y = new Float64Array(N);
-      const centre = new Array(all.length);
-      let cx = 0, cy = 0, rowHeight = 0;
-      const golden = Math.PI * (3 - Math.sqrt(5));
-      const rank = function (id) { return info[id].kind === "organisation" ? 0 : info[id].kind === payload.personKind ? 2 : 1; };
-      order.forEach(function (i) {
-        const size = 2 * radius[i] + spacing;
-        if (cx > 0 && cx + size > width) { cx = 0; cy += rowHeight; rowHeight = 0; }
-        const mx = cx + size / 2, my = cy + size / 2;
-        centre[i] = [mx, my];
-        const members = all[i].slice().sort(function (a, b) {
+      const rank = function (id) {
+        return info[id].kind === "organisation" ? 0 : info[id].kind === payload.personKind ? 2 : 1;
+      };
+      function sunflower(members, mx, my) {
+        members.slice().sort(function (a, b) {
           return rank(a) - rank(b) || info[a].label.localeCompare(info[b].label);
-        });
-        members.forEach(function (id, j) {
+        }).forEach(function (id, j) {
           const r = spacing * Math.sqrt(j + 0.5) * 0.75;
           x[id] = mx + r * Math.cos(j * golden);
           y[id] = my + r * Math.sin(j * golden);
         });
-        cx += size;
-        rowHeight = Math.max(rowHeight, size);
+      }
+      sunflower(singles, 0, 0);
+      const count = cells.length;
+      const ring = Math.max(discRadius(singles.length) + 250, (count * 140) / (2 * Math.PI));
+      const largest = Math.max.apply(null, cells.map(function (c) { return discRadius(c.length); }).concat([0]));
+      const apart = count > 1 ? (largest + spacing) / Math.sin(Math.PI / count) : 0;
+      const centre = cells.map(function (members, g) {
+        const angle = -Math.PI / 2 + (2 * Math.PI * g) / Math.max(count, 1);
+        const reach = Math.max(ring + discRadius(members.length) + 100, apart);
+        sunflower(members, reach * Math.cos(angle), reach * Math.sin(angle));
+        return [ring * Math.cos(angle), ring * Math.sin(angle)];
       });
       const result = { x: x, y: y, centre: centre };
       arrangements.set(grouping.key, result);
@@ -233,6 +233,7 @@
     const edges = new vis.DataSet([]);
     const signatures = { nodes: new Map(), edges: new Map() };
     let visibleCount = 0;
+    let bigNow = payload.options.interaction.hideEdgesOnDrag;
     const aggregate = new Map(); // drawn id of a bundle of edges -> the edge ids in it
 
     function sync(dataset, want, seen) {
@@ -315,6 +316,12 @@
       }
       sync(nodes, wantNodes, signatures.nodes);
       sync(edges, wantEdges, signatures.edges);
+      // Many nodes on screen: hide edges while dragging or zooming, so moving stays smooth.
+      const big = wantNodes.length > payload.largeGraph;
+      if (network && big !== bigNow) {
+        network.setOptions({ interaction: { hideEdgesOnDrag: big, hideEdgesOnZoom: big } });
+      }
+      bigNow = big;
       const groupsDrawn = wantNodes.filter(function (n) { return typeof n.id === "string"; }).length;
       status.textContent = "Showing " + visibleCount + " of " + N + " nodes." +
         (groupsDrawn ? " " + plural(groupsDrawn, "group") + " closed: click one to open it." : "") +
@@ -888,6 +895,7 @@
     mode = opening || (hasLayout ? null : groupings[0]);
     groupingSelect.value = mode ? mode.key : "";
     render();
+    payload.options.interaction.hideEdgesOnDrag = payload.options.interaction.hideEdgesOnZoom = bigNow;
     network = new vis.Network(document.getElementById("lg-network"), { nodes: nodes, edges: edges },
                               payload.options);
     // As in pyvis's own pages, so scripts and tests can drive the picture.
