@@ -23,6 +23,18 @@ Usage:
     .venv/bin/python benchmarks/bench_viz.py --sizes 2000 --repeat 1 --no-browser
     .venv/bin/python benchmarks/bench_viz.py --json out/bench_viz.json --keep out/bench-pages
 
+National overview (issue 11): ``--national 10000`` makes a SYNTHETIC national graph of 10,000
+people with benchmarks/synth.py (real trust names from the reference layer, invented people) and
+measures the page ``leadgraph viz`` writes by default, which opens on groups:
+
+    build   = places (ICB/region from the store) + render_html(view="auto") + write
+    size    = the page's bytes
+    frame   = navigation to the first drawn frame in Chromium
+
+against the baseline measured in the same run: the same graph drawn the old way, every node laid
+out and drawn (``view="full"``, still offered on request). Targets: build <= 5 s, page <= 5 MB,
+first frame <= 3 s. Loading and projection are reported but are not the page's work.
+
 Exit status 1 when a target is missed, so CI or a release check can run it.
 """
 
@@ -39,6 +51,7 @@ from pathlib import Path
 
 from leadgraph.namespaces import turtle_prefixes
 
+NATIONAL_TARGETS = {"build (s)": 5.0, "page (MB)": 5.0, "first frame wall (s)": 3.0}
 TARGETS = {
     # nodes: (export seconds or None, first-frame seconds)
     5000: (10.0, 5.0),
@@ -194,7 +207,7 @@ def first_frames(browser, page: Path, repeat: int) -> dict[str, float]:
         tab.route(re.compile(r"^https?://"), lambda route: (outgoing.append(route.request.url), route.abort()))
         start = time.perf_counter()
         tab.goto(page.resolve().as_uri(), timeout=120_000)
-        tab.wait_for_function("window.leadgraph && window.leadgraph.ready === true", timeout=120_000)
+        tab.wait_for_selector("body[data-ready=true]", state="attached", timeout=120_000)
         walls.append(time.perf_counter() - start)
         clocks.append(tab.evaluate("window.leadgraph.firstFrameMs") / 1000.0)
         context.close()
@@ -205,14 +218,58 @@ def first_frames(browser, page: Path, repeat: int) -> dict[str, float]:
 
 def blank_page_baseline(browser, folder: Path, repeat: int) -> float:
     blank = folder / "blank.html"
-    blank.write_text("<!DOCTYPE html><title>blank</title><script>window.leadgraph = {ready: true, firstFrameMs: "
+    blank.write_text("<!DOCTYPE html><title>blank</title><body data-ready=\"true\"><script>window.leadgraph = {ready: true, firstFrameMs: "
                      "performance.now()};</script>", "utf-8")
     return first_frames(browser, blank, repeat)["wall"]
 
 
+def national(people: int, folder: Path, browser, repeat: int) -> dict[str, object]:
+    """The default (overview) page of a SYNTHETIC national graph vs. the full drawing of it."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import synth
+
+    from leadgraph.fileio import atomic_write
+    from leadgraph.loading import load
+    from leadgraph.network.projection import to_networkx
+    from leadgraph.viz.groups import places
+    from leadgraph.viz.page import render_html
+
+    ttl = folder / f"national-{people}.ttl"
+    synth.write(ttl, people=people, seed=1)
+    row: dict[str, object] = {"people": people}
+    start = time.perf_counter()
+    graph = load(data=[ttl])
+    row["load (s)"] = time.perf_counter() - start
+    mark = time.perf_counter()
+    network = to_networkx(graph)
+    row["project (s)"] = time.perf_counter() - mark
+    row["nodes"], row["edges"] = network.number_of_nodes(), network.number_of_edges()
+    title = f"SYNTHETIC national graph, {people} people"
+    for name, view in (("overview", "auto"), ("full drawing (baseline)", "full")):
+        page = folder / f"national-{people}-{view}.html"
+        builds, cpu = [], []
+        for _ in range(repeat if view == "auto" else 1):
+            mark, mark_cpu = time.perf_counter(), time.process_time()
+            where = places(graph.store)
+            atomic_write(page, render_html(network, title=title, view=view, places=where))
+            builds.append(time.perf_counter() - mark)
+            cpu.append(time.process_time() - mark_cpu)
+        # CPU time too: on a shared machine the wall clock also counts other jobs' turns.
+        part: dict[str, float] = {"build (s)": statistics.median(builds), "build CPU (s)": statistics.median(cpu),
+                                  "page (MB)": page.stat().st_size / 1e6}
+        if browser is not None:
+            frames = first_frames(browser, page, repeat if view == "auto" else 1)
+            part["first frame wall (s)"] = frames["wall"]
+            part["first frame page clock (s)"] = frames["page clock"]
+        row[name] = part
+    return row
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="5000,20000", help="comma-separated node counts")
+    parser.add_argument("--sizes", default="5000,20000", help="comma-separated node counts ('' for none)")
+    parser.add_argument("--national", type=int, default=10000,
+                        help="people in the SYNTHETIC national graph (0: skip that measurement)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (median)")
     parser.add_argument("--no-browser", action="store_true", help="skip the Chromium measurements")
     parser.add_argument("--baseline-max", type=int, default=5000, help="largest size for the pyvis baseline")
@@ -235,6 +292,17 @@ def main(argv: list[str] | None = None) -> int:
     missed: list[str] = []
     already = ontology_nodes(folder)
     try:
+        if args.national:
+            row = national(args.national, folder, browser, args.repeat)
+            results["national"] = row
+            print(f"SYNTHETIC national graph: {row['people']} people, {row['nodes']} nodes, {row['edges']} edges"
+                  f" (load {row['load (s)']:.2f} s, projection {row['project (s)']:.2f} s)")
+            for name in ("overview", "full drawing (baseline)"):
+                print(f"  {name}: " + ", ".join(f"{key} {value:.2f}" for key, value in row[name].items()))
+            for key, limit in NATIONAL_TARGETS.items():
+                value = row["overview"].get(key)
+                if value is not None and value > limit:
+                    missed.append(f"national {args.national} people: {key} {value:.2f} > {limit}")
         for size in sizes:
             ttl = folder / f"synthetic-{size}.ttl"
             ttl.write_text(synthetic_turtle(size, already=already), "utf-8")

@@ -39,7 +39,7 @@ CHROMIUM_ARGS = [
     "--disable-dev-shm-usage",
 ]
 VIEWPORT = {"width": 1280, "height": 800}
-READY = "window.leadgraph !== undefined && window.leadgraph.ready === true"
+READY_SELECTOR = "body[data-ready=true]"
 
 # Runs before the page's own scripts (through DevTools, so the page's CSP does not apply to it).
 _INIT = """
@@ -131,7 +131,9 @@ def visit(browser) -> Iterator[Any]:
         page.on("dialog", dialog)
         page.add_init_script(_INIT)
         page.goto(path.resolve().as_uri())
-        page.wait_for_function(READY, timeout=timeout_ms)
+        # A selector, not a JS predicate: Playwright polls a predicate with eval, which the
+        # page's policy refuses while a large page is still inflating its data.
+        page.wait_for_selector(READY_SELECTOR, state="attached", timeout=timeout_ms)
         return seen
 
     yield open_page

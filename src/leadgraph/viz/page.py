@@ -350,16 +350,25 @@ def _build(nxgraph, title, seed, positions, view, places, communities):
     strings, lists, sources = _Strings(), _Lists(), _SourceTable()
     fact_rows: dict[tuple[int, int, int], int] = {}
 
+    string_index, string_values = strings.index, strings.values
+
+    def intern(text: str) -> int:
+        found = string_index.get(text)
+        if found is None:
+            found = string_index[text] = len(string_values)
+            string_values.append(text)
+        return found
+
     def facts_of(attrs: Mapping[str, Any]) -> int:
         # The hot loop of a large page (one call per node and edge): _facts, inlined.
         rows = []
-        for key, name, _quote in _fact_keys(tuple(attrs)):
+        for key, name, source_key in _fact_keys(tuple(attrs)):
             value = attrs[key]
             if value is None or value == "":
                 continue
             text = ("yes" if value else "no") if value is True or value is False else str(value)
-            origin = attrs.get(key + _SOURCE_SUFFIX)
-            row = (strings(name), strings(text), strings(str(origin)) + 1 if origin else 0)
+            origin = attrs.get(source_key)
+            row = (intern(name), intern(text), intern(str(origin)) + 1 if origin else 0)
             found = fact_rows.get(row)
             if found is None:
                 found = fact_rows[row] = len(fact_rows)
@@ -557,7 +566,7 @@ class _SourceTable:
 
         The projection joins several sources with "; ", in the same order in all three.
         """
-        given = tuple(attrs.get(key) for key in _SOURCE_KEYS)
+        given = (attrs.get("source_iri"), attrs.get("source_title"), attrs.get("source_date"))
         known = self._cache.get(given)
         if known is None:
             known = self._cache[given] = self._keys(attrs)
@@ -609,20 +618,20 @@ def _names(attrs: Mapping[str, Any], label: str) -> tuple[list[str], list[str]]:
 def _facts(attrs: Mapping[str, Any]) -> list[list[Any]]:
     """Rows for the details panel: [name, values, where it comes from or None, is a quote]."""
     rows = []
-    for key, name, quote in _fact_keys(tuple(attrs)):
+    for key, name, source_key in _fact_keys(tuple(attrs)):
         value = attrs[key]
         if value is None or value == "":
             continue
         # Shown whole: a quote or a description may contain "; " itself.
         text = ("yes" if value else "no") if isinstance(value, bool) else _text(value)
-        origin = attrs.get(key + _SOURCE_SUFFIX)
-        rows.append([name, text, _text(origin) or None, quote])
+        origin = attrs.get(source_key)
+        rows.append([name, text, _text(origin) or None, key in _QUOTE_KEYS])
     return rows
 
 
 @lru_cache(maxsize=4096)
-def _fact_keys(present: tuple[str, ...]) -> tuple[tuple[str, str, bool], ...]:
-    """The fact attributes among ``present``, in panel order: (key, shown name, is a quote).
+def _fact_keys(present: tuple[str, ...]) -> tuple[tuple[str, str, str], ...]:
+    """The fact attributes among ``present``, in panel order: (key, shown name, its source's key).
 
     Nodes and edges of one kind share their attribute names: cached, this runs once per kind.
     """
@@ -630,7 +639,7 @@ def _fact_keys(present: tuple[str, ...]) -> tuple[tuple[str, str, bool], ...]:
             and not key.startswith("_")]
     rank = {key: i for i, key in enumerate(_FACT_ORDER)}
     keys.sort(key=lambda key: (rank.get(key, len(rank)), key))
-    return tuple((key, _pretty(key), key in _QUOTE_KEYS) for key in keys)
+    return tuple((key, _pretty(key), key + _SOURCE_SUFFIX) for key in keys)
 
 
 def _split(value: Any) -> list[str]:
