@@ -27,7 +27,7 @@ National overview (issue 11): ``--national 10000`` makes a SYNTHETIC national gr
 people with benchmarks/synth.py (real trust names from the reference layer, invented people) and
 measures the page ``leadgraph viz`` writes by default, which opens on groups:
 
-    build   = places (ICB/region from the store) + render_html(view="auto") + write
+    build   = page_extras (ICB/region, communities, coverage) + render_html(view="auto") + write
     size    = the page's bytes
     frame   = navigation to the first drawn frame in Chromium
 
@@ -231,8 +231,7 @@ def national(people: int, folder: Path, browser, repeat: int) -> dict[str, objec
     from leadgraph.fileio import atomic_write
     from leadgraph.loading import load
     from leadgraph.network.projection import to_networkx
-    from leadgraph.viz.groups import places
-    from leadgraph.viz.page import render_html
+    from leadgraph.viz.page import page_extras, render_html
 
     ttl = folder / f"national-{people}.ttl"
     synth.write(ttl, people=people, seed=1)
@@ -250,8 +249,8 @@ def national(people: int, folder: Path, browser, repeat: int) -> dict[str, objec
         builds, cpu = [], []
         for _ in range(repeat if view == "auto" else 1):
             mark, mark_cpu = time.perf_counter(), time.process_time()
-            where = places(graph.store)
-            atomic_write(page, render_html(network, title=title, view=view, places=where))
+            extras = page_extras(graph, network)  # places, communities, coverage: as write_html
+            atomic_write(page, render_html(network, title=title, view=view, **extras))
             builds.append(time.perf_counter() - mark)
             cpu.append(time.process_time() - mark_cpu)
         # CPU time too: on a shared machine the wall clock also counts other jobs' turns.

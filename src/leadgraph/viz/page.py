@@ -141,6 +141,7 @@ def render_html(
     view: str = "auto",
     places: Mapping[str, Mapping[str, str]] | None = None,
     communities: Mapping[Any, Any] | None = None,
+    coverage: Mapping[str, Any] | None = None,
 ) -> str:
     """Render a networkx graph as one self-contained, offline HTML page.
 
@@ -158,7 +159,8 @@ def render_html(
     :mod:`leadgraph.viz.groups`) and skips the layout, so a national graph builds in seconds;
     "auto" (default) is "overview" above :data:`OVERVIEW_NODES` nodes (sources not counted).
     ``places`` (organisation IRI -> ``{"region", "icb"}`` labels, :func:`leadgraph.viz.groups.places`)
-    and ``communities`` (node -> community) add ways of grouping and colouring.
+    and ``communities`` (node -> community) add ways of grouping and colouring; ``coverage``
+    (:func:`leadgraph.network.coverage.coverage_tree`) adds the coverage view.
 
     >>> import networkx as nx
     >>> page = render_html(nx.path_graph(3), title="Path </title>")
@@ -168,6 +170,8 @@ def render_html(
     3
     """
     payload = _build(nxgraph, title, seed, positions, view, places, communities)
+    if coverage is not None:
+        payload["coverage"] = _coverage(coverage, {node: i for i, node in enumerate(nxgraph.nodes)})
     return _page(title, payload)
 
 
@@ -181,7 +185,9 @@ def write_html(
     data: str | Path | list[str | Path] | None = None,
     criteria: Criteria | None = None,
     view: str = "auto",
-    communities: Mapping[Any, Any] | None = None,
+    communities: bool = True,
+    coverage: bool = True,
+    role_group: str | None = None,
     **selection: Any,
 ) -> Path:
     """Write the picture of a graph to ``path`` (atomically) and return the path.
@@ -191,9 +197,11 @@ def write_html(
     graph drawn as it is. For a LeadGraph, ``criteria`` (or ``focus=``, ``hops=``, ``kinds=``,
     ``trait=``, ``organisation=``, ``query=``) pick the subgraph exactly as ``leadgraph export`` does
     (:func:`leadgraph.network.selection.select`). ``title`` defaults to one naming the selection.
-    ``open_browser`` opens the written file in the default web browser. ``view`` and
-    ``communities`` are :func:`render_html`'s; for a LeadGraph the ODS reference layer gives the
-    regions and ICBs to group by.
+    ``open_browser`` opens the written file in the default web browser. ``view`` is
+    :func:`render_html`'s. For a LeadGraph the page also gets the regions and ICBs to group by,
+    the communities to colour by (``communities=False``: not computed) and the coverage of trusts
+    by leaders of ``role_group`` (default "cio"; ``coverage=False``: no coverage view); see
+    :func:`prepare`.
 
     Raises :class:`~leadgraph.errors.UsageError` for selection options with a networkx graph,
     and whatever loading and selection raise (a name that matches nothing, an empty selection).
@@ -205,8 +213,9 @@ def write_html(
     """
     from leadgraph.fileio import atomic_write
 
-    nxgraph, title, where = prepare(graph_or_nx, title=title, data=data, criteria=criteria, **selection)
-    page = render_html(nxgraph, title=title, seed=seed, view=view, places=where, communities=communities)
+    nxgraph, title, extras = prepare(graph_or_nx, title=title, data=data, criteria=criteria, communities=communities,
+                                     coverage=coverage, role_group=role_group, **selection)
+    page = render_html(nxgraph, title=title, seed=seed, view=view, **extras)
     written = Path(atomic_write(path, page))
     if open_browser:
         import webbrowser
@@ -221,23 +230,32 @@ def prepare(
     title: str | None = None,
     data: str | Path | list[str | Path] | None = None,
     criteria: Criteria | None = None,
+    communities: bool = True,
+    coverage: bool = True,
+    role_group: str | None = None,
     **selection: Any,
-) -> tuple[nx.Graph, str, dict[str, dict[str, str]] | None]:
-    """``(networkx graph, title, places)`` to draw, as :func:`write_html` chooses them."""
+) -> tuple[nx.Graph, str, dict[str, Any]]:
+    """``(networkx graph, title, extras)`` to draw, as :func:`write_html` chooses them.
+
+    ``extras`` are :func:`render_html`'s keyword arguments read from a LeadGraph: ``places``
+    (ICB and region of each organisation), ``communities`` (person -> community number, from
+    :func:`leadgraph.network.communities.communities`, unless ``communities`` is false) and
+    ``coverage`` (:func:`leadgraph.network.coverage.coverage_tree` for ``role_group``, default
+    "cio" when the data has that group, unless ``coverage`` is false). None for a networkx graph.
+    """
     import networkx as nx
 
     from leadgraph.network.criteria import Criteria
 
     chosen_by = Criteria.of(criteria, selection)
     given = chosen_by.as_kwargs()
-    where = None
+    extras: dict[str, Any] = {}
     if isinstance(graph_or_nx, nx.Graph):
         if given:
             raise UsageError("selection options need a loaded graph, not a networkx graph")
         nxgraph = graph_or_nx
     else:
         from leadgraph.network.selection import select
-        from leadgraph.viz.groups import places
 
         if graph_or_nx is None:
             from leadgraph.loading import load
@@ -246,12 +264,32 @@ def prepare(
         chosen = select(graph_or_nx, criteria=chosen_by)
         nxgraph = chosen.graph
         given = chosen.criteria
-        where = places(graph_or_nx.store)
+        extras = page_extras(graph_or_nx, nxgraph, communities=communities, coverage=coverage,
+                             role_group=role_group)
     if title is None:
         title = DEFAULT_TITLE
         if given:
             title += ": " + ", ".join(f"{key} {value}" for key, value in given.items())
-    return nxgraph, title, where
+    return nxgraph, title, extras
+
+
+def page_extras(graph: LeadGraph, nxgraph: nx.Graph, *, communities: bool = True, coverage: bool = True,
+                role_group: str | None = None) -> dict[str, Any]:
+    """What a page of ``nxgraph`` (drawn from ``graph``) gets besides the network: see :func:`prepare`."""
+    from leadgraph.viz.groups import places
+
+    extras: dict[str, Any] = {"places": places(graph.store)}
+    if communities:
+        from leadgraph.network.communities import communities as find, membership
+
+        extras["communities"] = {p: n for p, n in membership(find(graph)).items() if p in nxgraph}
+    if coverage:
+        from leadgraph.network.coverage import coverage_tree, role_groups
+
+        if role_group is None and any(iri.endswith("/rolegroup-cio") for iri in role_groups(graph)):
+            role_group = "cio"
+        extras["coverage"] = coverage_tree(graph, role_group)
+    return extras
 
 
 def extract_payload(page: str) -> dict[str, Any]:
@@ -426,6 +464,36 @@ def _build(nxgraph, title, seed, positions, view, places, communities):
         "options": _options(kinds, len(node_ids), nxgraph.is_directed()),
     }
     return payload
+
+
+COVERAGE_LEADERS = 25
+"""Leaders listed per trust in the coverage view (the count says how many there are)."""
+
+
+def _coverage(tree: Mapping[str, Any], index: Mapping[Any, int]) -> dict[str, Any]:
+    """The coverage tree, trimmed for the page: each level's label, kind, trusts, covered and
+    children; a trust's leaders (at most COVERAGE_LEADERS) with the page's node number of the
+    person (-1 when not drawn), what they hold, since when and from which source."""
+
+    def leader(row: Mapping[str, Any]) -> dict[str, Any]:
+        return {"node": index.get(row["person"], -1), "label": row["label"],
+                "role": row.get("job_title") or row.get("role_label") or "",
+                "organisation": row.get("organisation_label", ""), "since": row.get("since", ""),
+                "asOf": row.get("as_of", ""), "source": row.get("source_title", ""),
+                "date": row.get("source_date", "")}
+
+    def level(node: Mapping[str, Any]) -> dict[str, Any]:
+        out = {"label": node["label"], "kind": node["kind"], "trusts": node["trusts"], "covered": node["covered"],
+               "children": [level(child) for child in node.get("children", [])]}
+        if node["kind"] == "trust":
+            found = node.get("leaders", [])
+            out["leaders"] = [leader(row) for row in found[:COVERAGE_LEADERS]]
+            out["leaderCount"] = len(found)
+        return out
+
+    out = level(tree)
+    out["roleGroup"] = tree.get("role_group_label", "")
+    return out
 
 
 def _number(value: float) -> int | float:

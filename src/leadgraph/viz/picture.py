@@ -21,8 +21,6 @@ from typing import TYPE_CHECKING, Any
 from leadgraph.errors import UsageError
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
-
     import networkx as nx
 
     from leadgraph.loading import LeadGraph
@@ -106,7 +104,9 @@ def write_picture(
     view: str = "auto",
     data: str | Path | list[str | Path] | None = None,
     criteria: Criteria | None = None,
-    communities: Mapping[Any, Any] | None = None,
+    communities: bool = True,
+    coverage: bool = True,
+    role_group: str | None = None,
     **selection: Any,
 ) -> Path:
     """Write a PNG or SVG picture of the graph to ``path`` (atomically) and return the path.
@@ -123,6 +123,7 @@ def write_picture(
             raise UsageError(f"say --format png or svg: cannot tell the picture format from {str(path)!r}")
     if format not in FORMATS:
         raise UsageError(f"picture format must be one of {', '.join(FORMATS)}, not {format!r}")
-    nxgraph, title, where = prepare(graph_or_nx, title=title, data=data, criteria=criteria, **selection)
-    page = render_html(nxgraph, title=title, seed=seed, view=view, places=where, communities=communities)
+    nxgraph, title, extras = prepare(graph_or_nx, title=title, data=data, criteria=criteria, communities=communities,
+                                     coverage=coverage, role_group=role_group, **selection)
+    page = render_html(nxgraph, title=title, seed=seed, view=view, **extras)
     return Path(atomic_write(path, picture(page, format, width=width, height=height)))
