@@ -311,3 +311,56 @@ def test_screenshots_of_each_view(visit, national_page, bundled_page, artifacts)
         assert (artifacts / name).stat().st_size > 20_000
         if os.environ.get("LEADGRAPH_UPDATE_DOCS_SCREENSHOT") == "1":
             shutil.copyfile(artifacts / name, REPO / "docs" / "images" / name)
+
+
+def test_coverage_view_drills_down_to_the_people(visit, bundled_page):
+    from leadgraph.loading import load
+    from leadgraph.network.coverage import coverage_tree
+
+    tree = coverage_tree(load(), "cio")
+    seen = visit(bundled_page)
+    seen.page.click("#lg-tab-coverage")
+    assert seen.page.locator("#lg-network").is_hidden()
+    tiles = seen.page.locator("#lg-cov-tiles button.lg-tile")
+    assert tiles.count() == len(tree["children"])  # the NHS England regions
+    heading = seen.page.locator("#lg-cov-heading").text_content()
+    assert heading == f"England: {tree['covered']} of {tree['trusts']} trusts with a known leader" \
+                      f" ({round(100 * tree['covered'] / tree['trusts'])}%)"
+    seen.page.locator("#lg-cov-tiles button", has_text="NHS England North West").click()
+    seen.page.locator("#lg-cov-tiles button", has_text="Cheshire and Merseyside").click()
+    trust = seen.page.locator("#lg-cov-tiles button", has_text="Liverpool Heart and Chest")
+    assert trust.get_attribute("data-covered") == "1" and "Gregg Holland" in trust.text_content()
+    uncovered = seen.page.locator("#lg-cov-tiles button[data-covered='0']")
+    assert uncovered.count() >= 1 and "no known leader" in uncovered.first.text_content()
+    trust.click()
+    text = seen.page.locator("#lg-details").text_content()
+    assert "Gregg Holland, CIO" in text and "Source: What does it take to be a tech leader in the NHS? (2021-06-23)" in text
+    # Up the trail, then from the people to the network.
+    seen.page.locator("#lg-cov-path button", has_text="NHS England North West").click()
+    assert seen.js("window.leadgraph.coverageArea") == "NHS England North West"
+    seen.page.locator("#lg-cov-tiles button", has_text="Cheshire and Merseyside").click()
+    trust.click()
+    seen.page.click("#lg-details >> text=Show in the network")
+    assert seen.page.locator("#lg-network").is_visible()
+    assert seen.js("window.network.getSelectedNodes()") == [seen.node_id("https://w3id.org/leadgraph/id/gregg-holland")]
+
+
+def test_group_and_colour_by_community(visit, bundled_page):
+    from leadgraph.loading import load
+    from leadgraph.network.communities import communities
+
+    found = communities(load())
+    seen = visit(bundled_page)
+    seen.page.select_option("#lg-grouping", "community")
+    seen.page.click("#lg-open-all")
+    colours = {}
+    for community in found:
+        for person in community["people"]:
+            node = seen.js("(id) => window.leadgraph.nodes.get(id)", seen.node_id(person))
+            colours.setdefault(community["community"], set()).add(node["color"]["background"])
+    # One colour per community, a different one for each.
+    assert all(len(c) == 1 for c in colours.values())
+    assert len({next(iter(c)) for c in colours.values()}) == len(found)
+    seen.page.click("#lg-close-all")
+    groups = seen.js("window.leadgraph.nodes.get({filter: (n) => typeof n.id === 'string'}).map((n) => n.label)")
+    assert sorted(groups) == sorted(f"Community {c['community']} ({c['size']})" for c in found if c["size"] > 1)

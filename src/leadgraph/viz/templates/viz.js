@@ -888,6 +888,109 @@
       download("leadgraph.svg", "data:image/svg+xml;charset=utf-8," + encodeURIComponent(pictureSVG()));
     });
 
+    /* ---------- coverage of trusts: England -> region -> ICB -> trust ---------- */
+
+    const tabNetwork = document.getElementById("lg-tab-network");
+    const tabCoverage = document.getElementById("lg-tab-coverage");
+    const coverageBox = document.getElementById("lg-coverage");
+    const pictureBox = document.getElementById("lg-network");
+    const coverage = payload.coverage || null;
+    let coverageTrail = [];
+
+    function showTab(which) {
+      const onCoverage = which === "coverage" && coverage !== null;
+      coverageBox.hidden = !onCoverage;
+      pictureBox.hidden = onCoverage;
+      tabCoverage.setAttribute("aria-pressed", String(onCoverage));
+      tabNetwork.setAttribute("aria-pressed", String(!onCoverage));
+      if (onCoverage) showCoverage(coverageTrail);
+      else if (network) { network.redraw(); }
+    }
+    tabNetwork.addEventListener("click", function () { showTab("network"); });
+    tabCoverage.addEventListener("click", function () { showTab("coverage"); });
+    tabCoverage.disabled = coverage === null;
+
+    function share(area) {
+      return area.trusts ? area.covered / area.trusts : 0;
+    }
+
+    // Red (no trust covered) through amber to green (every trust covered), light enough for text.
+    function shareColour(area) {
+      if (!area.trusts) return "#e8edee";
+      return "hsl(" + Math.round(130 * share(area)) + ", 62%, 84%)";
+    }
+
+    function percent(area) {
+      return Math.round(100 * share(area)) + "%";
+    }
+
+    function showCoverage(trail) {
+      coverageTrail = trail;
+      let area = coverage;
+      const path = document.getElementById("lg-cov-path");
+      path.replaceChildren();
+      const crumbs = [coverage];
+      trail.forEach(function (i) { area = area.children[i]; crumbs.push(area); });
+      crumbs.forEach(function (crumb, depth) {
+        if (depth) path.appendChild(document.createTextNode(" › "));
+        path.appendChild(button(crumb.label, function () { showCoverage(trail.slice(0, depth)); }));
+      });
+      document.getElementById("lg-cov-heading").textContent = area.label + ": " + area.covered + " of " +
+        plural(area.trusts, "trust") + " with a known leader (" + percent(area) + ")";
+      document.getElementById("lg-cov-note").textContent = "Leaders in " +
+        (coverage.roleGroup ? "the role group “" + coverage.roleGroup + "”" : "any role") +
+        ", as the sources in this data name them. A trust with no known leader may well have one" +
+        " that no source here mentions. Click a tile to go down a level; a trust to see its leaders.";
+      const tiles = document.getElementById("lg-cov-tiles");
+      tiles.replaceChildren();
+      area.children.forEach(function (child, i) {
+        const tile = button("", function () {
+          if (child.kind === "trust") showTrust(child);
+          else showCoverage(trail.concat([i]));
+        }, "lg-tile");
+        tile.style.background = shareColour(child);
+        tile.appendChild(el("span", child.label, "lg-tile-name"));
+        const count = child.kind === "trust"
+          ? (child.leaderCount ? child.leaders.map(function (l) { return l.label; }).slice(0, 3).join(", ") +
+             (child.leaderCount > 3 ? " and " + (child.leaderCount - 3) + " more" : "") : "no known leader")
+          : child.covered + " of " + plural(child.trusts, "trust") + " (" + percent(child) + ")";
+        tile.appendChild(el("span", count, "lg-tile-count"));
+        tile.setAttribute("data-covered", String(child.covered));
+        tiles.appendChild(tile);
+      });
+      api.coverageArea = area.label;
+    }
+
+    function showTrust(trust) {
+      details.replaceChildren();
+      details.appendChild(el("h2", trust.label));
+      details.appendChild(el("div", trust.leaderCount ? plural(trust.leaderCount, "known leader") :
+        "No known leader in this data", "lg-kind"));
+      const list = el("ul");
+      trust.leaders.forEach(function (leader) {
+        const item = el("li", null, "lg-fact");
+        item.appendChild(el("div", leader.label + (leader.role ? ", " + leader.role : "")));
+        const when = [leader.since ? "since " + leader.since : "", leader.asOf ? "as of " + leader.asOf : ""]
+          .filter(Boolean).join(", ");
+        if (when) item.appendChild(el("div", when, "lg-relation"));
+        if (leader.source) {
+          item.appendChild(el("div", "Source: " + leader.source + (leader.date ? " (" + leader.date + ")" : ""),
+                              "lg-source"));
+        }
+        if (leader.node >= 0) {
+          item.appendChild(button("Show in the network", function () {
+            showTab("network");
+            focusNode(leader.node);
+          }, "lg-link"));
+        }
+        list.appendChild(item);
+      });
+      details.appendChild(list);
+      if (trust.leaderCount > trust.leaders.length) {
+        details.appendChild(el("p", "First " + trust.leaders.length + " of " + trust.leaderCount + ".", "lg-hint"));
+      }
+    }
+
     /* ---------- start ---------- */
 
     let network = null;
@@ -919,7 +1022,8 @@
     Object.assign(api, {
       nodes: nodes, edges: edges, focusNode: focusNode, search: search, setGrouping: setGrouping,
       openGroup: openGroup, closeGroup: closeGroup, setAsOf: setAsOf, shortestPath: shortestPath,
-      showPath: showPath, svg: pictureSVG, png: picturePNG, render: render,
+      showPath: showPath, svg: pictureSVG, png: picturePNG, render: render, showTab: showTab,
+      showCoverage: showCoverage,
     });
   }
 })();
