@@ -9,17 +9,24 @@ there is no Bootstrap or CDN, and a Content-Security-Policy meta tag forbids eve
 fetch. Scripts are allowed by their SHA-256 hashes only, so even a ``<script>`` smuggled into the
 page would not run.
 
-pyvis holds the network data (:class:`pyvis.network.Network`, its ``nodes`` and ``edges`` lists
-filled directly: ``add_node``/``add_edge`` took 20-226 s at 10,000 nodes here), but the page
-comes from leadgraph's own template, not pyvis's: that one has autoescaping off, writes
-``heading`` and ``select_menu`` ids raw into the page, and switches to an ``innerHTML`` popup
-as soon as any title contains "href". Here data travels only as JSON inside
+The page does not use pyvis's template (only its copy of vis-network): that one has
+autoescaping off, writes ``heading`` and ``select_menu`` ids raw into the page, and switches to an
+``innerHTML`` popup as soon as any title contains "href". Here data travels only as JSON inside
 ``<script type="application/json">`` with ``<``, ``>`` and ``&`` escaped, and the page's script
 shows it with ``textContent``; nodes carry no vis-network ``title``, so there is no tooltip.
 
-Positions always come from :mod:`leadgraph.viz.layout` (seeded) and physics is off: the picture is
-repeatable, shows its first frame quickly at 20,000 nodes, and never keeps the browser busy
-stabilising.
+The data is compact, because a national graph has 140,000 edges that mostly repeat the same
+relations, facts and sources: every string is stored once (``strings``), and so is every list of
+numbers (``lists``: names, fact lists, source lists) and every fact row (``factRows``: name,
+value, origin); nodes and edges are columns of numbers (``node``, ``edge``). Data over
+:data:`COMPRESS_BYTES` is gzip-compressed and base64-encoded, and the page inflates it with the
+browser's ``DecompressionStream``. :func:`extract_payload` decodes it all back.
+
+Above :data:`OVERVIEW_NODES` nodes the page opens on groups (:mod:`leadgraph.viz.groups`) and
+Python computes no layout at all: the page places groups and their members itself.
+
+Otherwise positions come from :mod:`leadgraph.viz.layout` (seeded) and physics is off: the picture
+is repeatable, shows its first frame quickly, and never keeps the browser busy stabilising.
 
 >>> import networkx as nx
 >>> g = nx.MultiDiGraph()
@@ -302,8 +309,9 @@ def extract_payload(page: str) -> dict[str, Any]:
     when dated) read as the page's script reads them.
 
     >>> import networkx as nx
-    >>> sorted(extract_payload(render_html(nx.path_graph(2))))[:3]
-    ['edgeInfo', 'edge', 'edges']
+    >>> payload = extract_payload(render_html(nx.path_graph(2)))
+    >>> [(e["from"], e["to"]) for e in payload["edges"]], payload["info"][1]["label"]
+    ([(0, 1)], '1')
     """
     match = re.search(r'<script type="application/json" id="lg-data"( data-encoding="gzip\+base64")?>(.*?)</script>',
                       page, re.S)
