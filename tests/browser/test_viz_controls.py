@@ -298,16 +298,21 @@ def test_cli_writes_png_and_svg_pictures(browser, tmp_path):
 
 def test_screenshots_of_each_view(visit, national_page, bundled_page, artifacts):
     """docs/images/ pictures for the README, refreshed with LEADGRAPH_UPDATE_DOCS_SCREENSHOT=1."""
-    shots = {}
     seen = visit(national_page)
-    shots["viz-overview.png"] = seen
+    seen.js("window.leadgraph.openGroup(0)")
+    seen.js("window.network.fit({animation: false})")
     seen.page.screenshot(path=str(artifacts / "viz-overview.png"))
     seen = visit(bundled_page)
     seen.page.fill("#lg-path-from", "phil")
     seen.page.fill("#lg-path-to", "gary harris")
     seen.page.click("#lg-path-go")
     seen.page.screenshot(path=str(artifacts / "viz-path.png"))
-    for name in ("viz-overview.png", "viz-path.png"):
+    seen.page.click("#lg-tab-coverage")
+    seen.page.locator("#lg-cov-tiles button", has_text="NHS England North West").click()
+    seen.page.locator("#lg-cov-tiles button", has_text="Cheshire and Merseyside").click()
+    seen.page.locator("#lg-cov-tiles button", has_text="Liverpool Heart and Chest").click()
+    seen.page.screenshot(path=str(artifacts / "viz-coverage.png"))
+    for name in ("viz-overview.png", "viz-path.png", "viz-coverage.png"):
         assert (artifacts / name).stat().st_size > 20_000
         if os.environ.get("LEADGRAPH_UPDATE_DOCS_SCREENSHOT") == "1":
             shutil.copyfile(artifacts / name, REPO / "docs" / "images" / name)
