@@ -23,21 +23,13 @@ from typing import Any
 
 import pytest
 
+from leadgraph.viz.picture import CHROMIUM_ARGS as PICTURE_CHROMIUM_ARGS
+
 REPO = Path(__file__).resolve().parents[2]
 BROWSER_FIXTURES = Path(__file__).resolve().parent / "fixtures"
 ARTIFACTS = REPO / "test-artifacts"
 CHROMIUM = os.environ.get("LEADGRAPH_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
+CHROMIUM_ARGS = PICTURE_CHROMIUM_ARGS  # one list: the pictures command launches Chromium the same way
 VIEWPORT = {"width": 1280, "height": 800}
 READY_SELECTOR = "body[data-ready=true]"
 
