@@ -24,6 +24,12 @@ if TYPE_CHECKING:
               show_default=True,
               help="overview: open on groups (by region, ICB, organisation...); full: lay out and draw "
                    "every node; auto: overview above 1,000 nodes.")
+@click.option("--communities/--no-communities", default=True, show_default=True,
+              help="Find communities (Louvain, as `analyse communities`) to group and colour by.")
+@click.option("--coverage/--no-coverage", default=True, show_default=True,
+              help="Add the coverage view (trusts with a known leader, as `analyse coverage`).")
+@click.option("--role-group", default=None, metavar="GROUP",
+              help="Role group the coverage view counts (default: cio when the data has it).")
 @click.option("--open", "open_browser", is_flag=True, help="Open the page in the default web browser.")
 @click.option("--title", default=None, help="Page title (default: names the selection).")
 @click.option("--seed", type=int, default=1, show_default=True,
@@ -32,8 +38,9 @@ if TYPE_CHECKING:
 @click.option("--height", type=int, default=1000, show_default=True, help="png/svg: window height in pixels.")
 @selection_options
 @click.pass_context
-def viz(ctx: click.Context, output: str, fmt: str | None, view: str, open_browser: bool, title: str | None,
-        seed: int, width: int, height: int, criteria: Criteria) -> None:
+def viz(ctx: click.Context, output: str, fmt: str | None, view: str, communities: bool, coverage: bool,
+        role_group: str | None, open_browser: bool, title: str | None, seed: int, width: int, height: int,
+        criteria: Criteria) -> None:
     """Write the graph as one interactive HTML page that works offline, or a picture of it.
 
     The page needs no network at all (everything is inside the file, and it forbids
@@ -55,14 +62,16 @@ def viz(ctx: click.Context, output: str, fmt: str | None, view: str, open_browse
         from leadgraph.viz.page import write_html
 
         path = write_html(graph_of(ctx), output, title=title, seed=seed, open_browser=open_browser,
-                          data=data_of(ctx), criteria=criteria, view=view)
+                          data=data_of(ctx), criteria=criteria, view=view, communities=communities,
+                          coverage=coverage, role_group=role_group)
     else:
         from leadgraph.viz.picture import write_picture
 
         if open_browser:
             raise click.UsageError("--open is for the html page")
         path = write_picture(graph_of(ctx), output, fmt, width=width, height=height, title=title, seed=seed,
-                             view=view, data=data_of(ctx), criteria=criteria)
+                             view=view, data=data_of(ctx), criteria=criteria, communities=communities,
+                             coverage=coverage, role_group=role_group)
     click.echo(str(path))
 
 
