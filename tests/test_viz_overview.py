@@ -124,3 +124,39 @@ def test_picture_without_chromium_is_a_usage_error(monkeypatch, tmp_path):
     monkeypatch.setenv("LEADGRAPH_CHROMIUM", str(tmp_path / "no-such-browser"))
     with pytest.raises(UsageError, match="apt-get install chromium"):
         chromium_path()
+
+
+def test_cli_viz_view_and_extras_options(cli, tmp_path):
+    out = tmp_path / "page.html"
+    result = cli("viz", "-o", str(out), "--view", "overview", "--no-communities", "--role-group", "cio")
+    assert result.exit_code == 0, result.stderr
+    payload = extract_payload(out.read_text("utf-8"))
+    assert payload["overview"] is True and "x" not in payload["node"]
+    assert [g["key"] for g in payload["groupings"]] == ["region", "icb", "organisation", "kind"]
+    assert payload["coverage"]["roleGroup"] == "CIO-type role"
+    result = cli("viz", "-o", str(out), "--no-coverage")
+    assert result.exit_code == 0 and "coverage" not in extract_payload(out.read_text("utf-8"))
+    result = cli("viz", "-o", str(tmp_path / "other.html"), "--role-group", "no-such-group")
+    assert result.exit_code == 2 and "unknown role group" in result.stderr
+    assert not (tmp_path / "other.html").exists()
+    result = cli("viz", "-o", str(tmp_path / "p.png"), "--open")
+    assert result.exit_code == 2 and not (tmp_path / "p.png").exists()
+
+
+def test_write_html_of_a_loaded_graph_groups_by_ods_region_and_community(tmp_path, bundled_graph):
+    from leadgraph.network.communities import communities, membership
+    from leadgraph.viz.page import write_html
+
+    payload = extract_payload(write_html(bundled_graph, tmp_path / "p.html").read_text("utf-8"))
+    modes = {m["key"]: m for m in payload["groupings"]}
+    ids = [n["iri"] for n in payload["info"]]
+    phil = ids.index("https://w3id.org/leadgraph/id/phill-james")
+    # Phill James's organisation is not in the ODS lists: the region it serves is the same group.
+    assert modes["region"]["names"][modes["region"]["of"][phil]] == "North West"
+    gregg = ids.index("https://w3id.org/leadgraph/id/gregg-holland")  # at an ODS trust
+    assert modes["region"]["names"][modes["region"]["of"][gregg]] == "North West"
+    expected = membership(communities(bundled_graph))
+    community = modes["community"]
+    assert {ids[i]: community["names"][g] for i, g in enumerate(community["of"])
+            if g >= 0 and payload["info"][i]["kind"] == "person"} == {
+        person: f"Community {n}" for person, n in expected.items()}

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 KIND_GROUP_MIN = 40
 """A kind other than person and organisation with more nodes than this is grouped by kind."""
 
+_REGION_PREFIX = "NHS England "
 _ANCHOR_RELATIONS = ("holds role at", "worked in")
 _UNKNOWN = {"region": "No known region", "icb": "No known ICB", "organisation": "No known organisation",
             "community": "No community"}
@@ -46,7 +47,8 @@ _LABELS = {"region": "NHS England region", "icb": "Integrated care board", "orga
 def places(store: GraphStore) -> dict[str, dict[str, str]]:
     """``{organisation IRI: {"icb": label, "region": label}}`` from the ODS reference layer.
 
-    An ICB is in its own ICB, a region in its own region.
+    An ICB is in its own ICB, a region in its own region. Regions are named without "NHS England"
+    ("North West"), as the bundled regions that organisations outside the ODS lists serve are.
     """
     query = """
         SELECT ?org ?icb ?region WHERE {
@@ -59,7 +61,10 @@ def places(store: GraphStore) -> dict[str, dict[str, str]]:
         found = out.setdefault(row["org"].value, {})
         for key in ("icb", "region"):
             if row.get(key) is not None:
-                found.setdefault(key, row[key].value)
+                label = row[key].value
+                if key == "region" and label.startswith(_REGION_PREFIX):
+                    label = label[len(_REGION_PREFIX):]
+                found.setdefault(key, label)
     return out
 
 
