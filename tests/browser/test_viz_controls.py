@@ -369,3 +369,33 @@ def test_group_and_colour_by_community(visit, bundled_page):
     seen.page.click("#lg-close-all")
     groups = seen.js("window.leadgraph.nodes.get({filter: (n) => typeof n.id === 'string'}).map((n) => n.label)")
     assert sorted(groups) == sorted(f"Community {c['community']} ({c['size']})" for c in found if c["size"] > 1)
+
+
+def test_coverage_view_shows_hostile_names_as_text(visit, tmp_path):
+    from leadgraph.viz.page import render_html
+
+    graph, places = synthetic_national(3)
+    leader = {"person": "p0", "label": HOSTILE, "job_title": HOSTILE, "source_title": HOSTILE,
+              "source_date": "2024-01-01", "as_of": "2024-01-01"}
+    trust = {"label": HOSTILE, "kind": "trust", "trusts": 1, "covered": 1, "leaders": [leader], "children": []}
+    icb = {"label": HOSTILE, "kind": "icb", "trusts": 1, "covered": 1, "children": [trust]}
+    region = {"label": HOSTILE, "kind": "region", "trusts": 1, "covered": 1, "children": [icb]}
+    tree = {"label": "England", "kind": "england", "trusts": 1, "covered": 1, "children": [region],
+            "role_group_label": HOSTILE}
+    path = tmp_path / "coverage.html"
+    path.write_text(render_html(graph, coverage=tree), "utf-8")
+    seen = visit(path)
+    seen.page.click("#lg-tab-coverage")
+    for _ in range(2):
+        seen.page.locator("#lg-cov-tiles button").first.click()
+    assert seen.page.locator("#lg-cov-path").text_content() == f"England › {HOSTILE} › {HOSTILE}"
+    seen.page.locator("#lg-cov-tiles button").first.click()
+    assert seen.page.locator("#lg-details h2").text_content() == HOSTILE
+    assert f"{HOSTILE}, {HOSTILE}" in seen.page.locator("#lg-details").text_content()
+    assert HOSTILE in seen.page.locator("#lg-cov-note").text_content()
+    # Nothing the data says became markup: no image, and only the page's own three scripts.
+    assert seen.js("document.querySelectorAll('#lg-coverage img, #lg-details img').length") == 0
+    assert seen.js("document.querySelectorAll('script').length") == 3
+    assert seen.js("window.__xss") == []
+    seen.page.click("#lg-details >> text=Show in the network")
+    assert seen.js("window.network.getSelectedNodes()") == [seen.node_id("p0")]
