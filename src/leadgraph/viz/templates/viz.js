@@ -74,6 +74,7 @@
         validUntil: validUntil && validUntil[k] ? S[validUntil[k] - 1] : "",
       };
     }
+    const decodedMs = performance.now();
     payload.info = info;
     payload.edges = edgeList;
     payload.edgeInfo = edgeInfo;
@@ -207,8 +208,8 @@
 
     function drawnNode(id, hidden) {
       const where = position(id);
-      const node = { id: id, label: short(info[id].label), group: info[id].kind, x: where[0], y: where[1],
-                     hidden: hidden };
+      const node = { id: id, label: short(info[id].label), group: info[id].kind, x: where[0], y: where[1] };
+      if (hidden) node.hidden = true;
       const colour = communityColour(id);
       if (colour) node.color = { background: colour, border: colour };
       return node;
@@ -216,7 +217,8 @@
 
     function drawnEdge(k, hidden) {
       const edge = edgeList[k];
-      const drawn = { id: k, from: edge.from, to: edge.to, label: edge.label, hidden: hidden };
+      const drawn = { id: k, from: edge.from, to: edge.to, label: edge.label };
+      if (hidden) drawn.hidden = true;
       if (smallGraph && (info[edge.from].kind === payload.sourceKind || info[edge.to].kind === payload.sourceKind)) {
         drawn.color = { color: payload.faint, highlight: payload.highlight, inherit: false };
       }
@@ -236,19 +238,28 @@
     let bigNow = payload.options.interaction.hideEdgesOnDrag;
     const aggregate = new Map(); // drawn id of a bundle of edges -> the edge ids in it
 
+    // What can change about a drawn node or edge; null (first drawing, not worked out then) never
+    // matches, so the next change redraws it.
+    function signature(item) {
+      return (item.hidden ? "h" : "") + "|" + item.x + "|" + item.y + "|" + item.label + "|" + item.size + "|" +
+        item.width + "|" + (item.color ? item.color.background || item.color.color : "");
+    }
+
     function sync(dataset, want, seen) {
       const wanted = new Set();
       const changed = [];
+      const fresh = seen.size === 0 && dataset.length === 0;
       want.forEach(function (item) {
         wanted.add(item.id);
-        const sig = JSON.stringify(item);
+        if (fresh) { seen.set(item.id, null); changed.push(item); return; }
+        const sig = signature(item);
         if (seen.get(item.id) !== sig) { seen.set(item.id, sig); changed.push(item); }
       });
       const gone = [];
       seen.forEach(function (_, id) { if (!wanted.has(id)) gone.push(id); });
       gone.forEach(function (id) { seen.delete(id); });
       // Replaced whole (remove, then add) so no option of the old item lingers.
-      const replaced = changed.filter(function (item) { return dataset.get(item.id) !== null; })
+      const replaced = fresh ? [] : changed.filter(function (item) { return dataset.get(item.id) !== null; })
         .map(function (item) { return item.id; });
       dataset.remove(gone.concat(replaced));
       dataset.add(changed);
@@ -997,7 +1008,9 @@
     const opening = payload.overview ? groupings[0] : null;
     mode = opening || (hasLayout ? null : groupings[0]);
     groupingSelect.value = mode ? mode.key : "";
+    api.decodedMs = decodedMs;
     render();
+    api.renderedMs = performance.now();
     payload.options.interaction.hideEdgesOnDrag = payload.options.interaction.hideEdgesOnZoom = bigNow;
     network = new vis.Network(document.getElementById("lg-network"), { nodes: nodes, edges: edges },
                               payload.options);
