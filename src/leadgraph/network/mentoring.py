@@ -106,6 +106,9 @@ def mentors(graph: Any, person: str, *, top: int = DEFAULT_TOP, data: Any = None
             held = sorted(roles[other][group], key=lambda r: (r["start"] or "9999", r["title"]))[0]
             what = held["title"] or label(group)
             since = f" since {held['start']}" if held["start"] else ""
+            own = min((r["start"] for r in roles[me][group] if r["start"]), default="")
+            if held["start"] and own and held["start"] < own:
+                since += f" ({label(me)}: since {own})"
             where = f" at {label(held['where'])}" if held["where"] else ""
             reasons.append(reason("role group", f"also holds a {label(group)}: {what}{where}{since}", held["source"],
                                   held["start"]))

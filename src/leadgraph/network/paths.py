@@ -44,9 +44,11 @@ def paths(graph: Any, a: str, b: str, *, max_steps: int = DEFAULT_MAX_STEPS, via
     node labels, so the same data gives the same answer.
     """
     if isinstance(max_steps, bool) or not isinstance(max_steps, int) or max_steps < 1:
-        raise UsageError(f"max must be a whole number of at least 1, not {max_steps!r}")
+        raise UsageError(f"the longest path (--max, max_steps=) must be a whole number of at least 1, "
+                         f"not {max_steps!r}")
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-        raise UsageError(f"limit must be a whole number of at least 1, not {limit!r}")
+        raise UsageError(f"the number of paths to list (--top, limit=) must be a whole number of at least 1, "
+                         f"not {limit!r}")
     import networkx as nx
 
     from leadgraph.network.ties import check_kinds, person_named
