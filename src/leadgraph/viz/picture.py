@@ -107,7 +107,6 @@ def write_picture(
     communities: bool = True,
     coverage: bool = True,
     role_group: str | None = None,
-    as_of: Any = None,
     **selection: Any,
 ) -> Path:
     """Write a PNG or SVG picture of the graph to ``path`` (atomically) and return the path.
@@ -125,6 +124,6 @@ def write_picture(
     if format not in FORMATS:
         raise UsageError(f"picture format must be one of {', '.join(FORMATS)}, not {format!r}")
     nxgraph, title, extras = prepare(graph_or_nx, title=title, data=data, criteria=criteria, communities=communities,
-                                     coverage=coverage, role_group=role_group, as_of=as_of, **selection)
+                                     coverage=coverage, role_group=role_group, **selection)
     page = render_html(nxgraph, title=title, seed=seed, view=view, **extras)
     return Path(atomic_write(path, picture(page, format, width=width, height=height)))
