@@ -43,6 +43,7 @@ import os
 import shutil
 import sys
 import time
+import traceback
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -176,7 +177,10 @@ def write_generation(folder: str | os.PathLike[str], wanted: dict[str, str], *, 
             manifest = {"format": FORMAT_VERSION, "sources": sources, "triples": triples,
                         "files": dict(sorted(files.items()))}
             engine.flush()
-        except BaseException:
+        except BaseException as exc:
+            # The failed call's frames (in the traceback) still hold the engine: clear them so it
+            # closes now, not after the folder is removed (RocksDB then wrote into it again: flaky).
+            traceback.clear_frames(exc.__traceback__)
             del engine
             shutil.rmtree(target, ignore_errors=True)
             raise
