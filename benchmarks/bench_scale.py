@@ -1,6 +1,6 @@
 """Everything the national-scale issue measures, at 10k, 100k and 1M triples in one run (10M with --large).
 
-    .venv/bin/python benchmarks/bench_scale.py                  # 10k, 100k, 1M (about 10-15 minutes)
+    .venv/bin/python benchmarks/bench_scale.py                  # 10k, 100k, 1M (28.5 minutes on 2 busy cores; --skip to shorten)
     .venv/bin/python benchmarks/bench_scale.py --large          # and 10M (an hour or more, ~5 GB)
     .venv/bin/python benchmarks/bench_scale.py --sizes 10000,100000 --skip similarity --no-docs
     .venv/bin/python benchmarks/bench_scale.py --json /tmp/scale.json
