@@ -301,7 +301,7 @@ def svg_plot(series: dict[str, dict[int, float]], title: str) -> str:
         return height - bottom - (math.log10(seconds) - y0) / (y1 - y0) * (height - top - bottom)
 
     colours = ["#1b6ca8", "#d1495b", "#2e933c", "#edae49", "#6a4c93", "#00798c", "#8c564b", "#e377c2",
-               "#7f7f7f", "#bcbd22", "#17becf", "#000000"]
+               "#7f7f7f", "#bcbd22", "#17becf", "#000000", "#ff7f0e", "#9edae5", "#393b79", "#b5cf6b"]
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
            f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="12">',
            '<rect width="100%" height="100%" fill="white"/>',
