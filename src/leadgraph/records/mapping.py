@@ -508,6 +508,14 @@ def triples_of(record: dict, reference: Reference) -> list[Triple]:
     return _Builder(record, reference).build()
 
 
+def origins_of(record: dict, reference: Reference) -> dict[str, Where]:
+    """Where in the record each node :func:`triples_of` makes comes from: IRI -> path in the record
+    (``("roles", 0)``), the person at ``("person",)``. For problem reports."""
+    builder = _Builder(record, reference)
+    builder.build()
+    return {builder.person.value: ("person",), **builder.seen_ids}
+
+
 # ------------------------------------------------------------------------------------------
 # triples back to a record
 # ------------------------------------------------------------------------------------------

@@ -1,0 +1,323 @@
+"""Checks SHACL cannot say well, for the mistakes that silently lose data.
+
+Run after the shapes by :func:`leadgraph.validation.validate` whichever engine ran, on any store:
+
+- **closed vocabulary**: a class or property in the project's namespaces (``lg:``, and ``lgd:``
+  used as one) that the ontology does not declare is an error, with the closest declared terms
+  (``lg:jobtitle``: did you mean ``lg:jobTitle``?). What counts as declared is read from the
+  ontology files alone, so data cannot declare its own typo into existence;
+- **dangling references**: an ``lgd:`` IRI used as a value that nothing in the loaded graph
+  (ontology, reference layer, data) describes is an error, with the closest described IRIs;
+- **concept schemes**: a concept (an instance of a subclass of ``skos:Concept``) that the data
+  uses but that is in no ``skos:inScheme`` is an error;
+- **ODS codes**: a code the reference layer (``ontology/ods.ttl``) does not know is a warning (the
+  organisation may be real but outside NHS trusts, ICBs and regions); a code two organisations
+  claim is an error;
+- **people recorded twice**: two person IRIs with the same name (ignoring case, accents and
+  punctuation) and a role at the same organisation are a warning.
+
+Each check returns :class:`~leadgraph.validation.report.ValidationResult` values with a fix. Only
+the terms a check reads are queried; user values never enter query text (the few IRIs placed in
+queries come from the ontology and are checked to be IRIs first).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from functools import lru_cache
+from typing import Any
+
+from leadgraph import resources
+from leadgraph.labels import compact
+from leadgraph.namespaces import LG, LGD, ORG, OWL, RDF, RDFS, SKOS
+from leadgraph.terms import Literal, NamedNode
+from leadgraph.validation.report import ValidationResult
+
+NAMESPACES = (LG, LGD)
+"""Namespaces whose classes and properties must be declared by the ontology."""
+
+_CLASS_TYPES = {RDFS + "Class", OWL + "Class"}
+_PROPERTY_TYPES = {RDF + "Property", OWL + "ObjectProperty", OWL + "DatatypeProperty", OWL + "AnnotationProperty",
+                   OWL + "FunctionalProperty", OWL + "TransitiveProperty", OWL + "SymmetricProperty",
+                   OWL + "InverseFunctionalProperty"}
+_ODS_CODE = re.compile(r"^[A-Z0-9]{3,5}$")
+_IRI_SAFE = re.compile(r"^[^\s<>\"{}|^`\\]+$")
+
+
+class Ontology:
+    """What the ontology files (not the data) declare: classes, properties, ODS codes."""
+
+    def __init__(self, classes: set[str], properties: set[str], ods: dict[str, set[str]], concept_classes: set[str]):
+        self.classes, self.properties, self.ods, self.concept_classes = classes, properties, ods, concept_classes
+
+    @classmethod
+    @lru_cache(maxsize=4)
+    def read(cls, stamp: tuple = ()) -> Ontology:
+        from leadgraph.loading import load_files
+
+        store = load_files(resources.ontology_files()).store
+        classes: set[str] = set()
+        properties: set[str] = set()
+        supers: dict[str, set[str]] = defaultdict(set)
+        for t in store.triples(None, NamedNode(RDF + "type"), None):
+            if isinstance(t.subject, NamedNode) and isinstance(t.object, NamedNode):
+                if t.object.value in _CLASS_TYPES:
+                    classes.add(t.subject.value)
+                elif t.object.value in _PROPERTY_TYPES:
+                    properties.add(t.subject.value)
+        for t in store.triples(None, NamedNode(RDFS + "subClassOf"), None):
+            for term in (t.subject, t.object):
+                if isinstance(term, NamedNode):
+                    classes.add(term.value)
+            if isinstance(t.subject, NamedNode) and isinstance(t.object, NamedNode):
+                supers[t.object.value].add(t.subject.value)
+        for link in ("subPropertyOf", "domain", "range"):
+            for t in store.triples(None, NamedNode(RDFS + link), None):
+                if isinstance(t.subject, NamedNode):
+                    properties.add(t.subject.value)
+        ods: dict[str, set[str]] = defaultdict(set)
+        for t in store.triples(None, NamedNode(LG + "odsCode"), None):
+            if isinstance(t.object, Literal) and isinstance(t.subject, NamedNode):
+                ods[t.object.value].add(t.subject.value)
+        concept_classes, todo = set(), [SKOS + "Concept"]
+        while todo:
+            klass = todo.pop()
+            if klass not in concept_classes:
+                concept_classes.add(klass)
+                todo.extend(supers.get(klass, ()))
+        return cls(classes, properties, dict(ods), concept_classes)
+
+    @classmethod
+    def bundled(cls) -> Ontology:
+        """Read once per process (again if an ontology file changes)."""
+        stamp = tuple((str(p), p.stat().st_mtime_ns) for p in resources.ontology_files())
+        return cls.read(stamp)
+
+
+def run(store: Any) -> list[ValidationResult]:
+    """Every check on ``store``."""
+    ontology = Ontology.bundled()
+    found: list[ValidationResult] = []
+    for check in (closed_vocabulary, dangling_references, concept_schemes, ods_codes, people_twice):
+        found.extend(check(store, ontology))
+    return found
+
+
+def _problem(node: Any, path: str | None, message: str, fix: str, *, severity: str = "Violation",
+             value: Any = None) -> ValidationResult:
+    return ValidationResult(focus_node=_name(node), path=path, message=message, severity=severity,
+                            source_shape=None, value=_name(value) if value is not None else None, fix=fix)
+
+
+def _name(term: Any) -> str:
+    if isinstance(term, NamedNode):
+        return compact(term.value)
+    if isinstance(term, Literal):
+        return repr(term.value)
+    if isinstance(term, str):
+        return compact(term)
+    return str(term)
+
+
+def _ours(iri: str) -> bool:
+    return iri.startswith(NAMESPACES)
+
+
+def _did_you_mean(iri: str, choices: set[str], *, limit: int = 3) -> list[str]:
+    """Closest IRIs in ``iri``'s namespace, compared by local name ignoring case."""
+    from rapidfuzz import fuzz, process, utils
+
+    namespace = LG if iri.startswith(LG) else LGD
+    local = iri[len(namespace):]
+    pool = {c[len(namespace):]: c for c in choices if c.startswith(namespace)}
+    exact = [c for name, c in pool.items() if name.lower() == local.lower()]
+    if exact:
+        return exact
+    stem = local.split("-", 1)[0] + "-" if "-" in local else None
+    if stem:  # lgd:trait-listning: another trait first
+        narrowed = {n: c for n, c in pool.items() if n.startswith(stem)}
+        pool = narrowed or pool
+    found = process.extract(local, list(pool), scorer=fuzz.WRatio, processor=utils.default_process,
+                            limit=limit, score_cutoff=75)
+    return [pool[name] for name, _score, _index in found]
+
+
+def _suggestion(found: list[str]) -> str:
+    return " (did you mean " + " or ".join(compact(f) for f in found) + "?)" if found else ""
+
+
+def closed_vocabulary(store: Any, ontology: Ontology) -> list[ValidationResult]:
+    """Undeclared classes and properties in the project namespaces, once per use (subject)."""
+    out: list[ValidationResult] = []
+    rdf_type = NamedNode(RDF + "type")
+    used_properties = [r["p"] for r in store.select("SELECT DISTINCT ?p WHERE { ?s ?p ?o }")]
+    for prop in used_properties:
+        if not isinstance(prop, NamedNode) or not _ours(prop.value) or prop.value in ontology.properties:
+            continue
+        near = _did_you_mean(prop.value, ontology.properties)
+        role = " (a class, not a property)" if prop.value in ontology.classes else ""
+        fix = (f"write {compact(near[0])}" if near else
+               "use a property the ontology declares (docs/ontology.md), or propose one for ontology/leadgraph.ttl")
+        for t in store.triples(None, prop, None):
+            out.append(_problem(t.subject, compact(prop.value),
+                                f"{compact(prop.value)} is not a property the ontology declares{role}{_suggestion(near)}",
+                                fix))
+    used_classes = [r["c"] for r in store.select("SELECT DISTINCT ?c WHERE { ?s a ?c }")]
+    for klass in used_classes:
+        if not isinstance(klass, NamedNode) or not _ours(klass.value) or klass.value in ontology.classes:
+            continue
+        near = _did_you_mean(klass.value, ontology.classes)
+        fix = (f"write a {compact(near[0])}" if near else
+               "use a class the ontology declares (docs/ontology.md), or propose one for ontology/leadgraph.ttl")
+        for t in store.triples(None, rdf_type, klass):
+            out.append(_problem(t.subject, "rdf:type",
+                                f"{compact(klass.value)} is not a class the ontology declares{_suggestion(near)}",
+                                fix, value=klass))
+    return out
+
+
+_DANGLING = f"""
+SELECT ?s ?p ?o WHERE {{
+  ?s ?p ?o .
+  FILTER(isIRI(?o) && STRSTARTS(STR(?o), "{LGD}") && ?p != <{RDF}type>)
+  FILTER NOT EXISTS {{ ?o ?q ?x }}
+}}"""
+
+_DESCRIBED = f"""SELECT DISTINCT ?s WHERE {{ ?s ?p ?o . FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{LGD}")) }}"""
+
+
+def dangling_references(store: Any, ontology: Ontology) -> list[ValidationResult]:
+    """Values naming an ``lgd:`` node that nothing describes (a misspelt trait, organisation...)."""
+    rows = store.select(_DANGLING)
+    if not rows:
+        return []
+    described = {r["s"].value for r in store.select(_DESCRIBED)}
+    out = []
+    near_cache: dict[str, list[str]] = {}
+    for r in rows:
+        target = r["o"].value
+        if target not in near_cache:
+            near_cache[target] = _did_you_mean(target, described)
+        near = near_cache[target]
+        fix = (f"write {compact(near[0])}" if near else
+               f"describe {compact(target)} (a label and a type) in a data file, or correct the IRI")
+        out.append(_problem(r["s"], compact(r["p"].value),
+                            f"{compact(target)} is not described anywhere in the graph (a typo, or a node "
+                            f"never added){_suggestion(near)}", fix, value=r["o"]))
+    return out
+
+
+def concept_schemes(store: Any, ontology: Ontology) -> list[ValidationResult]:
+    """Concepts in use that belong to no scheme."""
+    classes = " ".join(f"<{c}>" for c in sorted(ontology.concept_classes) if _IRI_SAFE.match(c))
+    query = f"""
+SELECT DISTINCT ?c WHERE {{
+  VALUES ?k {{ {classes} }}
+  ?c a ?k .
+  FILTER EXISTS {{ ?x ?p ?c . FILTER(?p != <{SKOS}inScheme> && ?p != <{SKOS}broader>
+                                     && ?p != <{SKOS}narrower> && ?p != <{SKOS}topConceptOf>) }}
+  FILTER NOT EXISTS {{ ?c <{SKOS}inScheme> ?scheme }}
+  FILTER NOT EXISTS {{ ?c <{SKOS}topConceptOf> ?scheme }}
+}}"""
+    return [_problem(r["c"], "skos:inScheme", "a concept in use belongs to no concept scheme (skos:inScheme)",
+                     "add skos:inScheme with its scheme (lgd:roles, lgd:traits, lgd:fields...; see "
+                     "ontology/concepts.ttl)") for r in store.select(query)]
+
+
+def ods_codes(store: Any, ontology: Ontology) -> list[ValidationResult]:
+    """ODS codes the reference layer does not know, and codes two organisations claim."""
+    claims: dict[str, set[str]] = defaultdict(set)
+    for t in store.triples(None, NamedNode(LG + "odsCode"), None):
+        if isinstance(t.object, Literal) and isinstance(t.subject, NamedNode):
+            claims[t.object.value].add(t.subject.value)
+    same = _same_as(store)
+    out = []
+    for code, orgs in sorted(claims.items()):
+        if not _ODS_CODE.match(code):
+            continue  # malformed: the shapes report it
+        if code not in ontology.ods:
+            near = _near_codes(code, ontology.ods)
+            hint = f" (did you mean {' or '.join(near)}?)" if near else ""
+            for org in sorted(orgs):
+                out.append(_problem(NamedNode(org), "lg:odsCode",
+                                    f"ODS code {code} is not in the reference layer of NHS trusts, ICBs and "
+                                    f"regions{hint}", "check the code in NHS England's ODS (an organisation "
+                                    "that is not a trust, ICB or region may keep it)", severity="Warning",
+                                    value=Literal(code)))
+            continue
+        groups = {min(same.get(o, {o})) for o in orgs}
+        if len(groups) > 1:
+            reference = sorted(ontology.ods[code])
+            for org in sorted(orgs):
+                if org in ontology.ods[code]:
+                    continue
+                others = ", ".join(compact(o) for o in sorted(orgs - {org}))
+                out.append(_problem(NamedNode(org), "lg:odsCode",
+                                    f"ODS code {code} is also claimed by {others}",
+                                    f"describe the organisation as {compact(reference[0])} (the reference layer's "
+                                    f"node for {code}) instead of a new IRI, or correct the code",
+                                    value=Literal(code)))
+    return out
+
+
+def _same_as(store: Any) -> dict[str, set[str]]:
+    linked: dict[str, set[str]] = {}
+    for t in store.triples(None, NamedNode(OWL + "sameAs"), None):
+        if isinstance(t.subject, NamedNode) and isinstance(t.object, NamedNode):
+            group = linked.get(t.subject.value, {t.subject.value}) | linked.get(t.object.value, {t.object.value})
+            for member in group:
+                linked[member] = group
+    return linked
+
+
+def _near_codes(code: str, known: dict[str, set[str]], limit: int = 3) -> list[str]:
+    """Known codes one edit away (a slip of a key), in order."""
+    def distance_one(other: str) -> bool:
+        if len(other) == len(code):
+            return sum(a != b for a, b in zip(other, code)) == 1
+        short, long_ = sorted((code, other), key=len)
+        return len(long_) - len(short) == 1 and any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+    return sorted(c for c in known if distance_one(c))[:limit]
+
+
+_PEOPLE = f"""
+SELECT ?person ?name ?org WHERE {{
+  ?person a <{LG}Leader> ; <http://xmlns.com/foaf/0.1/name> ?name .
+  ?role <{ORG}member> ?person ; <{ORG}organization> ?org .
+}}"""
+
+
+def normalised_name(name: str) -> str:
+    """A name compared ignoring case, accents, punctuation and spacing.
+
+    >>> normalised_name("  Zoë  O'Brien-Smith ")
+    'zoe obrien smith'
+    """
+    plain = unicodedata.normalize("NFKD", name)
+    plain = "".join(ch for ch in plain if not unicodedata.combining(ch)).casefold()
+    plain = re.sub(r"['\u2019.]", "", plain)
+    return " ".join(re.sub(r"[^\w]+", " ", plain).split())
+
+
+def people_twice(store: Any, ontology: Ontology) -> list[ValidationResult]:
+    """Two person IRIs with the same name holding roles at the same organisation (a warning)."""
+    seen: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for r in store.select(_PEOPLE):
+        if isinstance(r.get("name"), Literal) and isinstance(r.get("person"), NamedNode):
+            seen[(normalised_name(r["name"].value), r["org"].value)].add(r["person"].value)
+    out: dict[str, ValidationResult] = {}
+    for (_name_key, org), people in sorted(seen.items()):
+        if len(people) < 2:
+            continue
+        for person in sorted(people):
+            if person in out:
+                continue
+            others = ", ".join(compact(p) for p in sorted(people - {person}))
+            out[person] = _problem(NamedNode(person), "foaf:name",
+                                   f"the same person may be recorded twice: {others} has the same name and a "
+                                   f"role at {compact(org)}",
+                                   "keep one IRI for the person (move the other's facts to it), or tell them apart "
+                                   "if they are two people", severity="Warning")
+    return list(out.values())
