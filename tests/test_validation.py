@@ -78,8 +78,14 @@ BROKEN = [
 def test_broken_fixture_is_rejected(name, focus, path, words, value):
     report = validate(data=INVALID / name)
     assert not report.conforms
-    assert len(report.results) == 1, report.text()
-    result = report.results[0]
+    shaped = [r for r in report.results if r.source_shape]
+    assert len(shaped) == 1, report.text()
+    others = [(r.focus_node, r.path, r.value) for r in report.results if not r.source_shape]
+    # The integrity checks add one finding here: the misspelt organisation is described nowhere.
+    assert others == ([(focus, path, value)] if name == "membership-unknown-organisation.ttl" else []), report.text()
+    result = shaped[0]
+    assert result.file == f"tests/fixtures/invalid/{name}" or result.file.endswith(f"invalid/{name}")
+    assert result.line and result.fix
     assert result.severity == "Violation"
     assert result.focus_node == focus
     assert result.path == path
@@ -95,8 +101,10 @@ def test_every_invalid_fixture_is_covered():
 def test_report_text_names_focus_path_and_message():
     report = validate(data=INVALID / "ods-lowercase.ttl")
     text = report.text()
-    assert text.splitlines()[0] == f"does not conform: 1 problem in {report.triples} triples from {report.files} files"
-    for part in ("lgd:test-trust", "path:    lg:odsCode", "message: an ODS code", "value:   'rw5x'"):
+    assert text.splitlines()[0] == (f"does not conform: 1 problem (1 error) in {report.triples} triples "
+                                    f"from {report.files} files")
+    for part in ("- error: lgd:test-trust", "ods-lowercase.ttl:25 (column 5)", "path:    lg:odsCode",
+                 "message: an ODS code", "value:   'rw5x'", "fix:     correct or remove the value 'rw5x'"):
         assert part in text
 
 
@@ -105,7 +113,10 @@ def test_report_to_dict_is_json():
     data = json.loads(json.dumps(report.to_dict()))
     assert data["conforms"] is False
     assert data["results"][0]["focus_node"] == "lgd:test-membership"
-    assert set(data["results"][0]) == {"focus_node", "path", "message", "severity", "source_shape", "value"}
+    assert set(data["results"][0]) == {"focus_node", "path", "message", "severity", "level", "source_shape", "value",
+                                       "file", "line", "column", "fix"}
+    assert data["results"][0]["level"] == "error" and data["errors"] == 1 and data["warnings"] == 0
+    assert data["results"][0]["file"].endswith("membership-no-source.ttl") and data["results"][0]["line"] == 25
 
 
 def test_broken_fixture_with_bundled_data_still_fails(bundled_graph):
@@ -161,6 +172,9 @@ def test_validation_leaves_the_graph_unchanged():
 def test_result_text_layout():
     result = ValidationResult("lgd:x", "foaf:name", "needs a name", "Violation", "lgsh:Leader")
     assert result.text() == (
-        "- Violation: lgd:x\n    path:    foaf:name\n    message: needs a name\n    shape:   lgsh:Leader"
+        "- error: lgd:x\n    path:    foaf:name\n    message: needs a name\n    shape:   lgsh:Leader"
     )
-    assert ValidationReport(False, [result], triples=3, files=1).text().startswith("does not conform: 1 problem in 3")
+    assert ValidationReport(False, [result], triples=3, files=1).text().startswith(
+        "does not conform: 1 problem (1 error) in 3")
+    placed = ValidationResult("lgd:x", None, "m", "Warning", None, file="r.csv", line=3, column=5, fix="do it")
+    assert placed.text() == "- warning: lgd:x\n    at:      r.csv:3 (row 3, column E)\n    message: m\n    fix:     do it"

@@ -33,6 +33,7 @@ from leadgraph import resources
 from leadgraph.labels import compact
 from leadgraph.namespaces import LG, LGD, ORG, OWL, RDF, RDFS, SKOS
 from leadgraph.terms import Literal, NamedNode
+from leadgraph.validation.engine import Namer
 from leadgraph.validation.report import ValidationResult
 
 NAMESPACES = (LG, LGD)
@@ -98,27 +99,17 @@ class Ontology:
 
 def run(store: Any) -> list[ValidationResult]:
     """Every check on ``store``."""
-    ontology = Ontology.bundled()
+    ontology, namer = Ontology.bundled(), Namer(store)
     found: list[ValidationResult] = []
     for check in (closed_vocabulary, dangling_references, concept_schemes, ods_codes, people_twice):
-        found.extend(check(store, ontology))
+        found.extend(check(store, ontology, namer))
     return found
 
 
-def _problem(node: Any, path: str | None, message: str, fix: str, *, severity: str = "Violation",
+def _problem(namer: Namer, node: Any, path: str | None, message: str, fix: str, *, severity: str = "Violation",
              value: Any = None) -> ValidationResult:
-    return ValidationResult(focus_node=_name(node), path=path, message=message, severity=severity,
-                            source_shape=None, value=_name(value) if value is not None else None, fix=fix)
-
-
-def _name(term: Any) -> str:
-    if isinstance(term, NamedNode):
-        return compact(term.value)
-    if isinstance(term, Literal):
-        return repr(term.value)
-    if isinstance(term, str):
-        return compact(term)
-    return str(term)
+    return ValidationResult(focus_node=namer.describe(node), path=path, message=message, severity=severity,
+                            source_shape=None, value=namer.value(value) if value is not None else None, fix=fix)
 
 
 def _ours(iri: str) -> bool:
@@ -148,7 +139,7 @@ def _suggestion(found: list[str]) -> str:
     return " (did you mean " + " or ".join(compact(f) for f in found) + "?)" if found else ""
 
 
-def closed_vocabulary(store: Any, ontology: Ontology) -> list[ValidationResult]:
+def closed_vocabulary(store: Any, ontology: Ontology, namer: Namer) -> list[ValidationResult]:
     """Undeclared classes and properties in the project namespaces, once per use (subject)."""
     out: list[ValidationResult] = []
     rdf_type = NamedNode(RDF + "type")
@@ -161,7 +152,7 @@ def closed_vocabulary(store: Any, ontology: Ontology) -> list[ValidationResult]:
         fix = (f"write {compact(near[0])}" if near else
                "use a property the ontology declares (docs/ontology.md), or propose one for ontology/leadgraph.ttl")
         for t in store.triples(None, prop, None):
-            out.append(_problem(t.subject, compact(prop.value),
+            out.append(_problem(namer, t.subject, compact(prop.value),
                                 f"{compact(prop.value)} is not a property the ontology declares{role}{_suggestion(near)}",
                                 fix))
     used_classes = [r["c"] for r in store.select("SELECT DISTINCT ?c WHERE { ?s a ?c }")]
@@ -172,7 +163,7 @@ def closed_vocabulary(store: Any, ontology: Ontology) -> list[ValidationResult]:
         fix = (f"write a {compact(near[0])}" if near else
                "use a class the ontology declares (docs/ontology.md), or propose one for ontology/leadgraph.ttl")
         for t in store.triples(None, rdf_type, klass):
-            out.append(_problem(t.subject, "rdf:type",
+            out.append(_problem(namer, t.subject, "rdf:type",
                                 f"{compact(klass.value)} is not a class the ontology declares{_suggestion(near)}",
                                 fix, value=klass))
     return out
@@ -188,7 +179,7 @@ SELECT ?s ?p ?o WHERE {{
 _DESCRIBED = f"""SELECT DISTINCT ?s WHERE {{ ?s ?p ?o . FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{LGD}")) }}"""
 
 
-def dangling_references(store: Any, ontology: Ontology) -> list[ValidationResult]:
+def dangling_references(store: Any, ontology: Ontology, namer: Namer) -> list[ValidationResult]:
     """Values naming an ``lgd:`` node that nothing describes (a misspelt trait, organisation...)."""
     rows = store.select(_DANGLING)
     if not rows:
@@ -203,13 +194,13 @@ def dangling_references(store: Any, ontology: Ontology) -> list[ValidationResult
         near = near_cache[target]
         fix = (f"write {compact(near[0])}" if near else
                f"describe {compact(target)} (a label and a type) in a data file, or correct the IRI")
-        out.append(_problem(r["s"], compact(r["p"].value),
+        out.append(_problem(namer, r["s"], compact(r["p"].value),
                             f"{compact(target)} is not described anywhere in the graph (a typo, or a node "
                             f"never added){_suggestion(near)}", fix, value=r["o"]))
     return out
 
 
-def concept_schemes(store: Any, ontology: Ontology) -> list[ValidationResult]:
+def concept_schemes(store: Any, ontology: Ontology, namer: Namer) -> list[ValidationResult]:
     """Concepts in use that belong to no scheme."""
     classes = " ".join(f"<{c}>" for c in sorted(ontology.concept_classes) if _IRI_SAFE.match(c))
     query = f"""
@@ -221,12 +212,12 @@ SELECT DISTINCT ?c WHERE {{
   FILTER NOT EXISTS {{ ?c <{SKOS}inScheme> ?scheme }}
   FILTER NOT EXISTS {{ ?c <{SKOS}topConceptOf> ?scheme }}
 }}"""
-    return [_problem(r["c"], "skos:inScheme", "a concept in use belongs to no concept scheme (skos:inScheme)",
+    return [_problem(namer, r["c"], "skos:inScheme", "a concept in use belongs to no concept scheme (skos:inScheme)",
                      "add skos:inScheme with its scheme (lgd:roles, lgd:traits, lgd:fields...; see "
                      "ontology/concepts.ttl)") for r in store.select(query)]
 
 
-def ods_codes(store: Any, ontology: Ontology) -> list[ValidationResult]:
+def ods_codes(store: Any, ontology: Ontology, namer: Namer) -> list[ValidationResult]:
     """ODS codes the reference layer does not know, and codes two organisations claim."""
     claims: dict[str, set[str]] = defaultdict(set)
     for t in store.triples(None, NamedNode(LG + "odsCode"), None):
@@ -241,7 +232,7 @@ def ods_codes(store: Any, ontology: Ontology) -> list[ValidationResult]:
             near = _near_codes(code, ontology.ods)
             hint = f" (did you mean {' or '.join(near)}?)" if near else ""
             for org in sorted(orgs):
-                out.append(_problem(NamedNode(org), "lg:odsCode",
+                out.append(_problem(namer, NamedNode(org), "lg:odsCode",
                                     f"ODS code {code} is not in the reference layer of NHS trusts, ICBs and "
                                     f"regions{hint}", "check the code in NHS England's ODS (an organisation "
                                     "that is not a trust, ICB or region may keep it)", severity="Warning",
@@ -254,7 +245,7 @@ def ods_codes(store: Any, ontology: Ontology) -> list[ValidationResult]:
                 if org in ontology.ods[code]:
                     continue
                 others = ", ".join(compact(o) for o in sorted(orgs - {org}))
-                out.append(_problem(NamedNode(org), "lg:odsCode",
+                out.append(_problem(namer, NamedNode(org), "lg:odsCode",
                                     f"ODS code {code} is also claimed by {others}",
                                     f"describe the organisation as {compact(reference[0])} (the reference layer's "
                                     f"node for {code}) instead of a new IRI, or correct the code",
@@ -301,7 +292,7 @@ def normalised_name(name: str) -> str:
     return " ".join(re.sub(r"[^\w]+", " ", plain).split())
 
 
-def people_twice(store: Any, ontology: Ontology) -> list[ValidationResult]:
+def people_twice(store: Any, ontology: Ontology, namer: Namer) -> list[ValidationResult]:
     """Two person IRIs with the same name holding roles at the same organisation (a warning)."""
     seen: dict[tuple[str, str], set[str]] = defaultdict(set)
     for r in store.select(_PEOPLE):
@@ -315,7 +306,7 @@ def people_twice(store: Any, ontology: Ontology) -> list[ValidationResult]:
             if person in out:
                 continue
             others = ", ".join(compact(p) for p in sorted(people - {person}))
-            out[person] = _problem(NamedNode(person), "foaf:name",
+            out[person] = _problem(namer, NamedNode(person), "foaf:name",
                                    f"the same person may be recorded twice: {others} has the same name and a "
                                    f"role at {compact(org)}",
                                    "keep one IRI for the person (move the other's facts to it), or tell them apart "
