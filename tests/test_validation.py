@@ -178,3 +178,40 @@ def test_result_text_layout():
         "does not conform: 1 problem (1 error) in 3")
     placed = ValidationResult("lgd:x", None, "m", "Warning", None, file="r.csv", line=3, column=5, fix="do it")
     assert placed.text() == "- warning: lgd:x\n    at:      r.csv:3 (row 3, column E)\n    message: m\n    fix:     do it"
+
+
+def test_inference_never_makes_a_missing_fact_look_present():
+    # The role has no rdf:type: it is an org:Membership only because org:member's domain says so
+    # (RDFS inference, asked for in the queries). That inference must find the node, and must not
+    # stand in for the org:role nobody wrote.
+    from leadgraph.namespaces import ORG, RDF
+    from leadgraph.terms import NamedNode
+
+    path = FIXTURES / "broken" / "ttl-role-no-type-untyped.ttl"
+    graph = load(path)
+    role = NamedNode("https://w3id.org/leadgraph/id/test-leader-role-rbs")
+    assert not list(graph.store.triples(role, NamedNode(RDF + "type"), None))
+    before = len(graph)
+    for engine in ("sparql", "pyshacl"):
+        report = validate(graph, engine=engine)
+        found = [(r.focus_node, r.path, r.severity, r.line) for r in report.results]
+        assert found == [("lgd:test-leader-role-rbs", "org:role", "Violation", 23)], report.text()
+    assert len(graph) == before
+    assert not list(graph.store.triples(role, NamedNode(ORG + "role"), None))
+
+
+def test_strict_makes_warnings_fail():
+    path = FIXTURES / "broken" / "ttl-duplicate-person.ttl"
+    relaxed, strict = validate(data=path), validate(data=path, strict=True)
+    assert relaxed.results == strict.results and {r.level for r in strict.results} == {"warning"}
+    assert relaxed.conforms and not strict.conforms
+    assert strict.text().startswith("does not conform (--strict: warnings fail): 2 problems (2 warnings)")
+
+
+def test_every_problem_names_file_line_and_fix_in_yaml_and_csv():
+    report = validate(data=FIXTURES / "broken" / "yaml-role-no-type.yaml")
+    assert [(r.file.endswith("yaml-role-no-type.yaml"), r.line, r.column, r.path) for r in report.results] == [
+        (True, 10, 5, "org:role")]
+    report = validate(data=FIXTURES / "broken" / "csv-role-no-type.csv")
+    assert [(r.line, r.column, r.where().endswith("csv-role-no-type.csv:3 (row 3, column E)"))
+            for r in report.results] == [(3, 5, True)]

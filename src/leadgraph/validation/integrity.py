@@ -50,8 +50,10 @@ _IRI_SAFE = re.compile(r"^[^\s<>\"{}|^`\\]+$")
 class Ontology:
     """What the ontology files (not the data) declare: classes, properties, ODS codes."""
 
-    def __init__(self, classes: set[str], properties: set[str], ods: dict[str, set[str]], concept_classes: set[str]):
+    def __init__(self, classes: set[str], properties: set[str], ods: dict[str, set[str]], concept_classes: set[str],
+                 names: dict[str, str]):
         self.classes, self.properties, self.ods, self.concept_classes = classes, properties, ods, concept_classes
+        self.names = names  # ODS code -> the reference organisation's label
 
     @classmethod
     @lru_cache(maxsize=4)
@@ -79,16 +81,20 @@ class Ontology:
                 if isinstance(t.subject, NamedNode):
                     properties.add(t.subject.value)
         ods: dict[str, set[str]] = defaultdict(set)
+        names: dict[str, str] = {}
         for t in store.triples(None, NamedNode(LG + "odsCode"), None):
             if isinstance(t.object, Literal) and isinstance(t.subject, NamedNode):
                 ods[t.object.value].add(t.subject.value)
+                label = next((x.object.value for x in store.triples(t.subject, NamedNode(RDFS + "label"), None)), None)
+                if label:
+                    names.setdefault(t.object.value, label)
         concept_classes, todo = set(), [SKOS + "Concept"]
         while todo:
             klass = todo.pop()
             if klass not in concept_classes:
                 concept_classes.add(klass)
                 todo.extend(supers.get(klass, ()))
-        return cls(classes, properties, dict(ods), concept_classes)
+        return cls(classes, properties, dict(ods), concept_classes, names)
 
     @classmethod
     def bundled(cls) -> Ontology:
@@ -122,7 +128,7 @@ def _did_you_mean(iri: str, choices: set[str], *, limit: int = 3) -> list[str]:
 
     namespace = LG if iri.startswith(LG) else LGD
     local = iri[len(namespace):]
-    pool = {c[len(namespace):]: c for c in choices if c.startswith(namespace)}
+    pool = {c[len(namespace):]: c for c in sorted(choices) if c.startswith(namespace)}  # sorted: ties stay put
     exact = [c for name, c in pool.items() if name.lower() == local.lower()]
     if exact:
         return exact
@@ -130,8 +136,8 @@ def _did_you_mean(iri: str, choices: set[str], *, limit: int = 3) -> list[str]:
     if stem:  # lgd:trait-listning: another trait first
         narrowed = {n: c for n, c in pool.items() if n.startswith(stem)}
         pool = narrowed or pool
-    found = process.extract(local, list(pool), scorer=fuzz.WRatio, processor=utils.default_process,
-                            limit=limit, score_cutoff=75)
+    found = process.extract(local, list(pool), scorer=fuzz.ratio, processor=utils.default_process,
+                            limit=limit, score_cutoff=70)
     return [pool[name] for name, _score, _index in found]
 
 
@@ -229,13 +235,18 @@ def ods_codes(store: Any, ontology: Ontology, namer: Namer) -> list[ValidationRe
         if not _ODS_CODE.match(code):
             continue  # malformed: the shapes report it
         if code not in ontology.ods:
-            near = _near_codes(code, ontology.ods)
-            hint = f" (did you mean {' or '.join(near)}?)" if near else ""
             for org in sorted(orgs):
+                named = _code_by_name(store, org, ontology)
+                near = [named] if named else _near_codes(code, ontology.ods)
+                hint = (f" (the reference layer gives {named} to {ontology.names[named]!r})" if named else
+                        f" (did you mean {' or '.join(near)}?)" if near else "")
                 out.append(_problem(namer, NamedNode(org), "lg:odsCode",
                                     f"ODS code {code} is not in the reference layer of NHS trusts, ICBs and "
-                                    f"regions{hint}", "check the code in NHS England's ODS (an organisation "
-                                    "that is not a trust, ICB or region may keep it)", severity="Warning",
+                                    f"regions{hint}",
+                                    f"if it is that organisation, use {compact(min(ontology.ods[named]))} (the reference "
+                                    f"layer's node for {named}) instead" if named else
+                                    "check the code in NHS England's ODS (an organisation that is not a trust, ICB or "
+                                    "region may keep it)", severity="Warning",
                                     value=Literal(code)))
             continue
         groups = {min(same.get(o, {o})) for o in orgs}
@@ -251,6 +262,21 @@ def ods_codes(store: Any, ontology: Ontology, namer: Namer) -> list[ValidationRe
                                     f"node for {code}) instead of a new IRI, or correct the code",
                                     value=Literal(code)))
     return out
+
+
+def _code_by_name(store: Any, org: str, ontology: Ontology) -> str | None:
+    """The reference code of the organisation whose official name ``org``'s label matches."""
+    from rapidfuzz import fuzz, process, utils
+
+    labels = [t.object.value for t in store.triples(NamedNode(org), NamedNode(RDFS + "label"), None)
+              if isinstance(t.object, Literal)]
+    choices = {name: code for code, name in ontology.names.items()}
+    for label in labels:
+        found = process.extractOne(label, list(choices), scorer=fuzz.ratio, processor=utils.default_process,
+                                   score_cutoff=90)
+        if found:
+            return choices[found[0]]
+    return None
 
 
 def _same_as(store: Any) -> dict[str, set[str]]:
