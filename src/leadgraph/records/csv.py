@@ -119,7 +119,8 @@ class CsvRecordReader(Reader):
     def load_into(self, store: Any, path: Path) -> None:
         store.add(self._read(path, Reference.bundled(extra=store)))
 
-    def origins(self, path: Path, store: Any = None) -> dict[Any, tuple[int, int | None]]:
+    def origins(self, path: Path, store: Any = None, near: Iterable[str] | None = None
+                ) -> dict[Any, tuple[int, int | None]]:
         """Each node a row makes -> its row (the line) and the column it comes from (1-based)."""
         try:
             table = _Table(path)

@@ -104,7 +104,8 @@ class YamlRecordReader(Reader):
             raise DataError(f"cannot write a YAML person record: {exc}") from None
         return dump(record)
 
-    def origins(self, path: Path, store: Any = None) -> dict[Any, tuple[int, int | None]]:
+    def origins(self, path: Path, store: Any = None, near: Iterable[str] | None = None
+                ) -> dict[Any, tuple[int, int | None]]:
         """Each node the record makes -> the line and column of the entry it comes from."""
         try:
             document = parse(path)

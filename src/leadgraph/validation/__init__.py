@@ -64,7 +64,7 @@ def validate(
     store = store_of(graph)
     results = [*results, *integrity.run(store)]
     if results and isinstance(graph, LeadGraph):
-        locator = Locator(graph.data_paths, graph.ontology_paths, store)
+        locator = Locator(graph.data_paths, graph.ontology_paths, store, results)
         results = [locator.place(r) for r in results]
     results = sort_results(fixed(r) for r in results)
     files = len(graph.paths) if isinstance(graph, LeadGraph) else 0

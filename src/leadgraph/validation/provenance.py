@@ -39,10 +39,15 @@ def expand(name: str | None) -> str | None:
 class Locator:
     """File, line and column for report results, from the files a graph was loaded from."""
 
-    def __init__(self, data_paths: list[Path], ontology_paths: list[Path], store: Any):
+    def __init__(self, data_paths: list[Path], ontology_paths: list[Path], store: Any,
+                 results: list[ValidationResult] | None = None):
         self.paths = list(data_paths) + list(ontology_paths)
         self.store = store
         self._tables: list[tuple[Path, dict]] | None = None
+        # The local names of every IRI the results name: a reader need only read statements with one.
+        self.near = None if results is None else sorted({
+            _local(iri) for r in results for name in (r.focus_node, r.value, *_LINK_TARGET.findall(r.focus_node))
+            if (iri := expand(name)) is not None})
 
     def tables(self) -> list[tuple[Path, dict]]:
         if self._tables is None:
@@ -51,7 +56,7 @@ class Locator:
             self._tables = []
             for path in self.paths:
                 try:
-                    self._tables.append((path, reader_for(path).origins(path, self.store)))
+                    self._tables.append((path, reader_for(path).origins(path, self.store, self.near)))
                 except Exception:  # a file changed or vanished since loading: no position, no crash
                     self._tables.append((path, {}))
         return self._tables
@@ -93,6 +98,14 @@ class Locator:
             return result
         path, line, column = found
         return dataclasses.replace(result, file=_shown(path), line=line, column=column)
+
+
+_LINK_TARGET = re.compile(r"\s([^\s\]]+)\]$")
+
+
+def _local(iri: str) -> str:
+    """The part of an IRI after its last ``/`` or ``#`` (what a prefixed name writes)."""
+    return re.split(r"[/#]", iri)[-1] or iri
 
 
 def _shown(path: Path) -> str:
