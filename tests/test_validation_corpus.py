@@ -203,3 +203,17 @@ def test_json_report_tells_errors_from_warnings(cli, repo, monkeypatch):
     assert levels == {("error", "Violation", "tests/fixtures/broken/ttl-jobtitle.ttl", 28, 5),
                       ("warning", "Warning", "tests/fixtures/broken/yaml-new-organisation-wrong-ods.yaml", 16, 5)}
     assert all(r["fix"] and r["focus_node"] and r["message"] for r in report["results"])
+
+
+def test_readme_example_is_real_output(cli, repo, monkeypatch):
+    monkeypatch.chdir(repo)
+    text = (repo / "README.md").read_text(encoding="utf-8")
+    command = ("$ leadgraph --data tests/fixtures/broken/ttl-jobtitle.ttl "
+               "--data tests/fixtures/broken/yaml-new-organisation-wrong-ods.yaml validate\n")
+    shown = text[text.index(command) + len(command):].split("```", 1)[0]
+    result = cli(*command.split()[1:])
+    assert result.exit_code == 1
+
+    def numbers_masked(out: str) -> str:  # the triple count follows the ontology; the rest must match
+        return re.sub(r"\d+ triples from \d+ files", "N triples from M files", out)
+    assert numbers_masked(result.stdout) == numbers_masked(shown)

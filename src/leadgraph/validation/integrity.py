@@ -331,7 +331,8 @@ def people_twice(store: Any, ontology: Ontology, namer: Namer) -> list[Validatio
         for person in sorted(people):
             if person in out:
                 continue
-            others = ", ".join(compact(p) for p in sorted(people - {person}))
+            rest = sorted(people - {person})
+            others = ", ".join(compact(p) for p in rest[:3]) + (f" and {len(rest) - 3} more" if len(rest) > 3 else "")
             out[person] = _problem(namer, NamedNode(person), "foaf:name",
                                    f"the same person may be recorded twice: {others} has the same name and a "
                                    f"role at {compact(org)}",
