@@ -211,7 +211,7 @@ def test_readme_example_is_real_output(cli, repo, monkeypatch):
     command = ("$ leadgraph --data tests/fixtures/broken/ttl-jobtitle.ttl "
                "--data tests/fixtures/broken/yaml-new-organisation-wrong-ods.yaml validate\n")
     shown = text[text.index(command) + len(command):].split("```", 1)[0]
-    result = cli(*command.split()[1:])
+    result = cli(*command.split()[2:])
     assert result.exit_code == 1
 
     def numbers_masked(out: str) -> str:  # the triple count follows the ontology; the rest must match
