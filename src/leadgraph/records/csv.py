@@ -38,6 +38,7 @@ from leadgraph.namespaces import LG, LGD, RDF, RDFS, SCHEMA
 from leadgraph.records.mapping import NotARecord, RecordError, origins_of, record_of, source_triples, triples_of
 from leadgraph.records.vocabulary import Reference, did_you_mean, expand, slug, suggest
 from leadgraph.store.readers import Reader, check_utf8, read_bytes
+from leadgraph.tabular import column_letter
 from leadgraph.terms import Literal, NamedNode, Triple
 
 _SOURCE = ["source", "source_title", "source_date", "source_url", "source_publisher", "source_kind"]
@@ -49,12 +50,7 @@ _TRUE, _FALSE = {"true", "yes", "y", "1"}, {"false", "no", "n", "0"}
 
 
 def _letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
+    return column_letter(index + 1)
 
 
 class _Table:

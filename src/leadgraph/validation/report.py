@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from leadgraph.namespaces import PREFIXES
+from leadgraph.tabular import column_letter
 
 # Links that best identify an anonymous node to a reader, in order of preference.
 IDENTIFYING = (
@@ -76,19 +77,6 @@ class ValidationResult:
 
 
 LEVELS = {"Violation": "error", "Warning": "warning", "Info": "info"}
-
-
-def column_letter(index: int) -> str:
-    """A spreadsheet column letter for a 1-based column number.
-
-    >>> column_letter(1), column_letter(27)
-    ('A', 'AA')
-    """
-    letters = ""
-    while index > 0:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def sort_results(results: Any) -> list[ValidationResult]:
