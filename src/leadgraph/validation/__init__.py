@@ -62,13 +62,35 @@ def validate(
     """
     graph, results = _shape_results(graph, data, shapes, engine)
     store = store_of(graph)
-    results = [*results, *integrity.run(store)]
+    results = [*results, *_integrity(store)]
     if results and isinstance(graph, LeadGraph):
         locator = Locator(graph.data_paths, graph.ontology_paths, store, results)
         results = [locator.place(r) for r in results]
     results = sort_results(fixed(r) for r in results)
     files = len(graph.paths) if isinstance(graph, LeadGraph) else 0
     return ValidationReport(conforms(results, strict), results, triples=len(store), files=files, strict=strict)
+
+
+def _integrity(store: Any) -> list[ValidationResult]:
+    """The integrity checks' results; on an on-disk store kept with the generation's report, so
+    validating an unchanged generation again asks nothing (after an update they run in full)."""
+    from leadgraph.validation import incremental
+
+    if not incremental.kept(store):
+        return integrity.run(store)
+    from dataclasses import asdict
+
+    from leadgraph.store.disk import read_validation, write_validation
+
+    stamp = {"generation": store.generation.name, "version": integrity.VERSION, "ontology": integrity.stamp()}
+    saved = read_validation(store.generation) or {}
+    kept = saved.get("integrity")
+    if isinstance(kept, dict) and all(kept.get(k) == v for k, v in stamp.items()):
+        return [ValidationResult(**r) for r in kept["results"]]
+    found = integrity.run(store)
+    if saved:  # keep it beside the shapes' report (written just before)
+        write_validation(store.generation, {**saved, "integrity": {**stamp, "results": [asdict(r) for r in found]}})
+    return found
 
 
 def fixed(result: ValidationResult) -> ValidationResult:

@@ -36,6 +36,9 @@ from leadgraph.terms import Literal, NamedNode
 from leadgraph.validation.engine import Namer
 from leadgraph.validation.report import ValidationResult
 
+VERSION = 1
+"""Bumped when the checks change, so reports kept on disk are redone."""
+
 NAMESPACES = (LG, LGD)
 """Namespaces whose classes and properties must be declared by the ontology."""
 
@@ -101,6 +104,16 @@ class Ontology:
         """Read once per process (again if an ontology file changes)."""
         stamp = tuple((str(p), p.stat().st_mtime_ns) for p in resources.ontology_files())
         return cls.read(stamp)
+
+
+def stamp() -> str:
+    """A digest of the ontology files: what kept integrity results were checked against."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in resources.ontology_files():
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def run(store: Any) -> list[ValidationResult]:
