@@ -215,3 +215,25 @@ def test_every_problem_names_file_line_and_fix_in_yaml_and_csv():
     report = validate(data=FIXTURES / "broken" / "csv-role-no-type.csv")
     assert [(r.line, r.column, r.where().endswith("csv-role-no-type.csv:3 (row 3, column E)"))
             for r in report.results] == [(3, 5, True)]
+
+
+def test_line_scanner_places_match_a_full_read(repo):
+    # Reading only the statements that mention a name gives the same places as reading everything,
+    # on every bundled file and the RDF format samples (Turtle, N-Triples, N-Quads, TriG).
+    from leadgraph.store.positions import turtle_origins
+
+    files = [*sorted((repo / "data").rglob("*.ttl")), *sorted((FIXTURES / "formats").glob("sample.[tn]*"))]
+    assert {f.suffix for f in files} == {".ttl", ".nt", ".nq", ".trig"}
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        full = turtle_origins(text)
+        subjects = [k for k in full if isinstance(k, str)]
+        assert subjects, path
+        for subject in subjects:
+            local = subject.rsplit("/", 1)[-1]
+            near = turtle_origins(text, [local])
+            assert near[subject] == full[subject], (path, subject)
+            assert {k: v for k, v in near.items() if isinstance(k, tuple) and k[0] == subject} == {
+                k: v for k, v in full.items() if isinstance(k, tuple) and k[0] == subject}, (path, subject)
+        line, column = full[subjects[0]]
+        assert text.splitlines()[line - 1][column - 1:].startswith(("lgd:", "<"))
