@@ -305,3 +305,35 @@ def test_integrity_results_are_kept_with_the_generation(tmp_path, monkeypatch):
     monkeypatch.setattr(integrity, "run", lambda store: calls.append(store) or [])
     assert validate(open_store(tmp_path / "store")).results == first.results  # read back, not run
     assert calls == []
+
+
+def test_integrity_after_an_update_equals_a_full_run(tmp_path, monkeypatch):
+    # After store update, only what the changed files touch is looked at again: a typo added, a
+    # node whose description vanished (so an unchanged file's reference to it now dangles), a typo
+    # fixed. Each time the report equals a full validation, and the full checks never run.
+    from leadgraph.loading import build_store, open_store, update_store
+    from leadgraph.validation import integrity
+
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "a.ttl").write_text((FIXTURES / "broken" / "ttl-jobtitle.ttl").read_text())
+    template = (FIXTURES / "broken" / "ttl-valid.ttl").read_text()
+    source = template[template.index("lgd:test-article a"):template.index("lgd:test-leader a")]
+    build_store(tmp_path / "store", [folder])
+    assert [r.path for r in validate(open_store(tmp_path / "store")).results] == ["lg:jobtitle"]
+    full_run = integrity.run
+    edits = [
+        lambda: (folder / "b.ttl").write_text(template.replace(source, "").replace("test-leader", "other-leader")
+                                              .replace("lg:jobTitle", "lg:jobtitle")),
+        lambda: (folder / "a.ttl").write_text((folder / "a.ttl").read_text().replace(source, "")),
+        lambda: (folder / "b.ttl").write_text((folder / "b.ttl").read_text().replace("lg:jobtitle", "lg:jobTitle")),
+    ]
+    for edit in edits:
+        edit()
+        update_store(tmp_path / "store")
+        monkeypatch.setattr(integrity, "run", lambda store: pytest.fail("ran the full integrity checks"))
+        report = validate(open_store(tmp_path / "store"))
+        monkeypatch.setattr(integrity, "run", full_run)
+        assert report.results == validate(data=folder).results
+    dangling = {(r.focus_node, r.value) for r in report.results if "not described" in r.message}
+    assert ("lgd:other-leader-role-rbs", "lgd:test-article") in dangling  # b.ttl, unchanged by the last two edits

@@ -60,9 +60,10 @@ def validate(
     Raises:
         DataError: the shapes file is missing or unreadable.
     """
+    before = _kept_report(graph)  # read first: the shapes' report replaces it
     graph, results = _shape_results(graph, data, shapes, engine)
     store = store_of(graph)
-    results = [*results, *_integrity(store)]
+    results = [*results, *_integrity(store, before)]
     if results and isinstance(graph, LeadGraph):
         locator = Locator(graph.data_paths, graph.ontology_paths, store, results)
         results = [locator.place(r) for r in results]
@@ -71,9 +72,20 @@ def validate(
     return ValidationReport(conforms(results, strict), results, triples=len(store), files=files, strict=strict)
 
 
-def _integrity(store: Any) -> list[ValidationResult]:
+def _kept_report(graph: Any) -> dict[str, Any]:
+    from leadgraph.validation import incremental
+
+    if graph is None or not incremental.kept(store := store_of(graph)):
+        return {}
+    from leadgraph.store.disk import read_validation
+
+    return read_validation(store.generation) or {}
+
+
+def _integrity(store: Any, before: dict[str, Any]) -> list[ValidationResult]:
     """The integrity checks' results; on an on-disk store kept with the generation's report, so
-    validating an unchanged generation again asks nothing (after an update they run in full)."""
+    validating an unchanged generation again asks nothing, and after ``store update`` only what
+    the changed files touch is looked at again (:func:`leadgraph.validation.integrity.update`)."""
     from leadgraph.validation import incremental
 
     if not incremental.kept(store):
@@ -83,11 +95,19 @@ def _integrity(store: Any) -> list[ValidationResult]:
     from leadgraph.store.disk import read_validation, write_validation
 
     stamp = {"generation": store.generation.name, "version": integrity.VERSION, "ontology": integrity.stamp()}
-    saved = read_validation(store.generation) or {}
-    kept = saved.get("integrity")
-    if isinstance(kept, dict) and all(kept.get(k) == v for k, v in stamp.items()):
+    kept = before.get("integrity")
+    pending = before.get("pending")
+    same = isinstance(kept, dict) and all(kept.get(k) == stamp[k] for k in ("version", "ontology"))
+    if same and kept.get("generation") == stamp["generation"]:
         return [ValidationResult(**r) for r in kept["results"]]
-    found = integrity.run(store)
+    if same and isinstance(pending, dict) and not pending.get("full") and before.get("generation") == stamp["generation"]:
+        files = store.manifest["files"]
+        graphs = [files[p]["graph"] for p in pending.get("paths", []) if p in files]
+        found = integrity.update(store, [ValidationResult(**r) for r in kept["results"]],
+                                 {tuple(t) for t in pending.get("triples", [])}, graphs)
+    else:
+        found = integrity.run(store)
+    saved = read_validation(store.generation) or {}
     if saved:  # keep it beside the shapes' report (written just before)
         write_validation(store.generation, {**saved, "integrity": {**stamp, "results": [asdict(r) for r in found]}})
     return found

@@ -204,19 +204,23 @@ def dangling_references(store: Any, ontology: Ontology, namer: Namer) -> list[Va
     if not rows:
         return []
     described = {r["s"].value for r in store.select(_DESCRIBED)}
-    out = []
     near_cache: dict[str, list[str]] = {}
-    for r in rows:
-        target = r["o"].value
-        if target not in near_cache:
-            near_cache[target] = _did_you_mean(target, described)
-        near = near_cache[target]
-        fix = (f"write {compact(near[0])}" if near else
-               f"describe {compact(target)} (a label and a type) in a data file, or correct the IRI")
-        out.append(_problem(namer, r["s"], compact(r["p"].value),
-                            f"{compact(target)} is not described anywhere in the graph (a typo, or a node "
-                            f"never added){_suggestion(near)}", fix, value=r["o"]))
-    return out
+    return [_dangling(store, namer, r["s"], r["p"], r["o"], described, near_cache) for r in rows]
+
+
+def _dangling(store: Any, namer: Namer, subject: Any, predicate: Any, target: Any, described: set[str] | None = None,
+              near_cache: dict[str, list[str]] | None = None) -> ValidationResult:
+    near_cache = {} if near_cache is None else near_cache
+    if target.value not in near_cache:
+        if described is None:
+            described = {r["s"].value for r in store.select(_DESCRIBED)}
+        near_cache[target.value] = _did_you_mean(target.value, described)
+    near = near_cache[target.value]
+    fix = (f"write {compact(near[0])}" if near else
+           f"describe {compact(target.value)} (a label and a type) in a data file, or correct the IRI")
+    return _problem(namer, subject, compact(predicate.value),
+                    f"{compact(target.value)} is not described anywhere in the graph (a typo, or a node "
+                    f"never added){_suggestion(near)}", fix, value=target)
 
 
 def concept_schemes(store: Any, ontology: Ontology, namer: Namer) -> list[ValidationResult]:
@@ -352,3 +356,89 @@ def people_twice(store: Any, ontology: Ontology, namer: Namer) -> list[Validatio
                                    "keep one IRI for the person (move the other's facts to it), or tell them apart "
                                    "if they are two people", severity="Warning")
     return list(out.values())
+
+
+# -- after an update of an on-disk store ------------------------------------------------------------
+
+_UNDECLARED = (" is not a property the ontology declares", " is not a class the ontology declares")
+_UNDESCRIBED = " is not described anywhere in the graph"
+
+
+def update(store: Any, previous: list[ValidationResult], old: set[tuple[str, str, str]],
+           graphs: list[str]) -> list[ValidationResult]:
+    """The results of :func:`run` on an on-disk store after an update, from those before it.
+
+    ``old`` holds the triples (``str`` of each term) the reloaded or removed files had before,
+    ``graphs`` the named graphs of the files reloaded or added. Undeclared terms and dangling
+    references are looked for only in the new triples and next to the nodes whose description
+    changed; earlier ones are kept while their triple stands. The other checks read small parts
+    of the graph and run in full.
+    """
+    from leadgraph.validation.provenance import expand
+
+    ontology, namer = Ontology.bundled(), Namer(store)
+    rdf_type = RDF + "type"
+    if any(_kind(r) and expand(r.focus_node) is None for r in previous):
+        return run(store)  # a blank node cannot be looked up by name: check everything
+    found: list[ValidationResult] = []
+    for r in previous:  # earlier findings that still hold
+        kind = _kind(r)
+        if kind is None:
+            continue
+        s, p, v = (NamedNode(x) if x else None for x in (expand(r.focus_node), expand(r.path), expand(r.value)))
+        if kind == "undeclared" and next(iter(store.triples(s, p, v)), None) is not None:
+            found.append(r)
+        elif kind == "undescribed" and next(iter(store.triples(s, p, v)), None) is not None and not _described(store, v):
+            found.append(r)
+    new = [q.triple for g in graphs for q in store.oxigraph.quads_for_pattern(None, None, None, NamedNode(g))]
+    touched = {t.subject.value for t in new if isinstance(t.subject, NamedNode)}
+    touched |= {s[1:-1] for s, _, _ in old if s.startswith("<")}
+    for t in new:
+        p = t.predicate.value
+        if _ours(p) and p not in ontology.properties:
+            found.extend(closed_vocabulary(_Triples(store, [t]), ontology, namer))
+        elif p == rdf_type and isinstance(t.object, NamedNode) and _ours(t.object.value) \
+                and t.object.value not in ontology.classes:
+            found.extend(closed_vocabulary(_Triples(store, [t]), ontology, namer))
+        if (p != rdf_type and isinstance(t.object, NamedNode) and t.object.value.startswith(LGD)
+                and not _described(store, t.object)):
+            found.append(_dangling(store, namer, t.subject, t.predicate, t.object))
+    for iri in sorted(x for x in touched if x.startswith(LGD)):
+        node = NamedNode(iri)
+        if not _described(store, node):
+            for t in store.triples(None, None, node):
+                if t.predicate.value != rdf_type:
+                    found.append(_dangling(store, namer, t.subject, t.predicate, node))
+    for check in (concept_schemes, ods_codes, people_twice):
+        found.extend(check(store, ontology, namer))
+    return sorted(set(found), key=lambda r: (r.focus_node, r.path or "", r.message, r.value or ""))
+
+
+def _kind(result: ValidationResult) -> str | None:
+    if result.source_shape is not None:
+        return None
+    if any(words in result.message for words in _UNDECLARED):
+        return "undeclared"
+    if _UNDESCRIBED in result.message:
+        return "undescribed"
+    return None
+
+
+def _described(store: Any, node: Any) -> bool:
+    return next(iter(store.triples(node, None, None)), None) is not None
+
+
+class _Triples:
+    """A store that holds only ``triples`` for :func:`closed_vocabulary`'s questions."""
+
+    def __init__(self, store: Any, triples: list[Any]):
+        self._store, self._triples = store, triples
+
+    def select(self, query: str) -> list[dict[str, Any]]:
+        if "?p" in query:
+            return [{"p": t.predicate} for t in self._triples]
+        return [{"c": t.object} for t in self._triples if t.predicate.value == RDF + "type"]
+
+    def triples(self, s: Any = None, p: Any = None, o: Any = None) -> list[Any]:
+        return [t for t in self._triples if (p is None or t.predicate == p) and (o is None or t.object == o)
+                and (s is None or t.subject == s)]
