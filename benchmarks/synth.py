@@ -102,7 +102,7 @@ def vocabulary(ods: Path | None = None) -> Vocabulary:
                 for r in rows]
 
     vocab = Vocabulary(
-        roles=concepts("lg:RoleType"),
+        roles=concepts("lg:RoleType", "?c skos:broader ?group ."),  # not "Role type not stated"
         traits=concepts("lg:Trait"),
         fields=concepts("lg:Field"),
         sectors=concepts("lg:Sector"),

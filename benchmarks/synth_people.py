@@ -16,6 +16,9 @@ from pathlib import Path
 from leadgraph import resources
 
 
+_NAME = re.compile(r'(foaf:name "[^"]+)"')
+
+
 def _people() -> dict[str, str]:
     folder = resources.data_dir() / "people"
     return {p.stem: p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.ttl"))}
@@ -41,7 +44,11 @@ def write(folder: Path, triples: int) -> list[Path]:
     for n in range(copies):
         for stem, text in people.items():
             path = folder / "people" / f"{stem}-c{n}.ttl"
-            path.write_text(slug.sub(lambda m: f"lgd:{m.group(1)}-c{n}", text), encoding="utf-8")
+            copy = slug.sub(lambda m: f"lgd:{m.group(1)}-c{n}", text)
+            # Each copy is another person: another name too, or validation would warn that the same
+            # person is recorded twice (same name, same organisation).
+            copy = _NAME.sub(lambda m: f'{m.group(1)} {n}"' if n else m.group(0), copy)
+            path.write_text(copy, encoding="utf-8")
             written.append(path)
     return written
 

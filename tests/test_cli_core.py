@@ -40,7 +40,7 @@ def test_validate_failure_report(cli):
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
     assert lines[0].startswith("does not conform: 1 problem")
-    assert "- Violation: lgd:test-membership" in lines
+    assert "- error: lgd:test-membership" in lines
     assert "    path:    prov:wasDerivedFrom" in lines
     assert "    message: a role must name its source (prov:wasDerivedFrom)" in lines
 

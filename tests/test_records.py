@@ -372,7 +372,7 @@ def test_cli_convert_and_new_person(tmp_path, monkeypatch, capsys):
 def test_role_dates_become_an_interval(tmp_path):
     path = tmp_path / "dated.yaml"
     path.write_text("person: Ann Example\nsource: blog\nsources:\n  blog: {title: T, date: 2024-05-01}\n"
-                    "earlier_roles:\n  - {organisation: RBS, start: 2019, end: 2021-03-01, source: blog}\n")
+                    "earlier_roles:\n  - {organisation: RBS, role_type: CIO, start: 2019, end: 2021-03-01, source: blog}\n")
     turtle = convert(path).decode()
     assert 'time:inXSDgYear "2019"^^xsd:gYear' in turtle and 'time:inXSDDate "2021-03-01"^^xsd:date' in turtle
     assert "lgd:ann-example-role-rbs-period" in turtle

@@ -78,8 +78,14 @@ BROKEN = [
 def test_broken_fixture_is_rejected(name, focus, path, words, value):
     report = validate(data=INVALID / name)
     assert not report.conforms
-    assert len(report.results) == 1, report.text()
-    result = report.results[0]
+    shaped = [r for r in report.results if r.source_shape]
+    assert len(shaped) == 1, report.text()
+    others = [(r.focus_node, r.path, r.value) for r in report.results if not r.source_shape]
+    # The integrity checks add one finding here: the misspelt organisation is described nowhere.
+    assert others == ([(focus, path, value)] if name == "membership-unknown-organisation.ttl" else []), report.text()
+    result = shaped[0]
+    assert result.file == f"tests/fixtures/invalid/{name}" or result.file.endswith(f"invalid/{name}")
+    assert result.line and result.fix
     assert result.severity == "Violation"
     assert result.focus_node == focus
     assert result.path == path
@@ -95,8 +101,10 @@ def test_every_invalid_fixture_is_covered():
 def test_report_text_names_focus_path_and_message():
     report = validate(data=INVALID / "ods-lowercase.ttl")
     text = report.text()
-    assert text.splitlines()[0] == f"does not conform: 1 problem in {report.triples} triples from {report.files} files"
-    for part in ("lgd:test-trust", "path:    lg:odsCode", "message: an ODS code", "value:   'rw5x'"):
+    assert text.splitlines()[0] == (f"does not conform: 1 problem (1 error) in {report.triples} triples "
+                                    f"from {report.files} files")
+    for part in ("- error: lgd:test-trust", "ods-lowercase.ttl:25 (column 5)", "path:    lg:odsCode",
+                 "message: an ODS code", "value:   'rw5x'", "fix:     correct or remove the value 'rw5x'"):
         assert part in text
 
 
@@ -105,7 +113,10 @@ def test_report_to_dict_is_json():
     data = json.loads(json.dumps(report.to_dict()))
     assert data["conforms"] is False
     assert data["results"][0]["focus_node"] == "lgd:test-membership"
-    assert set(data["results"][0]) == {"focus_node", "path", "message", "severity", "source_shape", "value"}
+    assert set(data["results"][0]) == {"focus_node", "path", "message", "severity", "level", "source_shape", "value",
+                                       "file", "line", "column", "fix"}
+    assert data["results"][0]["level"] == "error" and data["errors"] == 1 and data["warnings"] == 0
+    assert data["results"][0]["file"].endswith("membership-no-source.ttl") and data["results"][0]["line"] == 25
 
 
 def test_broken_fixture_with_bundled_data_still_fails(bundled_graph):
@@ -161,6 +172,68 @@ def test_validation_leaves_the_graph_unchanged():
 def test_result_text_layout():
     result = ValidationResult("lgd:x", "foaf:name", "needs a name", "Violation", "lgsh:Leader")
     assert result.text() == (
-        "- Violation: lgd:x\n    path:    foaf:name\n    message: needs a name\n    shape:   lgsh:Leader"
+        "- error: lgd:x\n    path:    foaf:name\n    message: needs a name\n    shape:   lgsh:Leader"
     )
-    assert ValidationReport(False, [result], triples=3, files=1).text().startswith("does not conform: 1 problem in 3")
+    assert ValidationReport(False, [result], triples=3, files=1).text().startswith(
+        "does not conform: 1 problem (1 error) in 3")
+    placed = ValidationResult("lgd:x", None, "m", "Warning", None, file="r.csv", line=3, column=5, fix="do it")
+    assert placed.text() == "- warning: lgd:x\n    at:      r.csv:3 (row 3, column E)\n    message: m\n    fix:     do it"
+
+
+def test_inference_never_makes_a_missing_fact_look_present():
+    # The role has no rdf:type: it is an org:Membership only because org:member's domain says so
+    # (RDFS inference, asked for in the queries). That inference must find the node, and must not
+    # stand in for the org:role nobody wrote.
+    from leadgraph.namespaces import ORG, RDF
+    from leadgraph.terms import NamedNode
+
+    path = FIXTURES / "broken" / "ttl-role-no-type-untyped.ttl"
+    graph = load(path)
+    role = NamedNode("https://w3id.org/leadgraph/id/test-leader-role-rbs")
+    assert not list(graph.store.triples(role, NamedNode(RDF + "type"), None))
+    before = len(graph)
+    for engine in ("sparql", "pyshacl"):
+        report = validate(graph, engine=engine)
+        found = [(r.focus_node, r.path, r.severity, r.line) for r in report.results]
+        assert found == [("lgd:test-leader-role-rbs", "org:role", "Violation", 23)], report.text()
+    assert len(graph) == before
+    assert not list(graph.store.triples(role, NamedNode(ORG + "role"), None))
+
+
+def test_strict_makes_warnings_fail():
+    path = FIXTURES / "broken" / "ttl-duplicate-person.ttl"
+    relaxed, strict = validate(data=path), validate(data=path, strict=True)
+    assert relaxed.results == strict.results and {r.level for r in strict.results} == {"warning"}
+    assert relaxed.conforms and not strict.conforms
+    assert strict.text().startswith("does not conform (--strict: warnings fail): 2 problems (2 warnings)")
+
+
+def test_every_problem_names_file_line_and_fix_in_yaml_and_csv():
+    report = validate(data=FIXTURES / "broken" / "yaml-role-no-type.yaml")
+    assert [(r.file.endswith("yaml-role-no-type.yaml"), r.line, r.column, r.path) for r in report.results] == [
+        (True, 10, 5, "org:role")]
+    report = validate(data=FIXTURES / "broken" / "csv-role-no-type.csv")
+    assert [(r.line, r.column, r.where().endswith("csv-role-no-type.csv:3 (row 3, column E)"))
+            for r in report.results] == [(3, 5, True)]
+
+
+def test_line_scanner_places_match_a_full_read(repo):
+    # Reading only the statements that mention a name gives the same places as reading everything,
+    # on every bundled file and the RDF format samples (Turtle, N-Triples, N-Quads, TriG).
+    from leadgraph.store.positions import turtle_origins
+
+    files = [*sorted((repo / "data").rglob("*.ttl")), *sorted((FIXTURES / "formats").glob("sample.[tn]*"))]
+    assert {f.suffix for f in files} == {".ttl", ".nt", ".nq", ".trig"}
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        full = turtle_origins(text)
+        subjects = [k for k in full if isinstance(k, str)]
+        assert subjects, path
+        for subject in subjects:
+            local = subject.rsplit("/", 1)[-1]
+            near = turtle_origins(text, [local])
+            assert near[subject] == full[subject], (path, subject)
+            assert {k: v for k, v in near.items() if isinstance(k, tuple) and k[0] == subject} == {
+                k: v for k, v in full.items() if isinstance(k, tuple) and k[0] == subject}, (path, subject)
+        line, column = full[subjects[0]]
+        assert text.splitlines()[line - 1][column - 1:].startswith(("lgd:", "<"))

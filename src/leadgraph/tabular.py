@@ -32,6 +32,19 @@ MAX_WIDTH = 60
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
+def column_letter(number: int) -> str:
+    """A spreadsheet column's letters for its 1-based number.
+
+    >>> column_letter(1), column_letter(5), column_letter(27)
+    ('A', 'E', 'AA')
+    """
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
 def cell_text(value: Any) -> str:
     """A value as table text: booleans as ``true``/``false``, dates in ISO form, ``None`` empty."""
     if value is None:

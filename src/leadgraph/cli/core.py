@@ -34,16 +34,24 @@ def _format_option(*choices: str):
     "changed since the last validation is checked again); pyshacl: the reference SHACL engine on an "
     "rdflib copy (slow: about 1 ms per triple).",
 )
+@click.option("--strict", is_flag=True, help="Warnings (likely mistakes) fail too: exit 1 on any warning or error.")
 @click.pass_context
-def validate(ctx: click.Context, fmt: str, shapes: str | None, engine: str) -> None:
-    """Check the data against the SHACL shapes.
+def validate(ctx: click.Context, fmt: str, shapes: str | None, engine: str, strict: bool) -> None:
+    """Check the data against the SHACL shapes and the integrity checks.
 
-    Exits 0 and prints one line when the data conforms; exits 1 and prints each
-    problem (focus node, property path, message) when it does not.
+    Integrity checks: classes and properties the ontology does not declare, references to
+    nodes nothing describes, concepts in no scheme, ODS codes unknown or claimed twice,
+    the same person recorded twice. Each problem is an error (broken data) or a warning
+    (a likely mistake) and names the file and line it comes from, the node, the message
+    and the fix.
+
+    Exits 0 and prints one line when the data conforms; exits 1 on any error, or on any
+    warning with --strict; warnings alone are printed and exit 0.
 
     \b
     Examples:
       leadgraph validate
+      leadgraph validate --strict
       leadgraph --data my-data/ validate
       leadgraph --data people.ttl --data orgs.ttl validate --format json
       leadgraph --store store/ validate
@@ -51,7 +59,7 @@ def validate(ctx: click.Context, fmt: str, shapes: str | None, engine: str) -> N
     """
     from leadgraph.validation import validate as run_validation
 
-    report = run_validation(graph_of(ctx), data=data_of(ctx), shapes=shapes, engine=engine)
+    report = run_validation(graph_of(ctx), data=data_of(ctx), shapes=shapes, engine=engine, strict=strict)
     if fmt == "json":
         click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
     else:

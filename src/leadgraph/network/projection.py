@@ -110,10 +110,12 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from leadgraph.labels import compact
-from leadgraph.namespaces import DCTERMS, FOAF, LG, ORG, OWL, PROV, RDFS, SCHEMA, SKOS, TIME, XSD
+from leadgraph.namespaces import DCTERMS, FOAF, LG, LGD, ORG, OWL, PROV, RDFS, SCHEMA, SKOS, TIME, XSD
 from leadgraph.network.index import _DIRECT, _INSTANT, _PROVENANCE, KINDS, RAW_KINDS, Index, _join  # noqa: F401 - KINDS re-exported
 from leadgraph.loading import store_of
 from leadgraph.terms import Literal, Term, term_id
+
+ROLE_NOT_STATED = LGD + "role-not-stated"
 
 if TYPE_CHECKING:  # networkx costs ~350 ms to import: only when a graph is built
     import networkx as nx
@@ -154,7 +156,8 @@ class Projection(Index):
     # -- the projected graph -------------------------------------------------------------
 
     def projected_graph(self) -> tuple[dict[str, dict[str, Any]], list[tuple[str, str, str, dict[str, Any]]]]:
-        nodes = {n: self._node_attrs(n, kind) for n, kind in self.kinds.items() if kind in KINDS}
+        # "Role type not stated" says the source gave none: not a node, so it links nobody to anybody.
+        nodes = {n: self._node_attrs(n, kind) for n, kind in self.kinds.items() if kind in KINDS and n != ROLE_NOT_STATED}
         edges: list[tuple[str, str, str, dict[str, Any]]] = []
         self._membership_edges(nodes, edges)
         self._trait_edges(nodes, edges)

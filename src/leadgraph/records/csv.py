@@ -35,9 +35,10 @@ from typing import Any
 
 from leadgraph.errors import DataError
 from leadgraph.namespaces import LG, LGD, RDF, RDFS, SCHEMA
-from leadgraph.records.mapping import NotARecord, RecordError, record_of, source_triples, triples_of
+from leadgraph.records.mapping import NotARecord, RecordError, origins_of, record_of, source_triples, triples_of
 from leadgraph.records.vocabulary import Reference, did_you_mean, expand, slug, suggest
 from leadgraph.store.readers import Reader, check_utf8, read_bytes
+from leadgraph.tabular import column_letter
 from leadgraph.terms import Literal, NamedNode, Triple
 
 _SOURCE = ["source", "source_title", "source_date", "source_url", "source_publisher", "source_kind"]
@@ -49,12 +50,7 @@ _TRUE, _FALSE = {"true", "yes", "y", "1"}, {"false", "no", "n", "0"}
 
 
 def _letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
+    return column_letter(index + 1)
 
 
 class _Table:
@@ -119,8 +115,48 @@ class CsvRecordReader(Reader):
     def load_into(self, store: Any, path: Path) -> None:
         store.add(self._read(path, Reference.bundled(extra=store)))
 
+    def origins(self, path: Path, store: Any = None, near: Iterable[str] | None = None
+                ) -> dict[Any, tuple[int, int | None]]:
+        """Each node a row makes -> its row (the line) and the column it comes from (1-based)."""
+        try:
+            table = _Table(path)
+            people, places, _ = self._records(table)
+            reference = Reference.bundled(extra=store)
+            found: dict[Any, tuple[int, int | None]] = {}
+            for pslug, record in people.items():
+                for iri, at in origins_of(record, reference).items():
+                    while at and at not in places[pslug]:
+                        at = at[:-1]
+                    line, column = places[pslug].get(at, (None, None))
+                    if line is not None:
+                        index = table.columns.index(column) + 1 if column in table.columns else None
+                        found.setdefault(iri, (line, index))
+            return found
+        except (DataError, RecordError):
+            return {}
+
     def _read(self, path: Path, reference: Reference) -> list[Triple]:
         table = _Table(path)
+        people, places, unattached = self._records(table)
+        triples: list[Triple] = []
+        for pslug, record in people.items():
+            try:
+                found = triples_of(record, reference)
+            except RecordError as exc:
+                raise self._locate(table, places[pslug], exc) from None
+            if table.kind == "traits":
+                # The person is described in another file: only their attributions and quotes are here.
+                person = NamedNode(LGD + pslug if not record.get("id") else (expand(record["id"]) or LGD + record["id"]))
+                found = [t for t in found if t.subject != person]
+            triples.extend(found)
+        try:
+            triples.extend(source_triples(unattached["sources"], reference))
+        except RecordError as exc:
+            raise table.error(table.rows[0][0], "source", exc.message) from None
+        return triples
+
+    def _records(self, table: _Table) -> tuple[dict[str, dict], dict[str, dict[tuple, tuple[int, str | None]]], dict]:
+        """The rows as person records, with where each part of a record came from."""
         people: dict[str, dict] = {}
         places: dict[str, dict[tuple, tuple[int, str | None]]] = {}  # person -> record path -> (line, column)
         unattached: dict = {"sources": {}}
@@ -151,22 +187,7 @@ class CsvRecordReader(Reader):
                 self._role(table, line, value, record, where, key)
             else:
                 self._trait(table, line, value, record, where, key)
-        triples: list[Triple] = []
-        for pslug, record in people.items():
-            try:
-                found = triples_of(record, reference)
-            except RecordError as exc:
-                raise self._locate(table, places[pslug], exc) from None
-            if table.kind == "traits":
-                # The person is described in another file: only their attributions and quotes are here.
-                person = NamedNode(LGD + pslug if not record.get("id") else (expand(record["id"]) or LGD + record["id"]))
-                found = [t for t in found if t.subject != person]
-            triples.extend(found)
-        try:
-            triples.extend(source_triples(unattached["sources"], reference))
-        except RecordError as exc:
-            raise table.error(table.rows[0][0], "source", exc.message) from None
-        return triples
+        return people, places, unattached
 
     def _locate(self, table: _Table, where: dict, exc: RecordError) -> DataError:
         path = exc.where

@@ -136,6 +136,7 @@ class _Builder:
         self.sources: dict[str, NamedNode] = {}
         self.quotes: dict[str, NamedNode] = {}
         self.seen_ids: dict[str, Where] = {}
+        self.declared: dict[str, Where] = {}  # organisations and concepts the record declares
 
     # -- small helpers ---------------------------------------------------------------------
     def add(self, s: NamedNode, p: str, o: Any) -> None:
@@ -264,6 +265,7 @@ class _Builder:
             where = ("concepts", i)
             kind = KINDS[c["vocabulary"]]
             iri = _iri(c["id"], where + ("id",)) if c.get("id") else NamedNode(LGD + kind["prefix"] + slug(c["label"]))
+            self.declared.setdefault(iri.value, where)
             labels = [c["label"]] + _list(c.get("alt_labels"))
             broader = None
             if kind["group"]:
@@ -300,6 +302,7 @@ class _Builder:
             code = o.get("ods")
             default = "org-" + (code.lower() if code else slug(o["name"]))
             iri = _iri(o["id"], where + ("id",)) if o.get("id") else NamedNode(LGD + default)
+            self.declared.setdefault(iri.value, where)
             kinds = {k.casefold(): v for k, v in ORGANISATION_KINDS.items()}
             cls = kinds.get(str(o["kind"]).casefold())
             if cls is None:
@@ -506,6 +509,14 @@ def source_triples(sources: dict, reference: Reference) -> list[Triple]:
 def triples_of(record: dict, reference: Reference) -> list[Triple]:
     """The triples a (schema-valid) person record stands for; :class:`RecordError` on a problem."""
     return _Builder(record, reference).build()
+
+
+def origins_of(record: dict, reference: Reference) -> dict[str, Where]:
+    """Where in the record each node :func:`triples_of` makes comes from: IRI -> path in the record
+    (``("roles", 0)``), the person at ``("person",)``. For problem reports."""
+    builder = _Builder(record, reference)
+    builder.build()
+    return {**builder.declared, builder.person.value: ("person",), **builder.seen_ids}
 
 
 # ------------------------------------------------------------------------------------------

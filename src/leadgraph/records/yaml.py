@@ -25,6 +25,7 @@ from leadgraph.errors import DataError
 from leadgraph.records.mapping import (
     NotARecord,
     RecordError,
+    origins_of,
     record_of,
     show,
     triples_of,
@@ -102,6 +103,16 @@ class YamlRecordReader(Reader):
         except NotARecord as exc:
             raise DataError(f"cannot write a YAML person record: {exc}") from None
         return dump(record)
+
+    def origins(self, path: Path, store: Any = None, near: Iterable[str] | None = None
+                ) -> dict[Any, tuple[int, int | None]]:
+        """Each node the record makes -> the line and column of the entry it comes from."""
+        try:
+            document = parse(path)
+            where = origins_of(plain(document), Reference.bundled(extra=store))
+        except (DataError, RecordError, _Alias):
+            return {}
+        return {iri: position(document, at) for iri, at in where.items()}
 
     # ---------------------------------------------------------------------------------------
     def _read(self, path: Path, reference: Reference) -> list[Triple]:

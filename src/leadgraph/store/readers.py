@@ -68,6 +68,15 @@ class Reader:
         """``triples`` as a file of this format."""
         raise NotImplementedError
 
+    def origins(self, path: Path, store: Any = None, near: Iterable[str] | None = None
+                ) -> dict[Any, tuple[int, int | None]]:
+        """Where the file states things, for problem reports only (never read when loading): keys as
+        in :mod:`leadgraph.store.positions` (a subject IRI, ``(s, p)``, ``(s, p, o)``) mapped to a
+        1-based ``(line, column)``. ``store`` holds the graph the file was loaded into; ``near``, when
+        given, names strings (local names) the wanted statements contain, so a reader may skip the
+        rest. Empty when the format keeps no positions."""
+        return {}
+
 
 class RdfReader(Reader):
     """An RDF serialisation the engine parses itself (Turtle, N-Triples, N-Quads, TriG, JSON-LD)."""
@@ -94,6 +103,14 @@ class RdfReader(Reader):
 
     def write(self, triples: Iterable[Triple]) -> bytes:
         return write_triples(triples, self.fmt)
+
+    def origins(self, path: Path, store: Any = None, near: Iterable[str] | None = None
+                ) -> dict[Any, tuple[int, int | None]]:
+        if self.fmt == "jsonld":
+            return {}
+        from leadgraph.store.positions import turtle_origins
+
+        return turtle_origins(self._content(path).decode("utf-8"), near)
 
     # -- checks before parsing -----------------------------------------------------------
     def _content(self, path: Path) -> bytes:

@@ -18,13 +18,16 @@ after ``leadgraph store update`` only the nodes the changed files touch are chec
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
 from leadgraph import resources
 from leadgraph.errors import DataError, UsageError
 from leadgraph.loading import LeadGraph, load, store_of
+from leadgraph.validation import integrity
 from leadgraph.validation.engine import EXTRA_CHECKS, Namer, checks_for, run_checks
+from leadgraph.validation.provenance import Locator
 from leadgraph.validation.report import ValidationReport, ValidationResult, conforms, sort_results
 
 ENGINES = ("sparql", "pyshacl")
@@ -39,17 +42,93 @@ def validate(
     data: str | Path | list[str | Path] | None = None,
     shapes: str | Path | None = None,
     engine: str = "sparql",
+    strict: bool = False,
 ) -> ValidationReport:
-    """Validate ``graph`` (or ``load(data)`` when no graph is given) against the shapes.
+    """Validate ``graph`` (or ``load(data)`` when no graph is given) against the shapes, then run
+    the integrity checks of :mod:`leadgraph.validation.integrity` (closed vocabulary, dangling
+    references, concept schemes, ODS codes, people recorded twice).
 
     ``graph`` may be a :class:`~leadgraph.loading.LeadGraph` or any store :func:`~leadgraph.loading.store_of`
-    accepts. ``shapes`` defaults to the bundled ``ontology/shapes.ttl``. Shapes with severity
-    sh:Warning or sh:Info are reported but do not make the data fail. ``engine`` is ``"sparql"``
-    (the default: queries run by the store) or ``"pyshacl"`` (the reference; needs the graph in rdflib).
+    accepts. ``shapes`` defaults to the bundled ``ontology/shapes.ttl``. Errors (sh:Violation)
+    make the data fail; warnings (likely mistakes) and infos are reported but do not, unless
+    ``strict``, when warnings fail too. ``engine`` is ``"sparql"`` (the default: queries run by
+    the store) or ``"pyshacl"`` (the reference; needs the graph in rdflib).
+
+    Every result carries a ``fix`` and, when the graph was loaded from files, the ``file``,
+    ``line`` and ``column`` it comes from (:mod:`leadgraph.validation.provenance`).
 
     Raises:
         DataError: the shapes file is missing or unreadable.
     """
+    before = _kept_report(graph)  # read first: the shapes' report replaces it
+    graph, results = _shape_results(graph, data, shapes, engine)
+    store = store_of(graph)
+    results = [*results, *_integrity(store, before)]
+    if results and isinstance(graph, LeadGraph):
+        locator = Locator(graph.data_paths, graph.ontology_paths, store, results)
+        results = [locator.place(r) for r in results]
+    results = sort_results(fixed(r) for r in results)
+    files = len(graph.paths) if isinstance(graph, LeadGraph) else 0
+    return ValidationReport(conforms(results, strict), results, triples=len(store), files=files, strict=strict)
+
+
+def _kept_report(graph: Any) -> dict[str, Any]:
+    from leadgraph.validation import incremental
+
+    if graph is None or not incremental.kept(store := store_of(graph)):
+        return {}
+    from leadgraph.store.disk import read_validation
+
+    return read_validation(store.generation) or {}
+
+
+def _integrity(store: Any, before: dict[str, Any]) -> list[ValidationResult]:
+    """The integrity checks' results; on an on-disk store kept with the generation's report, so
+    validating an unchanged generation again asks nothing, and after ``store update`` only what
+    the changed files touch is looked at again (:func:`leadgraph.validation.integrity.update`)."""
+    from leadgraph.validation import incremental
+
+    if not incremental.kept(store):
+        return integrity.run(store)
+    from dataclasses import asdict
+
+    from leadgraph.store.disk import read_validation, write_validation
+
+    stamp = {"generation": store.generation.name, "version": integrity.VERSION, "ontology": integrity.stamp()}
+    kept = before.get("integrity")
+    pending = before.get("pending")
+    same = isinstance(kept, dict) and all(kept.get(k) == stamp[k] for k in ("version", "ontology"))
+    if same and kept.get("generation") == stamp["generation"]:
+        return [ValidationResult(**r) for r in kept["results"]]
+    if same and isinstance(pending, dict) and not pending.get("full") and before.get("generation") == stamp["generation"]:
+        files = store.manifest["files"]
+        graphs = [files[p]["graph"] for p in pending.get("paths", []) if p in files]
+        found = integrity.update(store, [ValidationResult(**r) for r in kept["results"]],
+                                 {tuple(t) for t in pending.get("triples", [])}, graphs)
+    else:
+        found = integrity.run(store)
+    saved = read_validation(store.generation) or {}
+    if saved:  # keep it beside the shapes' report (written just before)
+        write_validation(store.generation, {**saved, "integrity": {**stamp, "results": [asdict(r) for r in found]}})
+    return found
+
+
+def fixed(result: ValidationResult) -> ValidationResult:
+    """``result`` with a fix: its own, or one read from the kind of constraint it breaks."""
+    if result.fix:
+        return result
+    path, node = result.path or "the property", result.focus_node
+    message = result.message
+    if result.value is not None:
+        fix = f"correct or remove the value {result.value} of {path} on {node}"
+    elif "(sh:maxCount)" in message or "more than" in message:
+        fix = f"keep only the right value of {path} on {node}"
+    else:
+        fix = f"add {path} to {node}" if result.path else f"see the message: change {node}"
+    return dataclasses.replace(result, fix=fix)
+
+
+def _shape_results(graph: Any, data: Any, shapes: str | Path | None, engine: str) -> tuple[Any, list[ValidationResult]]:
     from leadgraph.validation import compiled, incremental, reference
 
     if engine not in ENGINES:
@@ -61,7 +140,6 @@ def validate(
     if not shapes_path.is_file():
         raise DataError("shapes file is missing", path=shapes_path)
     store = store_of(graph)
-    files = len(graph.paths) if isinstance(graph, LeadGraph) else 0
     if engine == "sparql":
         try:
             if default_shapes and incremental.kept(store):
@@ -70,13 +148,12 @@ def validate(
                 checks, _ = checks_for(store, shapes_path)
                 namer = Namer(store)
                 results = sort_results(namer.result(f) for f in run_checks(store, [*checks, *EXTRA_CHECKS]))
-            return ValidationReport(conforms(results), results, triples=len(store), files=files)
+            return graph, results
         except compiled.Unsupported:
             pass  # shapes beyond the compiler: the reference engine knows all of SHACL Core and SPARQL
     if not isinstance(graph, LeadGraph):
         graph = LeadGraph(store if hasattr(store, "add") else _copy(store), [], [])
-    results = reference.run(graph, shapes_path)
-    return ValidationReport(conforms(results), results, triples=len(graph), files=files)
+    return graph, reference.run(graph, shapes_path)
 
 
 def _copy(store: Any) -> Any:

@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from leadgraph.namespaces import PREFIXES
+from leadgraph.tabular import column_letter
 
 # Links that best identify an anonymous node to a reader, in order of preference.
 IDENTIFYING = (
@@ -34,17 +35,48 @@ class ValidationResult:
     severity: str
     source_shape: str | None
     value: str | None = None
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+    fix: str | None = None
+
+    @property
+    def level(self) -> str:
+        """``error`` (sh:Violation: broken data), ``warning`` (a likely mistake) or ``info``."""
+        return LEVELS.get(self.severity, self.severity.lower())
+
+    def where(self) -> str | None:
+        """``file:line`` with the column (for a CSV file, the row and column letter), if known."""
+        if self.file is None:
+            return None
+        if self.line is None:
+            return self.file
+        place = f"{self.file}:{self.line}"
+        if self.column is not None:
+            if self.file.lower().endswith(".csv"):
+                place += f" (row {self.line}, column {column_letter(self.column)})"
+            else:
+                place += f" (column {self.column})"
+        return place
 
     def text(self) -> str:
-        lines = [f"- {self.severity}: {self.focus_node}"]
+        lines = [f"- {self.level}: {self.focus_node}"]
+        where = self.where()
+        if where:
+            lines.append(f"    at:      {where}")
         if self.path:
             lines.append(f"    path:    {self.path}")
         lines.append(f"    message: {self.message}")
         if self.value is not None:
             lines.append(f"    value:   {self.value}")
+        if self.fix:
+            lines.append(f"    fix:     {self.fix}")
         if self.source_shape:
             lines.append(f"    shape:   {self.source_shape}")
         return "\n".join(lines)
+
+
+LEVELS = {"Violation": "error", "Warning": "warning", "Info": "info"}
 
 
 def sort_results(results: Any) -> list[ValidationResult]:
@@ -62,9 +94,19 @@ class ValidationReport:
     results: list[ValidationResult] = field(default_factory=list)
     triples: int = 0
     files: int = 0
+    strict: bool = False
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for r in self.results if r.severity == "Violation")
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for r in self.results if r.severity == "Warning")
 
     def text(self) -> str:
-        """A readable report: one summary line, then focus node, path and message per result.
+        """A readable report: one summary line, then per result its level and node, where it is
+        written, the path, message, value and fix.
 
         >>> ValidationReport(True, [], triples=10, files=2).text()
         'conforms: 10 triples from 2 files'
@@ -72,9 +114,13 @@ class ValidationReport:
         if self.conforms and not self.results:
             return f"conforms: {self.triples} triples from {self.files} files"
         head = "conforms" if self.conforms else "does not conform"
+        if not self.conforms and self.strict and not self.errors:
+            head += " (--strict: warnings fail)"
         count = len(self.results)
+        kinds = [f"{n} {word}{'s' if n != 1 else ''}" for n, word in ((self.errors, "error"), (self.warnings, "warning"))
+                 if n]
         lines = [
-            f"{head}: {count} problem{'s' if count != 1 else ''} "
+            f"{head}: {count} problem{'s' if count != 1 else ''} ({', '.join(kinds) or 'information only'}) "
             f"in {self.triples} triples from {self.files} files"
         ]
         lines.extend(result.text() for result in self.results)
@@ -84,12 +130,17 @@ class ValidationReport:
         """Plain data for JSON output."""
         return {
             "conforms": self.conforms,
+            "strict": self.strict,
+            "errors": self.errors,
+            "warnings": self.warnings,
             "triples": self.triples,
             "files": self.files,
-            "results": [asdict(result) for result in self.results],
+            "results": [{**asdict(result), "level": result.level} for result in self.results],
         }
 
 
-def conforms(results: list[ValidationResult]) -> bool:
-    """Only violations fail: warnings and infos are reported but the data still conforms."""
-    return not any(r.severity == "Violation" for r in results)
+def conforms(results: list[ValidationResult], strict: bool = False) -> bool:
+    """Violations fail; warnings and infos are reported but the data still conforms, unless
+    ``strict``, when warnings fail too."""
+    failing = ("Violation", "Warning") if strict else ("Violation",)
+    return not any(r.severity in failing for r in results)

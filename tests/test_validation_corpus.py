@@ -1,0 +1,219 @@
+"""The broken-record corpus (tests/fixtures/broken/): each file (or folder) holds one mistake people
+make, in Turtle, N-Triples, YAML or CSV, and ``leadgraph --data FILE validate`` must report exactly
+these problems, each with its file and line (row and column for CSV), with this exit code.
+
+A problem is written ``LEVEL at FILE:LINE (column C): NODE: MESSAGE`` for the validation report
+(``LEVEL``: error or warning), or as the one ``error: FILE:LINE: ...`` line a record that cannot
+be read at all prints. Warnings alone exit 0, and 1 with ``--strict``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+BROKEN = Path(__file__).parent / "fixtures" / "broken"
+
+CASES = [
+    ('csv-bad-date.csv', [], 1, [
+        "error: tests/fixtures/broken/csv-bad-date.csv:2: row 2, column I (source_date): bad date '2024-13-01': month must be in 1..12",
+    ]),
+    ('csv-duplicate-person.csv', [], 0, [
+        'warning at tests/fixtures/broken/csv-duplicate-person.csv:2 (row 2, column A): lgd:ann-example: the same person may be recorded twice: lgd:ann-example-2 has the same name and a role at lgd:org-rbs',
+        'warning at tests/fixtures/broken/csv-duplicate-person.csv:3 (row 3, column A): lgd:ann-example-2: the same person may be recorded twice: lgd:ann-example has the same name and a role at lgd:org-rbs',
+    ]),
+    ('csv-duplicate-person.csv', ['--strict'], 1, [
+        'warning at tests/fixtures/broken/csv-duplicate-person.csv:2 (row 2, column A): lgd:ann-example: the same person may be recorded twice: lgd:ann-example-2 has the same name and a role at lgd:org-rbs',
+        'warning at tests/fixtures/broken/csv-duplicate-person.csv:3 (row 3, column A): lgd:ann-example-2: the same person may be recorded twice: lgd:ann-example has the same name and a role at lgd:org-rbs',
+    ]),
+    ('csv-jobtitle-column.csv', [], 1, [
+        "error: tests/fixtures/broken/csv-jobtitle-column.csv:1: row 1, column C: unknown column 'jobtitle' (did you mean 'title'?) (a roles CSV has: person, id, variants, title, role_type, organisation, programme, start, end, as_of, current, description, source, source_title, source_date, source_url, source_publisher, source_kind)",
+    ]),
+    ('csv-role-no-type.csv', [], 1, [
+        'error at tests/fixtures/broken/csv-role-no-type.csv:3 (row 3, column E): lgd:ann-example-role-rbq: a role must name its role type (org:role), or it drops out of every query by kind of role',
+    ]),
+    ('csv-unknown-ods-code.csv', [], 1, [
+        "error: tests/fixtures/broken/csv-unknown-ods-code.csv:2: row 2, column E (organisation): unknown organisation code 'RBZ' (did you mean 'RBD' or 'RBK' or 'RBL'?) (load the organisation first, or declare it under 'organisations')",
+    ]),
+    ('csv-unknown-organisation.csv', [], 1, [
+        'error: tests/fixtures/broken/csv-unknown-organisation.csv:2: row 2, column E (organisation): unknown organisation \'Alder Hay\' (did you mean \'Alder Hey\' or "Alder Hey Children\'s Hospital" or "Alder Hey Children\'s NHS Foundation Trust"?) (give its ODS code, load it first, or declare it under \'organisations\')',
+    ]),
+    ('csv-unknown-role-type.csv', [], 1, [
+        "error: tests/fixtures/broken/csv-unknown-role-type.csv:2: row 2, column D (role_type): unknown role type 'Chief Happiness Officer' (did you mean 'Chief Digital and Information Officer' or 'Chief Data Officer' or 'Chief Digital Officer'?)",
+    ]),
+    ('csv-unknown-trait.csv', [], 1, [
+        "error: tests/fixtures/broken/csv-unknown-trait.csv:2: row 2, column B (trait): unknown trait 'listning' (did you mean 'Listening to the people around you'?)",
+    ]),
+    ('nt-jobtitle.nt', [], 1, [
+        'error at tests/fixtures/broken/nt-jobtitle.nt:16 (column 43): lgd:test-role: lg:jobtitle is not a property the ontology declares (did you mean lg:jobTitle?)',
+    ]),
+    ('ttl-concept-no-scheme.ttl', [], 1, [
+        'error at tests/fixtures/broken/ttl-concept-no-scheme.ttl:38 (column 1): lgd:trait-patience: a concept in use belongs to no concept scheme (skos:inScheme)',
+    ]),
+    ('ttl-duplicate-ods-code.ttl', [], 1, [
+        'error at tests/fixtures/broken/ttl-duplicate-ods-code.ttl:34 (column 5): lgd:test-alder-hey: ODS code RBS is also claimed by lgd:org-rbs',
+    ]),
+    ('ttl-duplicate-person.ttl', [], 0, [
+        'warning at tests/fixtures/broken/ttl-duplicate-person.ttl:20 (column 5): lgd:test-leader: the same person may be recorded twice: lgd:test-leader-2 has the same name and a role at lgd:org-rbs',
+        'warning at tests/fixtures/broken/ttl-duplicate-person.ttl:34 (column 5): lgd:test-leader-2: the same person may be recorded twice: lgd:test-leader has the same name and a role at lgd:org-rbs',
+    ]),
+    ('ttl-duplicate-person.ttl', ['--strict'], 1, [
+        'warning at tests/fixtures/broken/ttl-duplicate-person.ttl:20 (column 5): lgd:test-leader: the same person may be recorded twice: lgd:test-leader-2 has the same name and a role at lgd:org-rbs',
+        'warning at tests/fixtures/broken/ttl-duplicate-person.ttl:34 (column 5): lgd:test-leader-2: the same person may be recorded twice: lgd:test-leader has the same name and a role at lgd:org-rbs',
+    ]),
+    ('ttl-feild.ttl', [], 1, [
+        'error at tests/fixtures/broken/ttl-feild.ttl:35 (column 5): lgd:test-leader-background-clinical: lg:feild is not a property the ontology declares (did you mean lg:field?)',
+    ]),
+    ('ttl-jobtitle.ttl', [], 1, [
+        'error at tests/fixtures/broken/ttl-jobtitle.ttl:28 (column 5): lgd:test-leader-role-rbs: lg:jobtitle is not a property the ontology declares (did you mean lg:jobTitle?)',
+    ]),
+    ('ttl-lgd-as-property.ttl', [], 1, [
+        'error at tests/fixtures/broken/ttl-lgd-as-property.ttl:28 (column 5): lgd:test-leader-role-rbs: lgd:jobTitle is not a property the ontology declares',
+    ]),
+    ('ttl-role-no-type-untyped.ttl', [], 1, [
+        'error at tests/fixtures/broken/ttl-role-no-type-untyped.ttl:23 (column 1): lgd:test-leader-role-rbs: a role must name its role type (org:role), or it drops out of every query by kind of role',
+    ]),
+    ('ttl-role-no-type.ttl', [], 1, [
+        'error at tests/fixtures/broken/ttl-role-no-type.ttl:23 (column 1): lgd:test-leader-role-rbs: a role must name its role type (org:role), or it drops out of every query by kind of role',
+    ]),
+    ('ttl-trait-atribution.ttl', [], 1, [
+        'error at tests/fixtures/broken/ttl-trait-atribution.ttl:32 (column 35): lgd:test-leader-trait-listening: lg:TraitAtribution is not a class the ontology declares (did you mean lg:TraitAttribution?)',
+    ]),
+    ('ttl-trait-listning.ttl', [], 1, [
+        'error at tests/fixtures/broken/ttl-trait-listning.ttl:34 (column 14): lgd:test-leader-trait-listening: lgd:trait-listning is not described anywhere in the graph (a typo, or a node never added) (did you mean lgd:trait-listening?)',
+    ]),
+    ('ttl-unknown-organisation.ttl', [], 1, [
+        "error at tests/fixtures/broken/ttl-unknown-organisation.ttl:26 (column 22): lgd:test-leader-role-rbs: a role's organisation must be described as one (typed with an organisation kind such as lg:NHSTrust)",
+        'error at tests/fixtures/broken/ttl-unknown-organisation.ttl:26 (column 22): lgd:test-leader-role-rbs: lgd:org-rbz is not described anywhere in the graph (a typo, or a node never added) (did you mean lgd:org-r0b or lgd:org-rbd or lgd:org-rbk?)',
+    ]),
+    ('ttl-unknown-person.ttl', [], 1, [
+        'error at tests/fixtures/broken/ttl-unknown-person.ttl:18 (column 1): lgd:test-leader: a leader must hold at least one role at an organisation (an org:Membership with org:member)',
+        'error at tests/fixtures/broken/ttl-unknown-person.ttl:25 (column 16): lgd:test-leader-role-rbs: a role must name exactly one person (org:member)',
+        'error at tests/fixtures/broken/ttl-unknown-person.ttl:25 (column 16): lgd:test-leader-role-rbs: lgd:test-leadr is not described anywhere in the graph (a typo, or a node never added) (did you mean lgd:test-leader?)',
+    ]),
+    ('ttl-unknown-role-type.ttl', [], 1, [
+        'error at tests/fixtures/broken/ttl-unknown-role-type.ttl:27 (column 14): lgd:test-leader-role-rbs: lgd:role-ciio is not described anywhere in the graph (a typo, or a node never added) (did you mean lgd:role-cio or lgd:role-ccio or lgd:role-cdio?)',
+        'error at tests/fixtures/broken/ttl-unknown-role-type.ttl:27 (column 14): lgd:test-leader-role-rbs: org:role must be a role type (org:Role)',
+    ]),
+    ('ttl-unknown-source.ttl', [], 1, [
+        'error at tests/fixtures/broken/ttl-unknown-source.ttl:30 (column 25): lgd:test-leader-role-rbs: a role must name its source (prov:wasDerivedFrom)',
+        'error at tests/fixtures/broken/ttl-unknown-source.ttl:30 (column 25): lgd:test-leader-role-rbs: lgd:test-artcle is not described anywhere in the graph (a typo, or a node never added) (did you mean lgd:test-article?)',
+    ]),
+    ('ttl-wrong-ods-code.ttl', [], 0, [
+        'warning at tests/fixtures/broken/ttl-wrong-ods-code.ttl:34 (column 5): lgd:test-trust: ODS code RBZ is not in the reference layer of NHS trusts, ICBs and regions (the reference layer gives RBS to "Alder Hey Children\'s NHS Foundation Trust")',
+    ]),
+    ('ttl-wrong-ods-code.ttl', ['--strict'], 1, [
+        'warning at tests/fixtures/broken/ttl-wrong-ods-code.ttl:34 (column 5): lgd:test-trust: ODS code RBZ is not in the reference layer of NHS trusts, ICBs and regions (the reference layer gives RBS to "Alder Hey Children\'s NHS Foundation Trust")',
+    ]),
+    ('yaml-duplicate-person', [], 0, [
+        'warning at tests/fixtures/broken/yaml-duplicate-person/ann-example.yaml:2 (column 9): lgd:ann-example: the same person may be recorded twice: lgd:ann-example-2 has the same name and a role at lgd:org-rbs',
+        'warning at tests/fixtures/broken/yaml-duplicate-person/ann-example-2.yaml:2 (column 9): lgd:ann-example-2: the same person may be recorded twice: lgd:ann-example has the same name and a role at lgd:org-rbs',
+    ]),
+    ('yaml-duplicate-person', ['--strict'], 1, [
+        'warning at tests/fixtures/broken/yaml-duplicate-person/ann-example.yaml:2 (column 9): lgd:ann-example: the same person may be recorded twice: lgd:ann-example-2 has the same name and a role at lgd:org-rbs',
+        'warning at tests/fixtures/broken/yaml-duplicate-person/ann-example-2.yaml:2 (column 9): lgd:ann-example-2: the same person may be recorded twice: lgd:ann-example has the same name and a role at lgd:org-rbs',
+    ]),
+    ('yaml-feild-key.yaml', [], 1, [
+        "error: tests/fixtures/broken/yaml-feild-key.yaml:17: backgrounds[0].feild: unknown key 'feild' (did you mean 'fields'?) (column 5)",
+    ]),
+    ('yaml-jobtitle-key.yaml', [], 1, [
+        "error: tests/fixtures/broken/yaml-jobtitle-key.yaml:11: roles[0].jobtitle: unknown key 'jobtitle' (did you mean 'title'?) (column 5)",
+    ]),
+    ('yaml-new-organisation-duplicate-ods.yaml', [], 1, [
+        'error at tests/fixtures/broken/yaml-new-organisation-duplicate-ods.yaml:16 (column 5): lgd:example-alder-hey: ODS code RBS is also claimed by lgd:org-rbs',
+    ]),
+    ('yaml-new-organisation-wrong-ods.yaml', [], 0, [
+        'warning at tests/fixtures/broken/yaml-new-organisation-wrong-ods.yaml:16 (column 5): lgd:org-rzz9: ODS code RZZ9 is not in the reference layer of NHS trusts, ICBs and regions',
+    ]),
+    ('yaml-new-organisation-wrong-ods.yaml', ['--strict'], 1, [
+        'warning at tests/fixtures/broken/yaml-new-organisation-wrong-ods.yaml:16 (column 5): lgd:org-rzz9: ODS code RZZ9 is not in the reference layer of NHS trusts, ICBs and regions',
+    ]),
+    ('yaml-role-no-type.yaml', [], 1, [
+        'error at tests/fixtures/broken/yaml-role-no-type.yaml:10 (column 5): lgd:ann-example-role-rbs: a role must name its role type (org:role), or it drops out of every query by kind of role',
+    ]),
+    ('yaml-unknown-field.yaml', [], 1, [
+        "error: tests/fixtures/broken/yaml-unknown-field.yaml:17: backgrounds[0].fields: unknown field 'clinicl' (did you mean 'Clinical'?) (column 13)",
+    ]),
+    ('yaml-unknown-ods-code.yaml', [], 1, [
+        "error: tests/fixtures/broken/yaml-unknown-ods-code.yaml:12: roles[0].organisation: unknown organisation code 'RBZ' (did you mean 'RBD' or 'RBK' or 'RBL'?) (load the organisation first, or declare it under 'organisations') (column 19)",
+    ]),
+    ('yaml-unknown-organisation.yaml', [], 1, [
+        'error: tests/fixtures/broken/yaml-unknown-organisation.yaml:12: roles[0].organisation: unknown organisation \'Alder Hay\' (did you mean \'Alder Hey\' or "Alder Hey Children\'s Hospital" or "Alder Hey Children\'s NHS Foundation Trust"?) (give its ODS code, load it first, or declare it under \'organisations\') (column 19)',
+    ]),
+    ('yaml-unknown-role-type.yaml', [], 1, [
+        "error: tests/fixtures/broken/yaml-unknown-role-type.yaml:11: roles[0].role_type: unknown role type 'Chief Happiness Officer' (did you mean 'Chief Digital and Information Officer' or 'Chief Data Officer' or 'Chief Digital Officer'?) (column 16)",
+    ]),
+    ('yaml-unknown-trait.yaml', [], 1, [
+        "error: tests/fixtures/broken/yaml-unknown-trait.yaml:16: traits[0].trait: unknown trait 'listning' (did you mean 'Listening to the people around you'?) (column 12)",
+    ]),
+]
+
+
+def problems(stdout: str, stderr: str) -> list[str]:
+    """The report's problems as one line each (see the module docstring)."""
+    found = []
+    for block in re.split(r"\n(?=- )", stdout):
+        head = re.match(r"- (\w+): (.*)", block)
+        if head:
+            at = re.search(r"\n    at:      (.*)", block)
+            message = re.search(r"\n    message: (.*)", block)
+            assert at and message and re.search(r"\n    fix:     \S", block), block  # every problem: where, what, fix
+            found.append(f"{head.group(1)} at {at.group(1)}: {head.group(2)}: {message.group(1)}")
+    return found + [line for line in stderr.splitlines() if line.startswith("error:")]
+
+
+@pytest.mark.parametrize("name,options,code,expected", CASES,
+                         ids=[f"{c[0]}{' '.join([''] + c[1])}" for c in CASES])
+def test_broken_record(cli, repo, monkeypatch, name, options, code, expected):
+    monkeypatch.chdir(repo)
+    result = cli("--data", f"tests/fixtures/broken/{name}", "validate", *options)
+    assert problems(result.stdout, result.stderr) == expected, result.stdout + result.stderr
+    assert result.exit_code == code
+    assert "Traceback" not in result.stderr
+
+
+def test_the_corpus_is_large_and_mixed():
+    names = {c[0] for c in CASES}
+    assert names == {p.name for p in BROKEN.iterdir() if "valid" not in p.name}
+    kinds = [n.split("-", 1)[0] for n in names]
+    assert len(names) >= 25
+    assert min(kinds.count("ttl") + kinds.count("nt"), kinds.count("yaml"), kinds.count("csv")) >= 8
+
+
+@pytest.mark.parametrize("name", ["ttl-valid.ttl", "yaml-valid.yaml", "csv-valid.csv"])
+def test_each_template_is_clean(cli, repo, monkeypatch, name):
+    # Each broken case is one of these, broken in one place: the template itself passes --strict.
+    monkeypatch.chdir(repo)
+    result = cli("--data", f"tests/fixtures/broken/{name}", "validate", "--strict")
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert result.stdout.startswith("conforms: ") and "problem" not in result.stdout
+
+
+def test_json_report_tells_errors_from_warnings(cli, repo, monkeypatch):
+    monkeypatch.chdir(repo)
+    result = cli("--data", "tests/fixtures/broken/yaml-new-organisation-wrong-ods.yaml", "--data",
+                 "tests/fixtures/broken/ttl-jobtitle.ttl", "validate", "--format", "json")
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert (report["errors"], report["warnings"], report["conforms"]) == (1, 1, False)
+    levels = {(r["level"], r["severity"], r["file"], r["line"], r["column"]) for r in report["results"]}
+    assert levels == {("error", "Violation", "tests/fixtures/broken/ttl-jobtitle.ttl", 28, 5),
+                      ("warning", "Warning", "tests/fixtures/broken/yaml-new-organisation-wrong-ods.yaml", 16, 5)}
+    assert all(r["fix"] and r["focus_node"] and r["message"] for r in report["results"])
+
+
+def test_readme_example_is_real_output(cli, repo, monkeypatch):
+    monkeypatch.chdir(repo)
+    text = (repo / "README.md").read_text(encoding="utf-8")
+    command = ("$ leadgraph --data tests/fixtures/broken/ttl-jobtitle.ttl "
+               "--data tests/fixtures/broken/yaml-new-organisation-wrong-ods.yaml validate\n")
+    shown = text[text.index(command) + len(command):].split("```", 1)[0]
+    result = cli(*command.split()[2:])
+    assert result.exit_code == 1
+
+    def numbers_masked(out: str) -> str:  # the triple count follows the ontology; the rest must match
+        return re.sub(r"\d+ triples from \d+ files", "N triples from M files", out)
+    assert numbers_masked(result.stdout) == numbers_masked(shown)
