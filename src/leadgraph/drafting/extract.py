@@ -351,7 +351,9 @@ class Drafter:
                               + (f" ({org.word})" if org.word != org.label else "")
                               + (f", match {org.score:.0f}%" if org.score < 100 else ""))
         if not types:
-            fact.notes.append(f"role_type: no role type in the vocabulary matches {title!r}")
+            self._type_not_stated(data)
+            fact.notes.append(f"role_type: no role type in the vocabulary matches {title!r}"
+                              + (": set one if you know it" if "role_type" in data else ""))
         person.facts.append(fact)
         person.current_org = org
 
@@ -395,11 +397,17 @@ class Drafter:
                                              _ev(self.article, start, end, s, 0.4, "earlier organisation")))
                     continue
                 seen.add(org.iri)
-                fact = Fact("earlier_roles", {"organisation": self._use(org), "current": False},
+                data = {"organisation": self._use(org), "current": False}
+                self._type_not_stated(data)
+                fact = Fact("earlier_roles", data,
                             [_ev(self.article, start, end, s, 0.7 * org.score / 100, "earlier organisation")])
                 fact.notes.append(f"{self.text[start:end]!r} read as {org.label} ({org.word}); "
                                   f"no title or dates drafted: add them if the source gives them")
                 person.facts.append(fact)
+
+    def _type_not_stated(self, data: dict[str, Any]) -> None:
+        if self.gaz.role_not_stated:
+            data["role_type"] = self.gaz.role_not_stated
 
     def _is_nhs(self, iri: str) -> bool:
         return iri.endswith("/org-nhs")

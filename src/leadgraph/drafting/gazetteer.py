@@ -122,6 +122,13 @@ class Gazetteer:
         return OrgMatch(iri, self.org_label.get(iri, iri), self.org_code.get(iri) or self.org_label.get(iri, iri),
                         score, [self.org_label.get(i, i) for i in iris[1:]])
 
+    @property
+    def role_not_stated(self) -> str | None:
+        """Label of the vocabulary's "role type not stated" concept: every role needs a type, and
+        a draft must not guess one the text does not give."""
+        concept = self.concepts.get("role type", {}).get(LGD + "role-not-stated")
+        return concept.label if concept else None
+
     def is_trust(self, iri: str) -> bool:
         return any(k.endswith("Trust") for k in self.org_kinds.get(iri, ()))
 
