@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from leadgraph.errors import DataError, UsageError
-from leadgraph.lookup import as_iri, match_name, name_table, normal
+from leadgraph.lookup import NameIndex, as_iri, normal
 from leadgraph.namespaces import FOAF, LG, ORG, PREFIXES, RDF, SCHEMA, TIME
 from leadgraph.terms import BlankNode, Literal, NamedNode, Term, Triple
 
@@ -140,7 +140,7 @@ def resolve_person(graph: LeadGraph, person: str) -> tuple[str, str]:
                 raise UsageError(f"{person!r} is not a person (it is a {kinds}); forget removes people only")
             found = {iri}
     else:
-        found = match_name(*name_table(store, leaders.__contains__), wanted)
+        found = NameIndex.from_store(store, leaders.__contains__).match(wanted)
         if not found:
             found = {i for i, names in _leftover_people(store).items() if normal(wanted) in names}
     if not found:

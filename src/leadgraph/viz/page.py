@@ -49,7 +49,7 @@ from typing import TYPE_CHECKING, Any
 
 from leadgraph import __version__
 from leadgraph.errors import UsageError
-from leadgraph.lookup import with_family_name
+from leadgraph.lookup import name_keys, with_family_name
 
 if TYPE_CHECKING:
     from leadgraph.network.criteria import Criteria
@@ -260,6 +260,7 @@ def _build(nxgraph, title, seed, positions):
     sources = _SourceTable()
     vis_nodes, info = [], []
     filters: dict[str, list[int]] = {"trait": [], "organisation": []}
+    keys = _resolver_keys(nxgraph)
     for i, (node, attrs) in enumerate(nxgraph.nodes(data=True)):
         kind = _text(attrs.get("kind")) or "other"
         label = _text(attrs.get("label")) or str(node)
@@ -270,6 +271,7 @@ def _build(nxgraph, title, seed, positions):
         names, search_only = _names(attrs, label)
         info.append({
             "iri": str(node), "kind": kind, "label": label, "names": names, "search": search_only,
+            "keys": keys.get(node, []),
             "facts": _facts(attrs), "sources": sources.keys(attrs),
         })
         if kind == TRAIT_KIND:
@@ -417,6 +419,22 @@ class _SourceTable:
                 self.rows.append({"iri": row[0], "title": row[1], "date": row[2]})
             out.append(self._seen[row])
         return out
+
+
+# Network attributes that hold names, and what the resolver (leadgraph.lookup) takes each for.
+_RESOLVER_ATTRIBUTES = (("label", "name"), ("full_name", "name"), ("ods_code", "name"),
+                        ("alternate_names", "variant"), ("given_name", "given"), ("family_name", "family"))
+
+
+def _resolver_keys(nxgraph: Any) -> dict[Any, list[str]]:
+    """Node -> the exact inputs (in :func:`leadgraph.lookup.normal` form) that ``--focus``,
+    ``forget`` and ``merge`` resolve to it, so the page's search gives their answer: its names
+    and variants, a given name, a unique surname, its IRI and prefixed name."""
+    rows = [(node, what, value) for node, attrs in nxgraph.nodes(data=True)
+            if _text(attrs.get("kind")) not in ("", "literal")
+            for key, what in _RESOLVER_ATTRIBUTES for value in _split(attrs.get(key))]
+    return name_keys(rows, [node for node, attrs in nxgraph.nodes(data=True)
+                            if _text(attrs.get("kind")) not in ("", "literal")])
 
 
 def _names(attrs: Mapping[str, Any], label: str) -> tuple[list[str], list[str]]:

@@ -261,17 +261,38 @@
   const searchBox = document.getElementById("lg-search");
   const results = document.getElementById("lg-results");
   const index = [];
+  // The exact inputs leadgraph's own resolver (--focus, forget, merge) takes for each node,
+  // written out by Python: an exact hit answers as they do, several hits are ambiguous.
+  const exact = new Map();
   info.forEach(function (node, id) {
     index.push([node.label.toLocaleLowerCase(), id, null]);
     node.names.concat(node.search).forEach(function (name) {
       index.push([name.toLocaleLowerCase(), id, name]);
     });
+    (node.keys || []).forEach(function (key) {
+      if (!exact.has(key)) exact.set(key, []);
+      exact.get(key).push(id);
+    });
   });
+
+  function normal(text) {
+    return text.toLocaleLowerCase().split(/\s+/).filter(Boolean).join(" ");
+  }
+
+  // What the resolver says of the text: {ids: [...]} (one id: found; several: ambiguous).
+  function resolve(text) {
+    return { ids: (exact.get(normal(text)) || []).slice() };
+  }
+  api.resolve = resolve;
 
   function search(text) {
     const query = text.trim().toLocaleLowerCase();
     if (!query) return [];
     const found = new Map();
+    const hits = resolve(text).ids;
+    if (hits.length) {
+      return hits.map(function (id) { return { id: id, variant: null, exact: true, ambiguous: hits.length > 1 }; });
+    }
     [true, false].forEach(function (prefixOnly) {
       index.forEach(function (entry) {
         if (found.size >= 20 || found.has(entry[1])) return;
@@ -306,6 +327,10 @@
       results.appendChild(item);
     });
     if (searchBox.value.trim() && !found.length) results.appendChild(el("li", "No match.", "lg-hint"));
+    if (found.length > 1 && found[0].ambiguous) {
+      results.prepend(el("li", "\u201c" + searchBox.value.trim() + "\u201d names " + found.length +
+        ": choose one.", "lg-hint lg-ambiguous"));
+    }
     return found;
   }
 
@@ -313,7 +338,7 @@
   searchBox.addEventListener("keydown", function (event) {
     if (event.key !== "Enter") return;
     const found = renderResults();
-    if (found.length) focusNode(found[0].id);
+    if (found.length && !found[0].ambiguous) focusNode(found[0].id);
   });
 
   applyFilters();
