@@ -311,7 +311,7 @@ def forget_person(
 
         data = stored_sources(store)
     from leadgraph.fileio import recover, transaction
-    from leadgraph.loading import data_files, load, load_files
+    from leadgraph.loading import data_files, load
 
     data_files(data)  # a missing path is reported before any lock file is made beside it
     roots = _roots(data)
@@ -332,7 +332,7 @@ def forget_person(
                 return ForgetReport(person=person, name=person, dry_run=dry_run, recovered=[str(p) for p in recovered])
             raise
         report = ForgetReport(person=fp.person, name=fp.name, dry_run=dry_run, recovered=[str(p) for p in recovered])
-        per_file = {path: load_files([path]).triples() for path in data_files(data)}
+        per_file = read_each(data_files(data), graph.store)
         types: dict[str, set[str]] = {}
         for t in graph.store.triples(None, NamedNode(RDF + "type"), None):
             if isinstance(t.subject, NamedNode):
@@ -357,7 +357,7 @@ def forget_person(
                     tx.delete(path)
             for tx in txs.values():
                 tx.commit()
-            _prove(pending, {k[1] for k in removed if k[0] == "iri"}, fp.person)
+            _prove(pending, {k[1] for k in removed if k[0] == "iri"}, fp.person, graph.store)
     if fp.name != fp.person:
         report.remaining_mentions = sorted(
             f"{t.subject.value} {t.predicate.value}"
@@ -373,16 +373,22 @@ def forget_person(
     return report
 
 
-def _prove(pending: dict[Path, list[Triple]], named: set[str], person: str) -> None:
-    """Read back what was written: the proof must come from the files, not from memory."""
-    from leadgraph.loading import load_files
+def read_each(paths: Iterable[Path], context) -> dict[Path, list[Triple]]:
+    """Each data file's triples, read as loading ``context`` (the whole graph) made them: a
+    person record that extends someone described in another file names them as it did then."""
+    from leadgraph.store.readers import reader_for
 
+    return {path: list(dict.fromkeys(reader_for(path).read_in(path, context))) for path in paths}
+
+
+def _prove(pending: dict[Path, list[Triple]], named: set[str], person: str, context=None) -> None:
+    """Read back what was written: the proof must come from the files, not from memory."""
     for path, kept in pending.items():
         if not kept:
             if path.exists():
                 raise DataError(f"file should have been deleted with {person}", path=path)
             continue
-        triples = load_files([path]).triples()
+        triples = read_each([path], context)[path]
         left = [t for t in triples if t.subject.value in named or getattr(t.object, "value", None) in named]
         if left:
             raise DataError(f"{len(left)} triples still mention {person} or their statements after removal", path=path)

@@ -119,6 +119,9 @@ class CsvRecordReader(Reader):
     def load_into(self, store: Any, path: Path) -> None:
         store.add(self._read(path, Reference.bundled(extra=store)))
 
+    def read_in(self, path: Path, context: Any) -> list[Triple]:
+        return self._read(path, Reference.bundled(extra=context))
+
     def _read(self, path: Path, reference: Reference) -> list[Triple]:
         table = _Table(path)
         people: dict[str, dict] = {}
