@@ -26,11 +26,11 @@ import html
 import os
 import stat
 import time
-from collections.abc import Iterable
-from contextlib import ExitStack
+from collections.abc import Iterable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from leadgraph.errors import DataError, UsageError
 from leadgraph.lookup import NameIndex, as_iri, normal
@@ -259,7 +259,7 @@ def _rewrite(path: Path, kept: list[Triple]) -> bytes:
     return reader_for(path).write(kept)
 
 
-def _roots(data) -> list[Path]:
+def data_roots(data) -> list[Path]:
     """The data folders to lock: each folder given, or the folder of each file given; a folder
     inside another one given is covered by the outer one's lock."""
     from leadgraph import resources
@@ -273,7 +273,7 @@ def _roots(data) -> list[Path]:
     return sorted(outer)  # one order for every process, so two writers never deadlock
 
 
-def _root_of(path: Path, roots: list[Path]) -> Path:
+def root_of(path: Path, roots: list[Path]) -> Path:
     full = Path(os.path.abspath(path))
     return next(r for r in roots if r in full.parents)
 
@@ -310,18 +310,10 @@ def forget_person(
         from leadgraph.loading import stored_sources
 
         data = stored_sources(store)
-    from leadgraph.fileio import recover, transaction
     from leadgraph.loading import data_files, load
 
-    data_files(data)  # a missing path is reported before any lock file is made beside it
-    roots = _roots(data)
-    with ExitStack() as stack:
-        if dry_run:
-            txs = {}
-            recovered = [p for root in roots for p in recover(root)]
-        else:
-            txs = {root: stack.enter_context(transaction(root)) for root in roots}
-            recovered = [p for tx in txs.values() for p in tx.recovered]
+    roots = data_roots(data)
+    with editing(data, dry_run) as (txs, recovered):
         # Read only now, under the lock: data read before it may be stale by the time it is written.
         graph = load(data)
         try:
@@ -350,7 +342,7 @@ def forget_person(
                 pending[path] = kept
         if not dry_run:
             for path, kept in pending.items():
-                tx = txs[_root_of(path, roots)]
+                tx = txs[root_of(path, roots)]
                 if kept:
                     tx.write(path, _rewrite(path, kept))
                 else:
@@ -371,6 +363,25 @@ def forget_person(
 
         report.store_update = update_store(store).text()
     return report
+
+
+@contextmanager
+def editing(data, dry_run: bool = False) -> Iterator[tuple[dict[Path, Any], list[Path]]]:
+    """``(transactions, recovered)`` for changing the files of ``data``: one open
+    :func:`leadgraph.fileio.transaction` per data folder (:func:`data_roots`), holding its write
+    lock, and the files an interrupted earlier write was finishing. A dry run opens none, but
+    still completes an interrupted write, as any write would. Read the data only inside."""
+    from leadgraph.fileio import recover, transaction
+    from leadgraph.loading import data_files
+
+    data_files(data)  # a missing path is reported before any lock file is made beside it
+    roots = data_roots(data)
+    with ExitStack() as stack:
+        if dry_run:
+            yield {}, [p for root in roots for p in recover(root)]
+        else:
+            txs = {root: stack.enter_context(transaction(root)) for root in roots}
+            yield txs, [p for tx in txs.values() for p in tx.recovered]
 
 
 def read_each(paths: Iterable[Path], context) -> dict[Path, list[Triple]]:

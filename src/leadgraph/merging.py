@@ -1,0 +1,399 @@
+"""Joining two records of one person into one, and finding the pairs that look like one.
+
+:func:`merge_people` makes person B part of person A in the data files themselves: every
+triple that names B names A instead, B's full name and label become A's name variants
+(schema:alternateName), and every statement keeps the source it cites, because statement
+nodes keep their own ``prov:wasDerivedFrom`` and only the person they point at changes. The
+merge is recorded on A (``owl:sameAs`` B's old IRI, so links to it still say who it was, and a
+``skos:historyNote`` with the date), in A's own Turtle file or, when A is described by a
+person record (YAML or CSV), in ``merges.ttl`` beside it. Files are rewritten in their own
+formats through the reader registry, all together or not at all
+(:func:`leadgraph.fileio.transaction`), under each data folder's write lock; a file whose
+format cannot say the result stops the merge before anything is written.
+
+:func:`duplicates` lists the people and organisations that may be recorded twice, with the
+reasons and a score (see its docstring).
+
+>>> from leadgraph.loading import load
+>>> [(c.kind, c.score) for c in duplicates(load()) if c.kind == "person"]
+[]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from leadgraph.errors import DataError, UsageError
+from leadgraph.lookup import compact, normal
+from leadgraph.namespaces import FOAF, LG, OWL, RDF, RDFS, SCHEMA, SKOS
+from leadgraph.privacy import data_roots, editing, read_each, resolve_person, root_of
+from leadgraph.terms import Literal, NamedNode, Triple
+
+if TYPE_CHECKING:
+    from leadgraph.loading import LeadGraph
+
+_FULL_NAMES = (FOAF + "name", RDFS + "label", SCHEMA + "name")  # the merged person's become variants
+_PARTS = (FOAF + "givenName", FOAF + "familyName")  # the survivor's own are kept, the merged one's dropped
+_APPENDABLE = (".ttl", ".nt")  # formats the merge record can be appended to as N-Triples lines
+MERGES_FILE = "merges.ttl"
+"""Where the record of a merge goes when the survivor's own file is a person record."""
+
+
+@dataclass
+class MergeReport:
+    """What :func:`merge_people` changed (or, with ``dry_run``, would change)."""
+
+    survivor: str
+    survivor_name: str
+    merged: str
+    merged_name: str
+    changed: dict[str, int] = field(default_factory=dict)  # file -> triples that now name the survivor
+    note_file: str = ""
+    variants: list[str] = field(default_factory=list)  # names of the merged person kept as variants
+    dry_run: bool = False
+    recovered: list[str] = field(default_factory=list)
+    store_update: str | None = None
+
+    def text(self) -> str:
+        verb = "would merge" if self.dry_run else "merged"
+        lines = [f"{verb} {self.merged_name} <{self.merged}> into {self.survivor_name} <{self.survivor}>"]
+        for path in self.recovered:
+            lines.append(f"  first completed an interrupted earlier write: {path}")
+        for path, count in sorted(self.changed.items()):
+            lines.append(f"  {path}: {count} triples")
+        if self.variants:
+            lines.append("  name variants added: " + ", ".join(self.variants))
+        lines.append(f"  the merge is recorded (owl:sameAs, skos:historyNote) in {self.note_file}")
+        if self.store_update:
+            lines.append("  the on-disk store was updated: " + self.store_update.splitlines()[0])
+        return "\n".join(lines)
+
+
+def merge_people(
+    keep: str,
+    other: str,
+    data=None,
+    *,
+    dry_run: bool = False,
+    store: str | Path | None = None,
+    today: dt.date | None = None,
+) -> MergeReport:
+    """Merge person ``other`` (B) into person ``keep`` (A), in the data files (bundled data by
+    default). Both are found as ``forget`` finds a person: a full name, a variant, a given name,
+    a unique surname, an IRI or a prefixed name; an unknown or ambiguous one raises
+    :class:`UsageError` listing the candidates. A keeps its IRI, full name and given and family
+    names; B's full names become A's variants; every other triple about B is about A.
+
+    ``dry_run`` reports and changes nothing (beyond completing an interrupted earlier write).
+    ``store`` names an on-disk store: the files it was built from are changed (unless ``data``
+    names others) and the store is updated. ``today`` dates the history note (default: today).
+    Raises :class:`DataError` naming the file when a changed file cannot be written back in
+    its format; nothing is written then.
+    """
+    if store is not None and data is None:
+        from leadgraph.loading import stored_sources
+
+        data = stored_sources(store)
+    from leadgraph.loading import data_files, load
+
+    roots = data_roots(data)
+    with editing(data, dry_run) as (txs, recovered):
+        graph = load(data)
+        a, a_name = resolve_person(graph, keep)
+        b, b_name = resolve_person(graph, other)
+        if a == b:
+            raise UsageError(f"{keep!r} and {other!r} are the same person ({a_name} <{a}>): nothing to merge")
+        report = MergeReport(a, a_name, b, b_name, dry_run=dry_run, recovered=[str(p) for p in recovered])
+        per_file = read_each(data_files(data), graph.store)
+        keep_names = {t.object.value for t in graph.store.triples(NamedNode(a), None, None)
+                      if t.predicate.value in (*_FULL_NAMES, SCHEMA + "alternateName")}
+        pending: dict[Path, list[Triple]] = {}
+        home: Path | None = None
+        for path, triples in per_file.items():
+            if Triple(NamedNode(a), NamedNode(RDF + "type"), NamedNode(LG + "Leader")) in triples and home is None:
+                home = path
+            if not any(_names(t, b) for t in triples):
+                continue
+            report.changed[str(path)] = sum(1 for t in triples if _names(t, b))
+            pending[path] = _rewritten(triples, a, b, keep_names, report)
+        if home is None:  # only leftovers of A: record the merge beside the first file changed
+            home = next(iter(pending), None) or data_files(data)[0]
+        note = _note(a, b, b_name, today or dt.date.today())
+        note_path = _note_path(home)
+        report.note_file = str(note_path)
+        contents = {path: _write(path, triples) for path, triples in pending.items()}
+        if note_path in contents or note_path.suffix.lower() not in _APPENDABLE:
+            contents[note_path] = _write(note_path, list(dict.fromkeys(
+                pending.get(note_path, per_file.get(note_path, [])) + note)))
+        else:
+            # Added at the end as N-Triples lines (valid Turtle too): the file's comments stay.
+            from leadgraph.store.rdf import write_triples
+
+            before = note_path.read_bytes() if note_path.exists() else b""
+            contents[note_path] = (before + (b"" if before.endswith(b"\n") or not before else b"\n")
+                                   + b"\n# Recorded by leadgraph merge.\n" + write_triples(note, "nt"))
+        if not dry_run:
+            for path, content in contents.items():
+                txs[root_of(path, roots)].write(path, content)
+            for tx in txs.values():
+                tx.commit()
+            _prove(data, a, b)
+    if store is not None and not dry_run:
+        from leadgraph.loading import update_store
+
+        report.store_update = update_store(store).text()
+    return report
+
+
+def _names(t: Triple, iri: str) -> bool:
+    return t.subject.value == iri or getattr(t.object, "value", None) == iri and isinstance(t.object, NamedNode)
+
+
+def _rewritten(triples: list[Triple], a: str, b: str, keep_names: set[str], report: MergeReport) -> list[Triple]:
+    """``triples`` with B replaced by A, B's full names turned into A's variants and B's given
+    and family names dropped (A keeps its own)."""
+    old, new = NamedNode(b), NamedNode(a)
+    out: list[Triple] = []
+    for t in triples:
+        if t.subject == old and t.predicate.value in _FULL_NAMES:
+            value = t.object.value
+            if value not in keep_names:
+                out.append(Triple(new, NamedNode(SCHEMA + "alternateName"), Literal(value)))
+                if value not in report.variants:
+                    report.variants.append(value)
+            continue
+        if t.subject == old and t.predicate.value in _PARTS:
+            continue
+        subject = new if t.subject == old else t.subject
+        obj = new if t.object == old else t.object
+        out.append(Triple(subject, t.predicate, obj))
+    return list(dict.fromkeys(out))
+
+
+def _note(a: str, b: str, b_name: str, day: dt.date) -> list[Triple]:
+    shown = compact(b) or b
+    text = f"{day.isoformat()}: merged with {shown} ({b_name}) by leadgraph merge; its statements are now about this person"
+    return [
+        Triple(NamedNode(a), NamedNode(OWL + "sameAs"), NamedNode(b)),
+        Triple(NamedNode(a), NamedNode(SKOS + "historyNote"), Literal(text)),
+    ]
+
+
+def _note_path(home: Path) -> Path:
+    from leadgraph.store.readers import RdfReader, reader_for
+
+    return home if isinstance(reader_for(home), RdfReader) else home.parent / MERGES_FILE
+
+
+def _write(path: Path, triples: list[Triple]) -> bytes:
+    from leadgraph.store.readers import reader_for
+
+    try:
+        return reader_for(path).write(triples)
+    except DataError as exc:
+        raise DataError(f"cannot merge: this file cannot be rewritten in its format ({exc.message}); "
+                        f"nothing was changed", path=path) from None
+
+
+def _prove(data, a: str, b: str) -> None:
+    """Read the data back: B must be gone except as the recorded ``owl:sameAs``."""
+    from leadgraph.loading import load
+
+    store = load(data).store
+    left = [t for t in store.triples(None, None, NamedNode(b)) if t.predicate.value != OWL + "sameAs"]
+    left += list(store.triples(NamedNode(b), None, None))
+    if left:
+        raise DataError(f"{len(left)} triples still name {b} after merging it into {a}")
+
+
+# -- duplicates ------------------------------------------------------------------------------
+
+_TITLES = {"dr", "prof", "professor", "mr", "mrs", "ms", "miss", "mx", "sir", "dame"}
+
+
+@dataclass
+class Candidate:
+    """Two nodes that may be one: their IRIs and names, the score (0-100) and why."""
+
+    kind: str  # "person" or "organisation"
+    first: str
+    first_name: str
+    second: str
+    second_name: str
+    score: int
+    reasons: list[str]
+
+    def row(self) -> dict[str, Any]:
+        return {"kind": self.kind, "score": self.score, "first": self.first, "first_name": self.first_name,
+                "second": self.second, "second_name": self.second_name, "reasons": "; ".join(self.reasons)}
+
+
+def _bare(name: str) -> list[str]:
+    """A name's words without titles and full stops, case-folded: "Dr P. James" -> ["p", "james"]."""
+    words = [w.strip(".,") for w in normal(name).split()]
+    while words and words[0] in _TITLES:
+        words = words[1:]
+    return [w for w in words if w]
+
+
+def _initials_match(x: list[str], y: list[str]) -> bool:
+    """"p james" and "phill james": same family name, and the given names agree where one is an initial."""
+    if len(x) < 2 or len(y) < 2 or x[-1] != y[-1] or len(x) != len(y):
+        return False
+    pairs = list(zip(x[:-1], y[:-1]))
+    return any(len(p) == 1 or len(q) == 1 for p, q in pairs) and all(
+        p == q or (len(p) == 1 and q.startswith(p)) or (len(q) == 1 and p.startswith(q)) for p, q in pairs)
+
+
+def _people(store) -> dict[str, dict[str, Any]]:
+    found: dict[str, dict[str, Any]] = {}
+    rows = store.select(
+        "SELECT ?p ?k ?v WHERE { ?p a lg:Leader . { ?p foaf:name ?v BIND(\"name\" AS ?k) } UNION "
+        "{ ?p schema:alternateName ?v BIND(\"variant\" AS ?k) } UNION { ?p foaf:familyName ?v BIND(\"family\" AS ?k) } "
+        "UNION { ?m org:member ?p ; org:organization ?v BIND(\"org\" AS ?k) } }")
+    for row in rows:
+        entry = found.setdefault(row["p"].value, {"name": [], "variant": [], "family": [], "org": []})
+        entry[row["k"].value].append(row["v"].value)
+    return found
+
+
+def _organisations(store) -> dict[str, dict[str, Any]]:
+    found: dict[str, dict[str, Any]] = {}
+    rows = store.select(
+        "SELECT ?o ?k ?v WHERE { ?o a/rdfs:subClassOf* org:Organization . "
+        "{ ?o rdfs:label ?v BIND(\"name\" AS ?k) } UNION { ?o skos:altLabel ?v BIND(\"variant\" AS ?k) } "
+        "UNION { ?o lg:odsCode ?v BIND(\"code\" AS ?k) } }")
+    for row in rows:
+        entry = found.setdefault(row["o"].value, {"name": [], "variant": [], "code": []})
+        if row["v"].value not in entry[row["k"].value]:
+            entry[row["k"].value].append(row["v"].value)
+    return found
+
+
+def duplicates(graph: LeadGraph | Any = None, *, data=None, kinds: Iterable[str] = ("person", "organisation"),
+               min_score: int = 80) -> list[Candidate]:
+    """Pairs of people, and of organisations, that may be one recorded twice, best first.
+
+    People: the same full name (100), one's full name among the other's variants (95), the
+    same name once titles ("Dr", "Prof"...) and full stops are dropped (95), initials that fit
+    ("P. James" and "Phill James", 90), the same family name and given names alike (rapidfuzz
+    similarity of the whole names, 80 and over), each with a shared organisation noted.
+    Organisations: the same ODS code (100), the same name or a name among the other's
+    alternative names (95), names alike (rapidfuzz, ``min_score`` and over). Only pairs scoring
+    ``min_score`` or more are listed. Nothing is judged: a pair is a question for a person.
+    """
+    from rapidfuzz import fuzz
+
+    from leadgraph.loading import store_of
+
+    store = store_of(graph, data)
+    wanted = set(kinds)
+    found: list[Candidate] = []
+    if "person" in wanted:
+        people = _people(store)
+        for x, y in _blocked_pairs(people):
+                px, py = people[x], people[y]
+                reasons: list[str] = []
+                score = 0
+                nx_, ny_ = set(px["name"]), set(py["name"])
+                all_x = {normal(n) for n in nx_ | set(px["variant"])}
+                all_y = {normal(n) for n in ny_ | set(py["variant"])}
+                if {normal(n) for n in nx_} & {normal(n) for n in ny_}:
+                    score, reasons = 100, ["the same full name"]
+                elif all_x & all_y:
+                    score, reasons = 95, ["a name of one is a name variant of the other: "
+                                          + ", ".join(sorted(all_x & all_y))]
+                else:
+                    bare_x = {" ".join(_bare(n)) for n in nx_ | set(px["variant"])}
+                    bare_y = {" ".join(_bare(n)) for n in ny_ | set(py["variant"])}
+                    if bare_x & bare_y:
+                        score, reasons = 95, ["the same name without titles"]
+                    elif any(_initials_match(_bare(m), _bare(n)) for m in nx_ | set(px["variant"])
+                             for n in ny_ | set(py["variant"])):
+                        score, reasons = 90, ["initials that fit the given name"]
+                    else:
+                        best = max((fuzz.WRatio(" ".join(_bare(m)), " ".join(_bare(n)))
+                                    for m in nx_ for n in ny_), default=0)
+                        same_family = {normal(f) for f in px["family"]} & {normal(f) for f in py["family"]}
+                        if same_family and best >= 80:
+                            score, reasons = int(best), [f"the same family name and similar names ({best:.0f}%)"]
+                        elif best >= 90:
+                            score, reasons = int(best), [f"similar names ({best:.0f}%)"]
+                if score and set(px["org"]) & set(py["org"]):
+                    reasons.append("a role at the same organisation")
+                if score >= min_score:
+                    found.append(Candidate("person", x, _first(px["name"], x), y, _first(py["name"], y), score, reasons))
+    if "organisation" in wanted:
+        orgs = _organisations(store)
+        by_code: dict[str, list[str]] = {}
+        for iri, entry in orgs.items():
+            for code in entry["code"]:
+                by_code.setdefault(code.upper(), []).append(iri)
+        pairs: dict[tuple[str, str], tuple[int, list[str]]] = {}
+        for code, iris in by_code.items():
+            for i, x in enumerate(sorted(iris)):
+                for y in sorted(iris)[i + 1:]:
+                    pairs[(x, y)] = (100, [f"the same ODS code {code}"])
+        names: dict[str, list[str]] = {}
+        for iri, entry in orgs.items():
+            for n in entry["name"] + entry["variant"]:
+                names.setdefault(normal(n), []).append(iri)
+        for n, iris in names.items():
+            iris = sorted(set(iris))
+            for i, x in enumerate(iris):
+                for y in iris[i + 1:]:
+                    pairs.setdefault((x, y), (95, [f"the same name {n!r}"]))
+        for (x, y), (score, reasons) in sorted(pairs.items()):
+            if score >= min_score:
+                found.append(Candidate("organisation", x, _first(orgs[x]["name"], x), y,
+                                       _first(orgs[y]["name"], y), score, reasons))
+    found.sort(key=lambda c: (-c.score, c.kind, c.first, c.second))
+    return found
+
+
+def _blocked_pairs(people: dict[str, dict[str, Any]]) -> list[tuple[str, str]]:
+    """The pairs worth comparing: people whose names end in words starting alike (the first
+    three letters of the family name), so 10,000 people are not 50 million comparisons."""
+    blocks: dict[str, set[str]] = {}
+    for iri, entry in people.items():
+        for name in entry["name"] + entry["variant"]:
+            words = _bare(name)
+            if words:
+                blocks.setdefault(words[-1][:3], set()).add(iri)
+    pairs = {(x, y) for members in blocks.values() for x in members for y in members if x < y}
+    return sorted(pairs)
+
+
+DUPLICATE_COLUMNS = ("kind", "score", "first", "first_name", "second", "second_name", "reasons")
+DUPLICATE_FORMATS = ("table", "csv", "tsv", "json", "jsonl")
+
+
+def format_duplicates(candidates: list[Candidate], fmt: str = "table") -> bytes:
+    """``candidates`` as ``table`` (names and IRIs shortened), ``csv``, ``tsv``, ``json`` (a list
+    of objects) or ``jsonl``, with the columns of :data:`DUPLICATE_COLUMNS`."""
+    import json
+
+    from leadgraph.tabular import text_table, write_csv
+
+    rows = [c.row() for c in candidates]
+    if fmt == "table":
+        shown = [[r["kind"], r["score"], f"{r['first_name']} ({compact(r['first']) or r['first']})",
+                  f"{r['second_name']} ({compact(r['second']) or r['second']})", r["reasons"]] for r in rows]
+        return text_table(["kind", "score", "first", "second", "reasons"], shown).encode()
+    if fmt in ("csv", "tsv"):
+        return write_csv(DUPLICATE_COLUMNS, [[r[c] for c in DUPLICATE_COLUMNS] for r in rows],
+                         delimiter="," if fmt == "csv" else "\t")
+    if fmt == "json":
+        return (json.dumps(rows, ensure_ascii=False, indent=2) + "\n").encode()
+    if fmt == "jsonl":
+        return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows).encode()
+    raise UsageError(f"unknown format {fmt!r}: expected one of {', '.join(DUPLICATE_FORMATS)}")
+
+
+def _first(names: list[str], iri: str) -> str:
+    return sorted(names)[0] if names else iri
+
