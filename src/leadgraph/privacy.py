@@ -252,6 +252,27 @@ def _reach(fp: Footprint, per_file: dict[Path, list[Triple]], types: dict[str, s
     return removed
 
 
+def _record_left_empty(path: Path, kept: list[Triple], per_file: dict[Path, list[Triple]]) -> bool:
+    """Whether ``kept`` is what is left of a person record (a YAML file) once its only leader
+    is removed, and its format cannot hold it: the sources and organisations it declared for
+    them, which no other file cites. A record cannot exist without a person, so the file goes."""
+    from leadgraph.store.readers import RdfReader, reader_for
+
+    reader = reader_for(path)
+    if isinstance(reader, RdfReader):
+        return False
+    try:
+        reader.write(kept)  # a CSV file keeps rows describing sources, say
+        return False
+    except DataError:
+        pass
+    leader = NamedNode(LG + "Leader")
+    if any(t.object == leader and t.predicate.value == RDF + "type" for t in kept):
+        return False
+    described = {t.subject for t in kept}
+    return not any(t.object in described for other, triples in per_file.items() if other != path for t in triples)
+
+
 def _rewrite(path: Path, kept: list[Triple]) -> bytes:
     """The new content of data file ``path`` holding only ``kept``, written by its format's reader."""
     from leadgraph.store.readers import reader_for
@@ -334,6 +355,8 @@ def forget_person(
         remaining: list[Triple] = []  # the data as it is after the removal
         for path, triples in per_file.items():
             kept = [t for t in triples if _key(t.subject, path) not in removed and _key(t.object, path) not in removed]
+            if kept and len(kept) < len(triples) and _record_left_empty(path, kept, per_file):
+                kept = []  # a person record without its person: what is left only described them
             remaining.extend(kept)
             if len(kept) < len(triples):
                 report.removed[str(path)] = len(triples) - len(kept)
