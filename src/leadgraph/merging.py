@@ -3,7 +3,9 @@
 :func:`merge_people` makes person B part of person A in the data files themselves: every
 triple that names B names A instead, B's full name and label become A's name variants
 (schema:alternateName), and every statement keeps the source it cites, because statement
-nodes keep their own ``prov:wasDerivedFrom`` and only the person they point at changes. The
+nodes keep their own ``prov:wasDerivedFrom`` and only the person they point at changes (a
+statement node named after B, ``<b>-role-rxr``, is renamed after A when A has no node of that
+name, so every format can say it as it says A's own; otherwise it keeps its name). The
 merge is recorded on A (``owl:sameAs`` B's old IRI, so links to it still say who it was, and a
 ``skos:historyNote`` with the date), in A's own Turtle file or, when A is described by a
 person record (YAML or CSV), in ``merges.ttl`` beside it. Files are rewritten in their own
@@ -113,13 +115,14 @@ def merge_people(
                       if t.predicate.value in (*_FULL_NAMES, SCHEMA + "alternateName")}
         pending: dict[Path, list[Triple]] = {}
         home: Path | None = None
+        renames = _renames(per_file, a, b)
         for path, triples in per_file.items():
             if Triple(NamedNode(a), NamedNode(RDF + "type"), NamedNode(LG + "Leader")) in triples and home is None:
                 home = path
-            if not any(_names(t, b) for t in triples):
+            if not any(_names(t, b) or _renamed(t, renames) for t in triples):
                 continue
-            report.changed[str(path)] = sum(1 for t in triples if _names(t, b))
-            pending[path] = _rewritten(triples, a, b, keep_names, report)
+            report.changed[str(path)] = sum(1 for t in triples if _names(t, b) or _renamed(t, renames))
+            pending[path] = _rewritten(triples, a, b, keep_names, report, renames)
         if home is None:  # only leftovers of A: record the merge beside the first file changed
             home = next(iter(pending), None) or data_files(data)[0]
         note = _note(a, b, b_name, today or dt.date.today())
@@ -153,10 +156,32 @@ def _names(t: Triple, iri: str) -> bool:
     return t.subject.value == iri or getattr(t.object, "value", None) == iri and isinstance(t.object, NamedNode)
 
 
-def _rewritten(triples: list[Triple], a: str, b: str, keep_names: set[str], report: MergeReport) -> list[Triple]:
-    """``triples`` with B replaced by A, B's full names turned into A's variants and B's given
-    and family names dropped (A keeps its own)."""
+def _renames(per_file: dict[Path, list[Triple]], a: str, b: str) -> dict[NamedNode, NamedNode]:
+    """B's statement nodes named after B (``<b>-role-rxr``) -> the same name after A, where A
+    has no node of that name yet: the files then say the statement as they would of A (a CSV
+    file can only say a role by its default name). A name A already uses stays B's."""
+    used = {term.value for triples in per_file.values() for t in triples for term in (t.subject, t.object)
+            if isinstance(term, NamedNode)}
+    found: dict[NamedNode, NamedNode] = {}
+    for iri in sorted(used):
+        if iri.startswith(b + "-"):
+            target = a + iri[len(b):]
+            if target not in used:
+                found[NamedNode(iri)] = NamedNode(target)
+    return found
+
+
+def _renamed(t: Triple, renames: dict[NamedNode, NamedNode]) -> bool:
+    return t.subject in renames or t.object in renames
+
+
+def _rewritten(triples: list[Triple], a: str, b: str, keep_names: set[str], report: MergeReport,
+               renames: dict[NamedNode, NamedNode]) -> list[Triple]:
+    """``triples`` with B replaced by A (and B's statement nodes renamed, see :func:`_renames`),
+    B's full names turned into A's variants and B's given and family names dropped (A keeps
+    its own)."""
     old, new = NamedNode(b), NamedNode(a)
+    renames = {**renames, old: new}
     out: list[Triple] = []
     for t in triples:
         if t.subject == old and t.predicate.value in _FULL_NAMES:
@@ -168,9 +193,7 @@ def _rewritten(triples: list[Triple], a: str, b: str, keep_names: set[str], repo
             continue
         if t.subject == old and t.predicate.value in _PARTS:
             continue
-        subject = new if t.subject == old else t.subject
-        obj = new if t.object == old else t.object
-        out.append(Triple(subject, t.predicate, obj))
+        out.append(Triple(renames.get(t.subject, t.subject), t.predicate, renames.get(t.object, t.object)))
     return list(dict.fromkeys(out))
 
 
@@ -212,6 +235,9 @@ def _prove(data, a: str, b: str) -> None:
 
 # -- duplicates ------------------------------------------------------------------------------
 
+_ORG_WORDS = {"nhs", "foundation", "trust", "teaching", "university", "hospital", "hospitals", "the", "and",
+              "of", "&", "services", "service", "integrated", "care", "board", "icb"}
+_GENERIC_ORGS = {"http://www.w3.org/ns/org#Organization", "http://www.w3.org/ns/org#FormalOrganization"}
 _TITLES = {"dr", "prof", "professor", "mr", "mrs", "ms", "miss", "mx", "sir", "dame"}
 
 
@@ -266,15 +292,15 @@ def _organisations(store) -> dict[str, dict[str, Any]]:
     rows = store.select(
         "SELECT ?o ?k ?v WHERE { ?o a/rdfs:subClassOf* org:Organization . "
         "{ ?o rdfs:label ?v BIND(\"name\" AS ?k) } UNION { ?o skos:altLabel ?v BIND(\"variant\" AS ?k) } "
-        "UNION { ?o lg:odsCode ?v BIND(\"code\" AS ?k) } }")
+        "UNION { ?o lg:odsCode ?v BIND(\"code\" AS ?k) } UNION { ?o a ?v BIND(\"type\" AS ?k) } }")
     for row in rows:
-        entry = found.setdefault(row["o"].value, {"name": [], "variant": [], "code": []})
+        entry = found.setdefault(row["o"].value, {"name": [], "variant": [], "code": [], "type": []})
         if row["v"].value not in entry[row["k"].value]:
             entry[row["k"].value].append(row["v"].value)
     return found
 
 
-def duplicates(graph: LeadGraph | Any = None, *, data=None, kinds: Iterable[str] = ("person", "organisation"),
+def duplicates(graph: LeadGraph | Any = None, *, data=None, kinds: Iterable[str] | None = None,
                min_score: int = 80) -> list[Candidate]:
     """Pairs of people, and of organisations, that may be one recorded twice, best first.
 
@@ -283,7 +309,8 @@ def duplicates(graph: LeadGraph | Any = None, *, data=None, kinds: Iterable[str]
     ("P. James" and "Phill James", 90), the same family name and given names alike (rapidfuzz
     similarity of the whole names, 80 and over), each with a shared organisation noted.
     Organisations: the same ODS code (100), the same name or a name among the other's
-    alternative names (95), names alike (rapidfuzz, ``min_score`` and over). Only pairs scoring
+    alternative names (95), or, for two of the same kind, names alike once the words trusts
+    share are left out (rapidfuzz's token sort ratio, 90 and over). Only pairs scoring
     ``min_score`` or more are listed. Nothing is judged: a pair is a question for a person.
     """
     from rapidfuzz import fuzz
@@ -291,7 +318,7 @@ def duplicates(graph: LeadGraph | Any = None, *, data=None, kinds: Iterable[str]
     from leadgraph.loading import store_of
 
     store = store_of(graph, data)
-    wanted = set(kinds)
+    wanted = set(kinds) if kinds is not None else {"person", "organisation"}
     found: list[Candidate] = []
     if "person" in wanted:
         people = _people(store)
@@ -319,10 +346,11 @@ def duplicates(graph: LeadGraph | Any = None, *, data=None, kinds: Iterable[str]
                         best = max((fuzz.WRatio(" ".join(_bare(m)), " ".join(_bare(n)))
                                     for m in nx_ for n in ny_), default=0)
                         same_family = {normal(f) for f in px["family"]} & {normal(f) for f in py["family"]}
+                        best = round(best)
                         if same_family and best >= 80:
-                            score, reasons = int(best), [f"the same family name and similar names ({best:.0f}%)"]
+                            score, reasons = best, [f"the same family name and similar names ({best}%)"]
                         elif best >= 90:
-                            score, reasons = int(best), [f"similar names ({best:.0f}%)"]
+                            score, reasons = best, [f"similar names ({best}%)"]
                 if score and set(px["org"]) & set(py["org"]):
                     reasons.append("a role at the same organisation")
                 if score >= min_score:
@@ -347,6 +375,20 @@ def duplicates(graph: LeadGraph | Any = None, *, data=None, kinds: Iterable[str]
             for i, x in enumerate(iris):
                 for y in iris[i + 1:]:
                     pairs.setdefault((x, y), (95, [f"the same name {n!r}"]))
+        # Names alike once the words every trust shares are set aside ("NHS Foundation Trust").
+        from rapidfuzz import process
+
+        iris = sorted(orgs)
+        plain = [" ".join(w for w in _bare(_first(orgs[i]["name"], i)) if w not in _ORG_WORDS) for i in iris]
+        if iris:
+            scores = process.cdist(plain, plain, scorer=fuzz.token_sort_ratio, score_cutoff=max(min_score, 90))
+            for i, j in zip(*scores.nonzero()):
+                # Only organisations of one kind: an ICB and a trust often share a place name.
+                same_kind = bool(set(orgs[iris[i]]["type"]) & set(orgs[iris[j]]["type"]) - _GENERIC_ORGS)
+                if i < j and plain[i] and plain[j] and same_kind:
+                    score = round(float(scores[i, j]))
+                    pairs.setdefault((iris[i], iris[j]), (score, [
+                        f"similar names ({score}%, leaving out the words trusts share)"]))
         for (x, y), (score, reasons) in sorted(pairs.items()):
             if score >= min_score:
                 found.append(Candidate("organisation", x, _first(orgs[x]["name"], x), y,
