@@ -27,22 +27,8 @@ LGD = "https://w3id.org/leadgraph/id/"
 GARRY = NamedNode(LGD + "garry-harris")
 TWIN = NamedNode(LGD + "g-harris")
 
-TWIN_YAML = """\
-person: Dr G. Harris
-id: g-harris
-source: second
-sources:
-  second:
-    title: A second source (made up for the tests)
-    date: 2022-01-01
-    url: https://example.org/second
-roles:
-  - title: Associate Director Technology
-    role_type: Associate Director of Technology
-    organisation: RRF
-    as_of: 2022-01-01
-    source: second
-"""
+TWIN_YAML = (REPO / "tests" / "fixtures" / "names" / "second-source.yaml.tmpl").read_text().format(
+    name="Dr G. Harris", extra="id: g-harris\n", role_id="")
 
 TWIN_CSV = """\
 person,id,title,role_type,organisation,as_of,current,source,source_title,source_date,source_url

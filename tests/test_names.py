@@ -21,22 +21,13 @@ LGD = "https://w3id.org/leadgraph/id/"
 GARRY = NamedNode(LGD + "garry-harris")
 ANN = NamedNode(LGD + "ann-harris")
 
-SECOND_SOURCE_YAML = """\
-person: {name}
-{extra}source: second
-sources:
-  second:
-    title: A second source (made up for the tests)
-    date: 2022-01-01
-    url: https://example.org/second
-roles:
-  - title: Associate Director Technology
-    role_type: Associate Director of Technology
-    organisation: RRF
-    as_of: 2022-01-01
-    id: {slug}-role-rrf-2022
-    source: second
-"""
+SECOND_SOURCE = (REPO / "tests" / "fixtures" / "names" / "second-source.yaml.tmpl").read_text()
+
+
+def second_source(name: str, extra: str = "", slug: str | None = None) -> str:
+    role_id = f"    id: {slug}-role-rrf-2022\n" if slug else ""
+    return SECOND_SOURCE.format(name=name, extra=extra, role_id=role_id)
+
 
 ANN_TTL = """\
 @prefix lg: <https://w3id.org/leadgraph/ontology#> .
@@ -90,7 +81,7 @@ def test_a_second_source_extends_the_person(tmp_path, cli, name, extra, how):
     mine = tmp_path / "mine"
     mine.mkdir()
     slug = name.lower().replace(". ", "-").replace(" ", "-")
-    (mine / "second.yaml").write_text(SECOND_SOURCE_YAML.format(name=name, extra=extra, slug=slug))
+    (mine / "second.yaml").write_text(second_source(name, extra, slug))
     graph = load([REPO / "data", mine])
     assert leaders(graph) == leaders(load()), how  # no twin
     # One full name still; the record's spelling is a variant.
@@ -114,7 +105,7 @@ def test_a_record_with_an_id_is_its_own_person(tmp_path):
     mine = tmp_path / "mine"
     mine.mkdir()
     (mine / "other.yaml").write_text(
-        SECOND_SOURCE_YAML.format(name="Garry Harris", extra="id: another-garry-harris\n", slug="another-garry-harris"))
+        second_source("Garry Harris", "id: another-garry-harris\n", "another-garry-harris"))
     graph = load([REPO / "data", mine])
     assert leaders(graph) == leaders(load()) | {LGD + "another-garry-harris"}
 

@@ -275,29 +275,26 @@ def _initials_match(x: list[str], y: list[str]) -> bool:
         p == q or (len(p) == 1 and q.startswith(p)) or (len(q) == 1 and p.startswith(q)) for p, q in pairs)
 
 
-def _people(store) -> dict[str, dict[str, Any]]:
-    found: dict[str, dict[str, Any]] = {}
-    rows = store.select(
-        "SELECT ?p ?k ?v WHERE { ?p a lg:Leader . { ?p foaf:name ?v BIND(\"name\" AS ?k) } UNION "
-        "{ ?p schema:alternateName ?v BIND(\"variant\" AS ?k) } UNION { ?p foaf:familyName ?v BIND(\"family\" AS ?k) } "
-        "UNION { ?m org:member ?p ; org:organization ?v BIND(\"org\" AS ?k) } }")
-    for row in rows:
-        entry = found.setdefault(row["p"].value, {"name": [], "variant": [], "family": [], "org": []})
+def _described(store, kind: str, facts: dict[str, str]) -> dict[str, dict[str, list[str]]]:
+    """Each node of ``kind`` (a graph pattern on ``?n``) -> fact name -> its values, where
+    ``facts`` maps each fact name to the pattern that binds ``?v`` for it."""
+    branches = " UNION ".join(f'{{ {pattern} BIND("{name}" AS ?k) }}' for name, pattern in facts.items())
+    found: dict[str, dict[str, list[str]]] = {}
+    for row in store.select(f"SELECT DISTINCT ?n ?k ?v WHERE {{ {kind} {branches} }}"):
+        entry = found.setdefault(row["n"].value, {name: [] for name in facts})
         entry[row["k"].value].append(row["v"].value)
     return found
 
 
-def _organisations(store) -> dict[str, dict[str, Any]]:
-    found: dict[str, dict[str, Any]] = {}
-    rows = store.select(
-        "SELECT ?o ?k ?v WHERE { ?o a/rdfs:subClassOf* org:Organization . "
-        "{ ?o rdfs:label ?v BIND(\"name\" AS ?k) } UNION { ?o skos:altLabel ?v BIND(\"variant\" AS ?k) } "
-        "UNION { ?o lg:odsCode ?v BIND(\"code\" AS ?k) } UNION { ?o a ?v BIND(\"type\" AS ?k) } }")
-    for row in rows:
-        entry = found.setdefault(row["o"].value, {"name": [], "variant": [], "code": [], "type": []})
-        if row["v"].value not in entry[row["k"].value]:
-            entry[row["k"].value].append(row["v"].value)
-    return found
+def _people(store) -> dict[str, dict[str, list[str]]]:
+    return _described(store, "?n a lg:Leader .", {
+        "name": "?n foaf:name ?v", "variant": "?n schema:alternateName ?v",
+        "family": "?n foaf:familyName ?v", "org": "?m org:member ?n ; org:organization ?v"})
+
+
+def _organisations(store) -> dict[str, dict[str, list[str]]]:
+    return _described(store, "?n a/rdfs:subClassOf* org:Organization .", {
+        "name": "?n rdfs:label ?v", "variant": "?n skos:altLabel ?v", "code": "?n lg:odsCode ?v", "type": "?n a ?v"})
 
 
 def duplicates(graph: LeadGraph | Any = None, *, data=None, kinds: Iterable[str] | None = None,
