@@ -291,7 +291,14 @@
     const found = new Map();
     const hits = resolve(text).ids;
     if (hits.length) {
-      return hits.map(function (id) { return { id: id, variant: null, exact: true, ambiguous: hits.length > 1 }; });
+      const wanted = normal(text);
+      return hits.map(function (id) {
+        // Name the variant that matched, as the prefix search below does.
+        const variant = info[id].names.concat(info[id].search).find(function (name) {
+          return normal(name) === wanted;
+        });
+        return { id: id, variant: variant || null, exact: true, ambiguous: hits.length > 1 };
+      });
     }
     [true, false].forEach(function (prefixOnly) {
       index.forEach(function (entry) {
