@@ -231,3 +231,32 @@ def test_merge_is_all_or_nothing_when_killed(data):
     after = load([data])
     assert TWIN.value not in leaders(after)
     assert values(after, NamedNode(LGD + "g-harris-role-rrf"), ORG + "member") == {GARRY.value}
+
+
+def test_merge_and_a_second_source_in_an_on_disk_store(data, tmp_path):
+    """A store built from the files extends people as loading does, and a merge with
+    ``store=`` changes the files the store was built from and updates it."""
+    from leadgraph.loading import build_store, open_store
+
+    (data / "people" / "gary.yaml").write_text(
+        (REPO / "tests" / "fixtures" / "names" / "second-source.yaml.tmpl").read_text().format(
+            name="Gary Harris", extra="", role_id="    id: gary-harris-role-rrf-2022\n"))
+    build_store(tmp_path / "graph.db", [data])
+    stored = open_store(tmp_path / "graph.db")
+    assert leaders(stored) == leaders(load([data]))
+    assert LGD + "gary-harris" not in leaders(stored)
+    report = merge_people("Garry Harris", "Dr G. Harris", store=tmp_path / "graph.db")
+    assert report.store_update and "people/twin.yaml" in "".join(report.changed)
+    stored = open_store(tmp_path / "graph.db")
+    assert TWIN.value not in leaders(stored)
+    assert values(stored, NamedNode(LGD + "g-harris-role-rrf"), ORG + "member") == {GARRY.value}
+
+
+def test_similar_people_names(tmp_path):
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "haris.yaml").write_text(TWIN_YAML.replace("Dr G. Harris", "Garry Haris").replace("g-harris", "haris"))
+    found = [c for c in duplicates(data=[REPO / "data", mine]) if LGD + "haris" in (c.first, c.second)]
+    assert [({c.first, c.second}, c.reasons) for c in found] == [
+        ({GARRY.value, LGD + "haris"}, [f"similar names ({found[0].score}%)", "a role at the same organisation"])]
+    assert found[0].score >= 90
