@@ -27,8 +27,7 @@ LGD = "https://w3id.org/leadgraph/id/"
 GARRY = NamedNode(LGD + "garry-harris")
 TWIN = NamedNode(LGD + "g-harris")
 
-TWIN_YAML = (REPO / "tests" / "fixtures" / "names" / "second-source.yaml.tmpl").read_text().format(
-    name="Dr G. Harris", extra="id: g-harris\n", role_id="")
+TWIN_YAML = (REPO / "tests" / "fixtures" / "names" / "g-harris.yaml").read_text()
 
 TWIN_CSV = """\
 person,id,title,role_type,organisation,as_of,current,source,source_title,source_date,source_url
