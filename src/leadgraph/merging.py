@@ -24,6 +24,7 @@ reasons and a score (see its docstring).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -275,6 +276,11 @@ def _initials_match(x: list[str], y: list[str]) -> bool:
         p == q or (len(p) == 1 and q.startswith(p)) or (len(q) == 1 and p.startswith(q)) for p, q in pairs)
 
 
+def _digits(text: str) -> list[str]:
+    """The numbers in a name: two names alike but for their numbers name two things."""
+    return re.findall(r"\d+", text)
+
+
 def _described(store, kind: str, facts: dict[str, str]) -> dict[str, dict[str, list[str]]]:
     """Each node of ``kind`` (a graph pattern on ``?n``) -> fact name -> its values, where
     ``facts`` maps each fact name to the pattern that binds ``?v`` for it."""
@@ -319,39 +325,12 @@ def duplicates(graph: LeadGraph | Any = None, *, data=None, kinds: Iterable[str]
     found: list[Candidate] = []
     if "person" in wanted:
         people = _people(store)
-        for x, y in _blocked_pairs(people):
-                px, py = people[x], people[y]
-                reasons: list[str] = []
-                score = 0
-                nx_, ny_ = set(px["name"]), set(py["name"])
-                all_x = {normal(n) for n in nx_ | set(px["variant"])}
-                all_y = {normal(n) for n in ny_ | set(py["variant"])}
-                if {normal(n) for n in nx_} & {normal(n) for n in ny_}:
-                    score, reasons = 100, ["the same full name"]
-                elif all_x & all_y:
-                    score, reasons = 95, ["a name of one is a name variant of the other: "
-                                          + ", ".join(sorted(all_x & all_y))]
-                else:
-                    bare_x = {" ".join(_bare(n)) for n in nx_ | set(px["variant"])}
-                    bare_y = {" ".join(_bare(n)) for n in ny_ | set(py["variant"])}
-                    if bare_x & bare_y:
-                        score, reasons = 95, ["the same name without titles"]
-                    elif any(_initials_match(_bare(m), _bare(n)) for m in nx_ | set(px["variant"])
-                             for n in ny_ | set(py["variant"])):
-                        score, reasons = 90, ["initials that fit the given name"]
-                    else:
-                        best = max((fuzz.WRatio(" ".join(_bare(m)), " ".join(_bare(n)))
-                                    for m in nx_ for n in ny_), default=0)
-                        same_family = {normal(f) for f in px["family"]} & {normal(f) for f in py["family"]}
-                        best = round(best)
-                        if same_family and best >= 80:
-                            score, reasons = best, [f"the same family name and similar names ({best}%)"]
-                        elif best >= 90:
-                            score, reasons = best, [f"similar names ({best}%)"]
-                if score and set(px["org"]) & set(py["org"]):
-                    reasons.append("a role at the same organisation")
-                if score >= min_score:
-                    found.append(Candidate("person", x, _first(px["name"], x), y, _first(py["name"], y), score, reasons))
+        for (x, y), (score, reasons) in sorted(_person_pairs(people, fuzz).items()):
+            if set(people[x]["org"]) & set(people[y]["org"]):
+                reasons = [*reasons, "a role at the same organisation"]
+            if score >= min_score:
+                found.append(Candidate("person", x, _first(people[x]["name"], x), y, _first(people[y]["name"], y),
+                                       score, reasons))
     if "organisation" in wanted:
         orgs = _organisations(store)
         by_code: dict[str, list[str]] = {}
@@ -382,7 +361,7 @@ def duplicates(graph: LeadGraph | Any = None, *, data=None, kinds: Iterable[str]
             for i, j in zip(*scores.nonzero()):
                 # Only organisations of one kind: an ICB and a trust often share a place name.
                 same_kind = bool(set(orgs[iris[i]]["type"]) & set(orgs[iris[j]]["type"]) - _GENERIC_ORGS)
-                if i < j and plain[i] and plain[j] and same_kind:
+                if i < j and plain[i] and plain[j] and same_kind and _digits(plain[i]) == _digits(plain[j]):
                     score = round(float(scores[i, j]))
                     pairs.setdefault((iris[i], iris[j]), (score, [
                         f"similar names ({score}%, leaving out the words trusts share)"]))
@@ -394,17 +373,70 @@ def duplicates(graph: LeadGraph | Any = None, *, data=None, kinds: Iterable[str]
     return found
 
 
-def _blocked_pairs(people: dict[str, dict[str, Any]]) -> list[tuple[str, str]]:
-    """The pairs worth comparing: people whose names end in words starting alike (the first
-    three letters of the family name), so 10,000 people are not 50 million comparisons."""
-    blocks: dict[str, set[str]] = {}
-    for iri, entry in people.items():
-        for name in entry["name"] + entry["variant"]:
-            words = _bare(name)
-            if words:
-                blocks.setdefault(words[-1][:3], set()).add(iri)
-    pairs = {(x, y) for members in blocks.values() for x in members for y in members if x < y}
-    return sorted(pairs)
+def _person_pairs(people: dict[str, dict[str, list[str]]], fuzz: Any) -> dict[tuple[str, str], tuple[int, list[str]]]:
+    """Every pair of people worth listing -> (score, reasons), the best reason kept. Each rule
+    reads an index (a name -> the people with it), and similarity is computed by rapidfuzz
+    within blocks of people whose family names start with the same three letters and whose
+    names hold the same numbers, so 10,000 people are never 50 million Python comparisons (a
+    misspelling in those letters is missed)."""
+    from rapidfuzz import process
+
+    pairs: dict[tuple[str, str], tuple[int, list[str]]] = {}
+
+    def note(members: Iterable[str], score: int, reason: str) -> None:
+        members = sorted(set(members))
+        for i, x in enumerate(members):
+            for y in members[i + 1:]:
+                if (x, y) not in pairs or pairs[(x, y)][0] < score:
+                    pairs[(x, y)] = (score, [reason])
+
+    def index(key_of) -> dict[Any, set[str]]:
+        found: dict[Any, set[str]] = {}
+        for iri, entry in people.items():
+            for key in key_of(entry):
+                if key:
+                    found.setdefault(key, set()).add(iri)
+        return found
+
+    def every(entry: dict[str, list[str]]) -> list[str]:
+        return entry["name"] + entry["variant"]
+
+    for key, members in index(lambda e: {normal(n) for n in e["name"]}).items():
+        note(members, 100, "the same full name")
+    for key, members in index(lambda e: {normal(n) for n in every(e)}).items():
+        note(members, 95, f"a name of one is a name variant of the other: {key}")
+    for key, members in index(lambda e: {" ".join(_bare(n)) for n in every(e)}).items():
+        note(members, 95, "the same name without titles")
+    # Initials: people who share a family name and the first letter of the given name.
+    for key, members in index(lambda e: {(w[0][0], w[-1]) for w in map(_bare, every(e)) if len(w) > 1}).items():
+        members = sorted(members)
+        for i, x in enumerate(members):
+            for y in members[i + 1:]:
+                if any(_initials_match(_bare(m), _bare(n)) for m in every(people[x]) for n in every(people[y])):
+                    note((x, y), 90, "initials that fit the given name")
+    # Similar names, within blocks.
+    # Blocks: the family name's first three letters, and the numbers in the name ("Team 2" and
+    # "Team 3" name two things, and are never compared).
+    blocks = index(lambda e: {(_bare(n)[-1][:3], tuple(_digits(n))) for n in every(e) if _bare(n)})
+    for members in blocks.values():
+        if len(members) < 2:
+            continue
+        members = sorted(members)
+        names = [" ".join(_bare(_first(people[m]["name"], m))) for m in members]
+        scores = process.cdist(names, names, scorer=fuzz.WRatio, score_cutoff=80)
+        for i, j in zip(*scores.nonzero()):
+            if i >= j:
+                continue
+            x, y = members[i], members[j]
+            if (x, y) in pairs:  # a rule above already says why
+                continue
+            best = round(float(scores[i, j]))
+            same_family = {normal(f) for f in people[x]["family"]} & {normal(f) for f in people[y]["family"]}
+            if same_family:
+                note((x, y), best, f"the same family name and similar names ({best}%)")
+            elif best >= 90:
+                note((x, y), best, f"similar names ({best}%)")
+    return pairs
 
 
 DUPLICATE_COLUMNS = ("kind", "score", "first", "first_name", "second", "second_name", "reasons")
