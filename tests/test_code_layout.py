@@ -18,7 +18,7 @@ LAYERS: list[set[str]] = [
     {"loading", "lookup", "reference"},  # the graph from files; finding nodes by name; the ODS layer
     {"sparql", "validation", "statistics"},  # asking questions of the graph
     {"network", "privacy", "merging"},  # the graph as a network; erasure; merging people
-    {"exporting", "viz", "publishing"},  # outputs for other tools, for people and for servers
+    {"exporting", "viz", "publishing", "drafting"},  # outputs for other tools, for people and for servers; drafts from articles
     {"cli", "docs", "__main__"},  # the command line and the references generated from it
 ]
 

@@ -29,6 +29,7 @@ _LAZY: dict[str, str] = {
     "Stats": "leadgraph.statistics",
     "render_html": "leadgraph.viz.page",
     "write_html": "leadgraph.viz.page",
+    "write_picture": "leadgraph.viz.picture",
     "to_networkx": "leadgraph.network.projection",
     "select": "leadgraph.network.selection",
     "Selection": "leadgraph.network.selection",
@@ -46,10 +47,19 @@ _LAZY: dict[str, str] = {
     "summary": "leadgraph.network.analytics",
     "analyse": "leadgraph.network.analytics",
     "Analysis": "leadgraph.network.analytics",
+    "coverage": "leadgraph.network.coverage",
+    "coverage_tree": "leadgraph.network.coverage",
+    "paths": "leadgraph.network.paths",
+    "communities": "leadgraph.network.communities",
+    "membership": "leadgraph.network.communities",
+    "mentors": "leadgraph.network.mentoring",
+    "ties": "leadgraph.network.ties",
     "make_server": "leadgraph.sparql.http",
     "serve": "leadgraph.sparql.http",
     "convert": "leadgraph.records.tools",
     "new_person": "leadgraph.records.tools",
+    "draft": "leadgraph.drafting",
+    "DraftResult": "leadgraph.drafting",
 }
 
 __all__ = ["__version__", *_LAZY]
