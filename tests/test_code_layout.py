@@ -17,7 +17,7 @@ LAYERS: list[set[str]] = [
     {"records"},  # person records (YAML, CSV): readers the loader registers
     {"loading", "lookup", "reference"},  # the graph from files; finding nodes by name; the ODS layer
     {"sparql", "validation", "statistics"},  # asking questions of the graph
-    {"network", "privacy"},  # the graph as a network; erasure
+    {"network", "privacy", "merging"},  # the graph as a network; erasure; merging people
     {"exporting", "viz", "publishing", "drafting"},  # outputs for other tools, for people and for servers; drafts from articles
     {"cli", "docs", "__main__"},  # the command line and the references generated from it
 ]

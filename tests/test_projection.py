@@ -220,8 +220,8 @@ def test_bundled_graph(bundled_graph):
     )))["n"]
     has_trait = sum(1 for _, _, d in net.edges(data=True) if d["relation"] == "has trait")
     assert has_trait == int(attributions.value)
-    assert net.nodes[LGD + "phill-james"]["alternate_names"] == "Phil"
-    assert net.nodes[LGD + "garry-harris"]["alternate_names"] == "Gary"
+    assert net.nodes[LGD + "phill-james"]["alternate_names"] == "Phil James"
+    assert net.nodes[LGD + "garry-harris"]["alternate_names"] == "Gary Harris"
     assert net.nodes[LGD + "org-rx7"]["types"] == "Ambulance trust"
     share2care = {v[len(LGD):] for _, v, d in net.out_edges(LGD + "share2care", data=True) if d["relation"] == "spans"}
     assert share2care == {"region-cheshire", "region-merseyside", "region-lancashire", "region-south-cumbria"}

@@ -447,13 +447,15 @@ def test_cli_viz_open_hands_the_file_url_to_the_browser(cli, tmp_path, monkeypat
 
 
 def test_derived_names_help_search_but_are_not_shown_as_names(bundled_graph):
-    """Only the name variants the data records are shown as "Also named"; "Phil James" is a
-    search key built from "Phil" + the family name, which no source used."""
+    """Only the name variants the data records are shown as "Also named"; the resolver's keys
+    (given names from a full-name variant, a unique surname, the IRI) only help search."""
     from leadgraph.network.projection import to_networkx
 
     info = {n["iri"]: n for n in extract_payload(render_html(to_networkx(bundled_graph)))["info"]}
     phill = info["https://w3id.org/leadgraph/id/phill-james"]
-    assert phill["names"] == ["Phil"]
-    assert phill["search"] == ["Phil James"]
+    assert phill["names"] == ["Phil James"]
+    assert phill["search"] == []
+    assert phill["keys"] == ["https://w3id.org/leadgraph/id/phill-james", "james", "lgd:phill-james",
+                             "phil", "phil james", "phill", "phill james"]
     garry = info["https://w3id.org/leadgraph/id/garry-harris"]
-    assert (garry["names"], garry["search"]) == (["Gary"], ["Gary Harris"])
+    assert (garry["names"], garry["search"]) == (["Gary Harris"], [])

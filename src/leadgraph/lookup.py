@@ -1,17 +1,24 @@
 """Finding a resource by what people call it: an IRI, a prefixed name, a label or a name variant.
 
 One rule set for every command that takes a name, so a name that finds someone for
-``export --focus`` also finds them for ``forget``. A name matches case-insensitively,
-whitespace collapsed, against labels, names, name variants (schema:alternateName,
-skos:altLabel) and ODS codes, and a one-word variant or given name followed by the family
-name ("Gary Harris" for Garry Harris, known as "Gary"); given names alone count only when
-nothing else matches.
+``export --focus`` also finds them for ``forget``, ``merge``, the ``name-search`` query and the
+page's search box. A name matches case-insensitively, whitespace collapsed, in three tiers,
+the first that matches winning:
+
+1. labels, names, name variants (schema:alternateName, skos:altLabel) and ODS codes, and a
+   one-word variant or given name followed by the family name ("Gary Harris" for someone
+   known as "Gary" whose family name is Harris);
+2. given names alone, and the first word of a full-name variant that ends in the family name
+   ("Gary" for Garry Harris, whose variant is "Gary Harris");
+3. family names alone ("Harris"): a unique surname finds its person.
+
+An IRI or a prefixed name (``lgd:phill-james``) is taken as it is (:func:`as_iri`). More than
+one match in a tier is ambiguous: callers list the candidates.
 
 >>> from leadgraph.loading import load
->>> store = load().store
->>> names, given = name_table(store, lambda node: True)
->>> sorted(names[normal("gary  HARRIS")]), sorted(given[normal("phill")])
-(['https://w3id.org/leadgraph/id/garry-harris'], ['https://w3id.org/leadgraph/id/phill-james'])
+>>> index = NameIndex.from_store(load().store)
+>>> sorted(index.match("gary  HARRIS")), sorted(index.match("phil")), sorted(index.match("harris"))
+(['https://w3id.org/leadgraph/id/garry-harris'], ['https://w3id.org/leadgraph/id/phill-james'], ['https://w3id.org/leadgraph/id/garry-harris'])
 """
 
 from __future__ import annotations
@@ -33,7 +40,10 @@ NAME_PREDICATES = (
 )
 GIVEN_NAME_PREDICATES = (FOAF + "givenName", SCHEMA + "givenName")
 FAMILY_NAME_PREDICATES = (FOAF + "familyName", SCHEMA + "familyName")
-_VARIANT_PREDICATES = (SCHEMA + "alternateName", SKOS + "altLabel", *GIVEN_NAME_PREDICATES)
+VARIANT_PREDICATES = (SCHEMA + "alternateName", SKOS + "altLabel")
+
+NAME, VARIANT, GIVEN, FAMILY = "name", "variant", "given", "family"
+"""What a name row says: a name (label, full name, ODS code), a variant, a given or a family name."""
 
 
 def as_iri(text: str) -> str | None:
@@ -51,6 +61,14 @@ def as_iri(text: str) -> str | None:
     return None
 
 
+def compact(iri: str) -> str | None:
+    """The prefixed form of ``iri`` (``lgd:phill-james``), if a project prefix covers it."""
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and len(iri) > len(namespace):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return None
+
+
 def normal(text: str) -> str:
     """The form names are compared in: case-folded, whitespace collapsed."""
     return " ".join(text.casefold().split())
@@ -58,7 +76,7 @@ def normal(text: str) -> str:
 
 def with_family_name(short: str, family: str) -> str | None:
     """``"Gary Harris"`` for a one-word variant and a family name (the source's short name
-    with the family name, which the data does not spell out as a variant of its own).
+    with the family name, when the data does not spell it out as a variant of its own).
 
     >>> with_family_name("Gary", "Harris"), with_family_name("Phil James", "James")
     ('Gary Harris', None)
@@ -68,39 +86,121 @@ def with_family_name(short: str, family: str) -> str | None:
     return None
 
 
-def name_table(store, eligible: Callable[[str], bool]) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
-    """``(names, given)``: each :func:`normal` name -> the ids of the ``eligible`` nodes it
-    names; ``given`` holds given names alone, to try when ``names`` has no match."""
-    names: dict[str, set[str]] = {}
-    given: dict[str, set[str]] = {}
-    short: dict[str, set[str]] = {}  # one-word variants and given names, to pair with family names
-    family: dict[str, set[str]] = {}
-    for node, predicate, value in _name_rows(store):
-        if not eligible(node):
-            continue
-        if predicate in FAMILY_NAME_PREDICATES:
-            family.setdefault(node, set()).add(value)
-            continue
-        bucket = given if predicate in GIVEN_NAME_PREDICATES else names
-        bucket.setdefault(normal(value), set()).add(node)
-        if predicate in _VARIANT_PREDICATES:
-            short.setdefault(node, set()).add(value)
-    for node, firsts in short.items():
-        for first in firsts:
-            for last in family.get(node, ()):
-                full = with_family_name(first, last)
-                if full is not None:
-                    names.setdefault(normal(full), set()).add(node)
-    return names, given
+def given_of(variant: str, family: str) -> str | None:
+    """``"Gary"`` for the full-name variant ``"Gary Harris"`` of someone whose family name is Harris.
+
+    >>> given_of("Gary Harris", "Harris"), given_of("Gary", "Harris"), given_of("Ann Other", "Harris")
+    ('Gary', None, None)
+    """
+    words, tail = variant.split(), family.split()
+    if tail and len(words) > len(tail) and [normal(w) for w in words[-len(tail):]] == [normal(w) for w in tail]:
+        return " ".join(words[:-len(tail)])
+    return None
 
 
-def match_name(names: dict[str, set[str]], given: dict[str, set[str]], text: str) -> set[str]:
-    """The nodes ``text`` names in a :func:`name_table`: by name, else by given name alone."""
-    key = normal(text)
-    return set(names.get(key) or given.get(key) or ())
+class NameIndex:
+    """Every name of the nodes, in the three tiers of the module docstring.
+
+    Built from a store (:meth:`from_store`) or from ``(node, what, value)`` rows
+    (:meth:`from_rows`, which the page uses on a projected network), so every place that
+    resolves names reads the same table.
+    """
+
+    def __init__(self) -> None:
+        self.tiers: tuple[dict[str, set[str]], ...] = ({}, {}, {})
+        self.names: dict[str, set[str]] = {}  # node -> its recorded names (labels, names, variants)
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[tuple[str, str, str]]) -> NameIndex:
+        index = cls()
+        short: dict[str, set[str]] = {}
+        variants: dict[str, set[str]] = {}
+        family: dict[str, set[str]] = {}
+        names, given, families = index.tiers
+        for node, what, value in rows:
+            if not value:
+                continue
+            if what == FAMILY:
+                family.setdefault(node, set()).add(value)
+                families.setdefault(normal(value), set()).add(node)
+                continue
+            if what == GIVEN:
+                given.setdefault(normal(value), set()).add(node)
+                short.setdefault(node, set()).add(value)
+                continue
+            names.setdefault(normal(value), set()).add(node)
+            index.names.setdefault(node, set()).add(value)
+            if what == VARIANT:
+                short.setdefault(node, set()).add(value)
+                variants.setdefault(node, set()).add(value)
+        for node, lasts in family.items():
+            for last in lasts:
+                for first in short.get(node, ()):
+                    full = with_family_name(first, last)
+                    if full is not None:
+                        names.setdefault(normal(full), set()).add(node)
+                for variant in variants.get(node, ()):
+                    first = given_of(variant, last)
+                    if first is not None:
+                        given.setdefault(normal(first), set()).add(node)
+        return index
+
+    @classmethod
+    def from_store(cls, store, eligible: Callable[[str], bool] | None = None) -> NameIndex:
+        """The names of ``store``'s nodes for which ``eligible(node_id)`` holds (all by default)."""
+        return cls.from_rows(row for row in _name_rows(store) if eligible is None or eligible(row[0]))
+
+    def match(self, text: str) -> set[str]:
+        """The nodes ``text`` names: in the first tier that has any."""
+        key = normal(text)
+        for tier in self.tiers:
+            if key in tier:
+                return set(tier[key])
+        return set()
+
+    def answers(self) -> dict[str, set[str]]:
+        """Every name the index knows -> the nodes :meth:`match` gives for it."""
+        found: dict[str, set[str]] = {}
+        for tier in self.tiers:
+            for key, nodes in tier.items():
+                found.setdefault(key, set(nodes))
+        return found
+
+    def known(self) -> list[str]:
+        """The first-tier names, as written (for "did you mean")."""
+        return sorted({n for names in self.names.values() for n in names})
+
+
+def name_keys(rows: Iterable[tuple[str, str, str]], nodes: Iterable[str]) -> dict[str, list[str]]:
+    """Node -> every input (in :func:`normal` form) that resolves to it, alone or among others:
+    the :class:`NameIndex` of ``rows`` inverted, plus each of ``nodes``' IRI and prefixed name.
+    This is the resolver written out as a table, for the page's search box.
+
+    >>> name_keys([("x", NAME, "Garry Harris"), ("x", VARIANT, "Gary Harris"), ("x", FAMILY, "Harris")], ["x"])
+    {'x': ['garry harris', 'gary', 'gary harris', 'harris', 'x']}
+    """
+    found: dict[str, set[str]] = {}
+    for key, matched in NameIndex.from_rows(rows).answers().items():
+        for node in matched:
+            found.setdefault(node, set()).add(key)
+    for node in nodes:
+        text = str(node)
+        found.setdefault(text, set()).add(normal(text))
+        short = compact(text)
+        if short:
+            found[text].add(normal(short))
+    return {node: sorted(keys) for node, keys in found.items()}
+
+
+def _what(predicate: str) -> str:
+    if predicate in FAMILY_NAME_PREDICATES:
+        return FAMILY
+    if predicate in GIVEN_NAME_PREDICATES:
+        return GIVEN
+    return VARIANT if predicate in VARIANT_PREDICATES else NAME
 
 
 def _name_rows(store) -> Iterable[tuple[str, str, str]]:
     values = " ".join(f"<{p}>" for p in (*NAME_PREDICATES, *GIVEN_NAME_PREDICATES, *FAMILY_NAME_PREDICATES))
     for row in store.select(f"SELECT ?n ?p ?v WHERE {{ VALUES ?p {{ {values} }} ?n ?p ?v FILTER(isLiteral(?v)) }}"):
-        yield term_id(row["n"]), row["p"].value, row["v"].value
+        yield term_id(row["n"]), _what(row["p"].value), row["v"].value

@@ -26,14 +26,14 @@ import html
 import os
 import stat
 import time
-from collections.abc import Iterable
-from contextlib import ExitStack
+from collections.abc import Iterable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from leadgraph.errors import DataError, UsageError
-from leadgraph.lookup import as_iri, match_name, name_table, normal
+from leadgraph.lookup import NameIndex, as_iri, normal
 from leadgraph.namespaces import FOAF, LG, ORG, PREFIXES, RDF, SCHEMA, TIME
 from leadgraph.terms import BlankNode, Literal, NamedNode, Term, Triple
 
@@ -140,7 +140,7 @@ def resolve_person(graph: LeadGraph, person: str) -> tuple[str, str]:
                 raise UsageError(f"{person!r} is not a person (it is a {kinds}); forget removes people only")
             found = {iri}
     else:
-        found = match_name(*name_table(store, leaders.__contains__), wanted)
+        found = NameIndex.from_store(store, leaders.__contains__).match(wanted)
         if not found:
             found = {i for i, names in _leftover_people(store).items() if normal(wanted) in names}
     if not found:
@@ -252,6 +252,27 @@ def _reach(fp: Footprint, per_file: dict[Path, list[Triple]], types: dict[str, s
     return removed
 
 
+def _record_left_empty(path: Path, kept: list[Triple], per_file: dict[Path, list[Triple]]) -> bool:
+    """Whether ``kept`` is what is left of a person record (a YAML file) once its only leader
+    is removed, and its format cannot hold it: the sources and organisations it declared for
+    them, which no other file cites. A record cannot exist without a person, so the file goes."""
+    from leadgraph.store.readers import RdfReader, reader_for
+
+    reader = reader_for(path)
+    if isinstance(reader, RdfReader):
+        return False
+    try:
+        reader.write(kept)  # a CSV file keeps rows describing sources, say
+        return False
+    except DataError:
+        pass
+    leader = NamedNode(LG + "Leader")
+    if any(t.object == leader and t.predicate.value == RDF + "type" for t in kept):
+        return False
+    described = {t.subject for t in kept}
+    return not any(t.object in described for other, triples in per_file.items() if other != path for t in triples)
+
+
 def _rewrite(path: Path, kept: list[Triple]) -> bytes:
     """The new content of data file ``path`` holding only ``kept``, written by its format's reader."""
     from leadgraph.store.readers import reader_for
@@ -259,7 +280,7 @@ def _rewrite(path: Path, kept: list[Triple]) -> bytes:
     return reader_for(path).write(kept)
 
 
-def _roots(data) -> list[Path]:
+def data_roots(data) -> list[Path]:
     """The data folders to lock: each folder given, or the folder of each file given; a folder
     inside another one given is covered by the outer one's lock."""
     from leadgraph import resources
@@ -273,7 +294,7 @@ def _roots(data) -> list[Path]:
     return sorted(outer)  # one order for every process, so two writers never deadlock
 
 
-def _root_of(path: Path, roots: list[Path]) -> Path:
+def root_of(path: Path, roots: list[Path]) -> Path:
     full = Path(os.path.abspath(path))
     return next(r for r in roots if r in full.parents)
 
@@ -310,18 +331,10 @@ def forget_person(
         from leadgraph.loading import stored_sources
 
         data = stored_sources(store)
-    from leadgraph.fileio import recover, transaction
-    from leadgraph.loading import data_files, load, load_files
+    from leadgraph.loading import data_files, load
 
-    data_files(data)  # a missing path is reported before any lock file is made beside it
-    roots = _roots(data)
-    with ExitStack() as stack:
-        if dry_run:
-            txs = {}
-            recovered = [p for root in roots for p in recover(root)]
-        else:
-            txs = {root: stack.enter_context(transaction(root)) for root in roots}
-            recovered = [p for tx in txs.values() for p in tx.recovered]
+    roots = data_roots(data)
+    with editing(data, dry_run) as (txs, recovered):
         # Read only now, under the lock: data read before it may be stale by the time it is written.
         graph = load(data)
         try:
@@ -332,7 +345,7 @@ def forget_person(
                 return ForgetReport(person=person, name=person, dry_run=dry_run, recovered=[str(p) for p in recovered])
             raise
         report = ForgetReport(person=fp.person, name=fp.name, dry_run=dry_run, recovered=[str(p) for p in recovered])
-        per_file = {path: load_files([path]).triples() for path in data_files(data)}
+        per_file = read_each(data_files(data), graph.store)
         types: dict[str, set[str]] = {}
         for t in graph.store.triples(None, NamedNode(RDF + "type"), None):
             if isinstance(t.subject, NamedNode):
@@ -342,6 +355,8 @@ def forget_person(
         remaining: list[Triple] = []  # the data as it is after the removal
         for path, triples in per_file.items():
             kept = [t for t in triples if _key(t.subject, path) not in removed and _key(t.object, path) not in removed]
+            if kept and len(kept) < len(triples) and _record_left_empty(path, kept, per_file):
+                kept = []  # a person record without its person: what is left only described them
             remaining.extend(kept)
             if len(kept) < len(triples):
                 report.removed[str(path)] = len(triples) - len(kept)
@@ -350,14 +365,14 @@ def forget_person(
                 pending[path] = kept
         if not dry_run:
             for path, kept in pending.items():
-                tx = txs[_root_of(path, roots)]
+                tx = txs[root_of(path, roots)]
                 if kept:
                     tx.write(path, _rewrite(path, kept))
                 else:
                     tx.delete(path)
             for tx in txs.values():
                 tx.commit()
-            _prove(pending, {k[1] for k in removed if k[0] == "iri"}, fp.person)
+            _prove(pending, {k[1] for k in removed if k[0] == "iri"}, fp.person, graph.store)
     if fp.name != fp.person:
         report.remaining_mentions = sorted(
             f"{t.subject.value} {t.predicate.value}"
@@ -373,16 +388,41 @@ def forget_person(
     return report
 
 
-def _prove(pending: dict[Path, list[Triple]], named: set[str], person: str) -> None:
-    """Read back what was written: the proof must come from the files, not from memory."""
-    from leadgraph.loading import load_files
+@contextmanager
+def editing(data, dry_run: bool = False) -> Iterator[tuple[dict[Path, Any], list[Path]]]:
+    """``(transactions, recovered)`` for changing the files of ``data``: one open
+    :func:`leadgraph.fileio.transaction` per data folder (:func:`data_roots`), holding its write
+    lock, and the files an interrupted earlier write was finishing. A dry run opens none, but
+    still completes an interrupted write, as any write would. Read the data only inside."""
+    from leadgraph.fileio import recover, transaction
+    from leadgraph.loading import data_files
 
+    data_files(data)  # a missing path is reported before any lock file is made beside it
+    roots = data_roots(data)
+    with ExitStack() as stack:
+        if dry_run:
+            yield {}, [p for root in roots for p in recover(root)]
+        else:
+            txs = {root: stack.enter_context(transaction(root)) for root in roots}
+            yield txs, [p for tx in txs.values() for p in tx.recovered]
+
+
+def read_each(paths: Iterable[Path], context) -> dict[Path, list[Triple]]:
+    """Each data file's triples, read as loading ``context`` (the whole graph) made them: a
+    person record that extends someone described in another file names them as it did then."""
+    from leadgraph.store.readers import reader_for
+
+    return {path: list(dict.fromkeys(reader_for(path).read_in(path, context))) for path in paths}
+
+
+def _prove(pending: dict[Path, list[Triple]], named: set[str], person: str, context=None) -> None:
+    """Read back what was written: the proof must come from the files, not from memory."""
     for path, kept in pending.items():
         if not kept:
             if path.exists():
                 raise DataError(f"file should have been deleted with {person}", path=path)
             continue
-        triples = load_files([path]).triples()
+        triples = read_each([path], context)[path]
         left = [t for t in triples if t.subject.value in named or getattr(t.object, "value", None) in named]
         if left:
             raise DataError(f"{len(left)} triples still mention {person} or their statements after removal", path=path)

@@ -25,6 +25,8 @@ COMMANDS: list[tuple[str, str]] = [
     ("core", "stats"),
     ("docs", "docs"),
     ("privacy", "forget"),
+    ("merging", "duplicates"),
+    ("merging", "merge"),
     ("export", "export"),
     ("viz", "viz"),
     ("query", "query"),

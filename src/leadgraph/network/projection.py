@@ -99,7 +99,7 @@ one node per distinct literal, with ``kind`` "literal", ``label`` (its text),
 >>> from leadgraph.loading import load
 >>> g = to_networkx(load())
 >>> g.nodes["https://w3id.org/leadgraph/id/phill-james"]["alternate_names"]
-'Phil'
+'Phil James'
 >>> sorted({d["relation"] for _, _, d in g.out_edges("https://w3id.org/leadgraph/id/phill-james", data=True)})
 ['described in', 'has trait', 'holds role', 'holds role at', 'worked in']
 """

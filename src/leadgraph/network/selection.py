@@ -23,10 +23,9 @@ behind it. The criteria combine like this:
 
 The selected graph has the chosen nodes and every edge between them. A name is
 matched case-insensitively against labels, names, name variants (schema:alternateName,
-skos:altLabel), a one-word variant or given name followed by the family name ("Gary
-Harris" for Garry Harris, known as "Gary"), and ODS codes; given names alone count
-when nothing else matches; an IRI or
-prefixed name (``lgd:phill-james``) is taken as it is.
+skos:altLabel) and ODS codes, then given names alone, then a unique family name, by the
+one rule set of :mod:`leadgraph.lookup`; an IRI or prefixed name (``lgd:phill-james``) is
+taken as it is.
 
 The RDF triples of a selection (:meth:`Selection.triples`):
 
@@ -56,7 +55,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from leadgraph.errors import QueryError, UsageError
-from leadgraph.lookup import as_iri, match_name, name_table, normal
+from leadgraph.lookup import NameIndex, as_iri, normal
 from leadgraph.namespaces import LG, ORG
 from leadgraph.network.criteria import Criteria
 from leadgraph.network.projection import KINDS, RAW_KINDS, to_networkx
@@ -267,17 +266,17 @@ def resolve(
             return iri
         raise UsageError(f"{option} {name!r}: no {what} with that IRI in the graph")
 
-    names, given = name_table(store, eligible)
-    matches = match_name(names, given, text)
+    index = NameIndex.from_store(store, eligible)
+    matches = index.match(text)
     if len(matches) == 1:
         return next(iter(matches))
     if matches:
         shown = ", ".join(f"{network.nodes[n].get('label', n)} <{n}>" for n in sorted(matches))
         raise UsageError(f"{option} {name!r} is ambiguous: it names {shown}; give the IRI instead")
-    labels = sorted({network.nodes[n]["label"] for ns in names.values() for n in ns})
+    labels = sorted({network.nodes[n]["label"] for ns in index.tiers[0].values() for n in ns})
     close = difflib.get_close_matches(text, labels, n=5, cutoff=0.6)
     if not close:
-        close = difflib.get_close_matches(normal(text), list(names), n=5, cutoff=0.6)
+        close = difflib.get_close_matches(normal(text), list(index.tiers[0]), n=5, cutoff=0.6)
     hint = f"did you mean: {', '.join(close)}?" if close else f"known: {', '.join(labels[:12])}" + (
         ", ..." if len(labels) > 12 else ""
     )

@@ -281,11 +281,11 @@ def check_kinds(kinds: Sequence[str] | str | None, allowed: Sequence[str] = KIND
 def person_named(found: Ties, store: Any, name: str, option: str = "person") -> str:
     """The person ``name`` stands for, by the rules of :mod:`leadgraph.lookup` (an IRI, a prefixed
     name, a name or name variant, any case). None or several: a :class:`UsageError` saying so."""
-    from leadgraph.lookup import as_iri, match_name, name_table
+    from leadgraph.lookup import NameIndex, as_iri
 
     people = {n for n, k in found.kind.items() if k == "person"}
     iri = as_iri(name.strip().strip("<>"))
-    matches = ({iri} & people) if iri is not None else match_name(*name_table(store, people.__contains__), name)
+    matches = ({iri} & people) if iri is not None else NameIndex.from_store(store, people.__contains__).match(name)
     if len(matches) == 1:
         return next(iter(matches))
     if matches:

@@ -135,6 +135,9 @@ class CsvRecordReader(Reader):
         except (DataError, RecordError):
             return {}
 
+    def read_in(self, path: Path, context: Any) -> list[Triple]:
+        return self._read(path, Reference.bundled(extra=context))
+
     def _read(self, path: Path, reference: Reference) -> list[Triple]:
         table = _Table(path)
         people, places, unattached = self._records(table)

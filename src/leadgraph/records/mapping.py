@@ -200,7 +200,15 @@ class _Builder:
         self.name = name
         if not rec.get("id") and not slug(name):
             raise RecordError(f"cannot make an IRI from the name {name!r}: give an id", ("person",))
-        self.person = _iri(rec["id"], ("id",)) if rec.get("id") else _named(LGD + slug(name), ("person",))
+        variants = [str(v) for v in _list(rec.get("variants"))]
+        known = self._known_person(name, variants, rec)
+        if rec.get("id"):
+            self.person = _iri(rec["id"], ("id",))
+        else:
+            self.person = NamedNode(known[0]) if known else _named(LGD + slug(name), ("person",))
+        # A record about someone whose full name is already recorded as another one (a second
+        # source spelling it differently) adds its name as a variant, not as a second full name.
+        as_variant = known is not None and known[0] == self.person.value and known[1] and name not in known[1]
         # Facts are named after the person's IRI, so an id override carries over to them.
         self.person_slug = self.person.value[len(LGD):] if self.person.value.startswith(LGD) else slug(name)
         self._sources()
@@ -209,17 +217,22 @@ class _Builder:
         p = self.person
         for t in (LG + "Leader", SCHEMA + "Person", FOAF + "Person"):
             self.add(p, RDF + "type", NamedNode(t))
-        self.add(p, RDFS + "label", rec.get("label") or name)
-        self.add(p, FOAF + "name", name)
-        words = name.split()
-        given = rec.get("given_name", words[0] if len(words) > 1 else None)
-        family = rec.get("family_name", " ".join(words[1:]) if len(words) > 1 else None)
-        if given:
-            self.add(p, FOAF + "givenName", given)
-        if family:
-            self.add(p, FOAF + "familyName", family)
-        for variant in _list(rec.get("variants")):
-            self.add(p, SCHEMA + "alternateName", variant)
+        if as_variant:
+            for variant in [name, *variants]:
+                if variant not in known[1]:
+                    self.add(p, SCHEMA + "alternateName", variant)
+        else:
+            self.add(p, RDFS + "label", rec.get("label") or name)
+            self.add(p, FOAF + "name", name)
+            words = name.split()
+            given = rec.get("given_name", words[0] if len(words) > 1 else None)
+            family = rec.get("family_name", " ".join(words[1:]) if len(words) > 1 else None)
+            if given:
+                self.add(p, FOAF + "givenName", given)
+            if family:
+                self.add(p, FOAF + "familyName", family)
+            for variant in variants:
+                self.add(p, SCHEMA + "alternateName", variant)
         for source in self.source(rec, ()):
             self.add(p, PROV + "wasDerivedFrom", source)
         for i, quote in enumerate(rec.get("quotes") or []):
@@ -238,6 +251,20 @@ class _Builder:
         for i, fact in enumerate(rec.get("traits") or []):
             self._trait(fact, ("traits", i))
         return self.triples
+
+    def _known_person(self, name: str, variants: list[str], rec: dict) -> tuple[str, set[str]] | None:
+        """The leader the reference already knows by this record's names (see
+        :meth:`Reference.person`), or by its ``id``."""
+        if rec.get("id"):
+            iri = _iri(rec["id"], ("id",)).value
+            full = self.ref.full_names(iri)
+            return (iri, full) if full else None
+        family = rec.get("family_name") or (" ".join(name.split()[1:]) if len(name.split()) > 1 else "")
+        candidates = [name, *variants] + [f"{v} {family}" for v in variants if family and len(v.split()) == 1]
+        try:
+            return self.ref.person(candidates)
+        except Unknown as exc:
+            raise RecordError(f"{exc}: give the record an id to say which", ("person",)) from None
 
     def _sources(self) -> None:
         for key, src in (self.record.get("sources") or {}).items():
@@ -559,6 +586,11 @@ def record_of(triples: list[Triple], reference: Reference) -> dict:
         raise NotARecord(f"a person record holds exactly one leader (lg:Leader), found {len(people)}")
     person = people[0]
     name = one(person, FOAF + "name")
+    variants = sorted(_py(v) for v in take(person, SCHEMA + "alternateName"))
+    # A second source about someone whose full name another file holds: its names are variants.
+    extending = name is None and bool(variants)
+    if extending:
+        name, variants = variants[0], variants[1:]
     if name is None:
         raise NotARecord(f"{compact(person)} has no name (foaf:name)")
     for t in (LG + "Leader", SCHEMA + "Person", FOAF + "Person"):
@@ -566,21 +598,21 @@ def record_of(triples: list[Triple], reference: Reference) -> dict:
             used.add((person, RDF + "type", t))
     rec: dict[str, Any] = {"person": name}
     person_slug = person[len(LGD):] if person.startswith(LGD) else None
-    if person != LGD + slug(name):
+    if person != LGD + slug(name) or extending:
         rec["id"] = compact(person) if person_slug is None else person_slug
     person_slug = person_slug or slug(name)
-    label = one(person, RDFS + "label")
-    if label != name:
-        rec["label"] = label
-    words = name.split()
-    given, family = one(person, FOAF + "givenName"), one(person, FOAF + "familyName")
-    if given != (words[0] if len(words) > 1 else None):
-        rec["given_name"] = given
-    if family != (" ".join(words[1:]) if len(words) > 1 else None):
-        rec["family_name"] = family
-    variants = [_py(v) for v in take(person, SCHEMA + "alternateName")]
+    if not extending:
+        label = one(person, RDFS + "label")
+        if label != name:
+            rec["label"] = label
+        words = name.split()
+        given, family = one(person, FOAF + "givenName"), one(person, FOAF + "familyName")
+        if given != (words[0] if len(words) > 1 else None):
+            rec["given_name"] = given
+        if family != (" ".join(words[1:]) if len(words) > 1 else None):
+            rec["family_name"] = family
     if variants:
-        rec["variants"] = sorted(variants)
+        rec["variants"] = variants
 
     # Sources: every node cited, described here when the triples describe it.
     cited = sorted({o.value for s in by_subject for p in (PROV + "wasDerivedFrom", PROV + "wasQuotedFrom")

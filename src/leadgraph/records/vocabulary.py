@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from leadgraph import resources
-from leadgraph.namespaces import LG, LGD, ORG, PREFIXES, RDF, RDFS, SKOS
+from leadgraph.namespaces import FOAF, LG, LGD, ORG, PREFIXES, RDF, RDFS, SCHEMA, SKOS
 from leadgraph.terms import Literal, NamedNode
 
 KINDS: dict[str, dict[str, Any]] = {
@@ -287,6 +287,46 @@ class Reference:
                     found.setdefault(text if original else text.casefold(), set()).add(row["o"].value)
             setattr(index, cache, found)
         return found
+
+    # -- people ------------------------------------------------------------------------------
+    def person(self, names: Iterable[str]) -> tuple[str, set[str]] | None:
+        """The leader already known (bundled data, or files loaded earlier) by one of ``names``,
+        written exactly (a full name, a label, a full-name variant, or a one-word variant or
+        given name with the family name), with that leader's full names (foaf:name); ``None``
+        when no leader has any of them. Only names of two words or more count, so a given name
+        alone never joins two people. Raises :class:`Unknown` when the names belong to more
+        than one leader.
+
+        A second record about someone therefore extends them instead of making a twin.
+        """
+        wanted = [n.strip() for n in names if len(n.split()) > 1]
+        found: set[str] = set()
+        stores = [self.base] + ([self.extra] if self.extra is not None and len(self.extra) else [])
+        leader = NamedNode(LG + "Leader")
+        for store in stores:
+            def is_leader(node: Any) -> bool:
+                return any(True for _ in store.triples(node, NamedNode(RDF + "type"), leader))
+
+            for name in wanted:
+                for predicate in (FOAF + "name", RDFS + "label", SCHEMA + "alternateName"):
+                    found |= {t.subject.value for t in store.triples(None, NamedNode(predicate), Literal(name))
+                              if isinstance(t.subject, NamedNode) and is_leader(t.subject)}
+                first, _, family = name.partition(" ")
+                for predicate in (SCHEMA + "alternateName", FOAF + "givenName"):
+                    for t in store.triples(None, NamedNode(predicate), Literal(first)):
+                        if (isinstance(t.subject, NamedNode) and is_leader(t.subject) and any(
+                                True for _ in store.triples(t.subject, NamedNode(FOAF + "familyName"),
+                                                            Literal(family)))):
+                            found.add(t.subject.value)
+        if not found:
+            return None
+        iri = _one(found, "person", " / ".join(wanted))
+        return iri, self.full_names(iri)
+
+    def full_names(self, iri: str) -> set[str]:
+        """The full names (foaf:name) the reference records for ``iri``."""
+        stores = [self.base] + ([self.extra] if self.extra is not None else [])
+        return {t.object.value for store in stores for t in store.triples(NamedNode(iri), NamedNode(FOAF + "name"), None)}
 
     # -- anything with a label -------------------------------------------------------------
     def node(self, word: str, what: str) -> str:

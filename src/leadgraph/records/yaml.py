@@ -97,6 +97,9 @@ class YamlRecordReader(Reader):
         # Organisations and concepts already loaded (earlier --data files) count as known.
         store.add(self._read(path, Reference.bundled(extra=store)))
 
+    def read_in(self, path: Path, context: Any) -> list[Triple]:
+        return self._read(path, Reference.bundled(extra=context))
+
     def write(self, triples: Iterable[Triple]) -> bytes:
         try:
             record = record_of(list(triples), Reference.bundled())

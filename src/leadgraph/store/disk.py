@@ -170,7 +170,8 @@ def write_generation(folder: str | os.PathLike[str], wanted: dict[str, str], *, 
             files = {p: dict(before[p]) for p in wanted if p in before and p not in changed}
             for path in removed + changed:
                 _unload(engine, before[path]["graph"])
-            todo = added + changed
+            # RDF files first, then person records, as loading into memory orders them.
+            todo = sorted(added + changed, key=_records_last)
             for path in _progress(todo, progress, "loading"):
                 files[path] = _load(engine, target, Path(path), wanted[path], hashes[path])
             triples = _count_default(engine)
@@ -193,18 +194,30 @@ def write_generation(folder: str | os.PathLike[str], wanted: dict[str, str], *, 
                         len(wanted) - len(added) - len(changed), triples, time.monotonic() - started)
 
 
+def _records_last(path: str) -> bool:
+    from leadgraph.store.readers import RdfReader, reader_for
+
+    return not isinstance(reader_for(path), RdfReader)
+
+
 def _graph_iri(path: str) -> str:
     return "urn:leadgraph:file:" + hashlib.sha256(path.encode("utf-8")).hexdigest()[:32]
 
 
 def _load(engine: ox.Store, engine_path: Path, path: Path, role: str, digest: str) -> dict[str, Any]:
     from leadgraph.store.memory import MemoryStore
-    from leadgraph.store.readers import reader_for
+    from leadgraph.store.readers import RdfReader, reader_for
 
     # The reader checks and parses exactly as for an in-memory load (same errors, same
     # blank-node scoping); the triples then go into the file's graph and the default graph.
     staging = MemoryStore()
-    reader_for(path).load_into(staging, path)
+    reader = reader_for(path)
+    if isinstance(reader, RdfReader):
+        reader.load_into(staging, path)
+    else:
+        # A person record names people and organisations by what the data already loaded calls
+        # them (a second record about someone extends them), as loading into memory does.
+        staging.add(reader.read_in(path, MemoryStore(engine)))
     graph = ox.NamedNode(_graph_iri(str(path)))
     count = len(staging)
     # Through an N-Quads file beside the store, each triple written twice (the file's graph, then

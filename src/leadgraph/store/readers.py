@@ -64,6 +64,12 @@ class Reader:
         """Add the file's triples to ``store`` (a :class:`~leadgraph.store.memory.MemoryStore`)."""
         store.add(self.read(path))
 
+    def read_in(self, path: Path, context: Any) -> Iterable[Triple]:
+        """The file's triples as :meth:`load_into` makes them in a store holding ``context``:
+        a person record names people and organisations by what the rest of the data calls
+        them, so rewriting one file of a folder reads it with the folder's graph around it."""
+        return self.read(path)
+
     def write(self, triples: Iterable[Triple]) -> bytes:
         """``triples`` as a file of this format."""
         raise NotImplementedError

@@ -56,7 +56,7 @@ from typing import TYPE_CHECKING, Any
 
 from leadgraph import __version__
 from leadgraph.errors import UsageError
-from leadgraph.lookup import with_family_name
+from leadgraph.lookup import name_keys, with_family_name
 
 if TYPE_CHECKING:
     from leadgraph.network.criteria import Criteria
@@ -345,6 +345,7 @@ def _decode(payload: dict[str, Any]) -> dict[str, Any]:
             "iri": payload["prefixes"][node["ip"][i]] + strings[node["il"][i]], "kind": kinds[kind],
             "label": label, "names": [strings[k] for k in lists[node["names"][i]]],
             "search": [strings[k] for k in lists[node["search"][i]]],
+            "keys": [strings[k] for k in lists[node["keys"][i]]],
             "facts": facts(node["facts"][i]), "sources": lists[node["sources"][i]],
         })
         drawn = {"id": i, "label": _short(label), "group": kinds[kind]}
@@ -422,8 +423,9 @@ def _build(nxgraph, title, seed, positions, view, places, communities):
         return lists(rows)
 
     prefixes = _Strings()
-    node = {key: [] for key in ("ip", "il", "kind", "label", "names", "search", "facts", "sources")}
+    node = {key: [] for key in ("ip", "il", "kind", "label", "names", "search", "keys", "facts", "sources")}
     filters: dict[str, list[int]] = {"trait": [], "organisation": []}
+    keys = _resolver_keys(nxgraph)
     for i, (name, attrs) in enumerate(nxgraph.nodes(data=True)):
         kind = kind_of[i]
         label = _text(attrs.get("label")) or str(name)
@@ -436,6 +438,7 @@ def _build(nxgraph, title, seed, positions, view, places, communities):
         recorded, derived = _names(attrs, label)
         node["names"].append(lists(strings(n) for n in recorded))
         node["search"].append(lists(strings(n) for n in derived))
+        node["keys"].append(lists(strings(k) for k in keys.get(name, [])))
         node["facts"].append(facts_of(attrs))
         node["sources"].append(lists(sources.keys(attrs)))
         if kind == TRAIT_KIND:
@@ -666,6 +669,21 @@ class _SourceTable:
                 self.rows.append({"iri": row[0], "title": row[1], "date": row[2]})
             out.append(self._seen[row])
         return out
+
+
+# Network attributes that hold names, and what the resolver (leadgraph.lookup) takes each for.
+_RESOLVER_ATTRIBUTES = (("label", "name"), ("full_name", "name"), ("ods_code", "name"),
+                        ("alternate_names", "variant"), ("given_name", "given"), ("family_name", "family"))
+
+
+def _resolver_keys(nxgraph: Any) -> dict[Any, list[str]]:
+    """Node -> the exact inputs (in :func:`leadgraph.lookup.normal` form) that ``--focus``,
+    ``forget`` and ``merge`` resolve to it, so the page's search gives their answer: its names
+    and variants, a given name, a unique surname, its IRI and prefixed name."""
+    named = [node for node, attrs in nxgraph.nodes(data=True) if _text(attrs.get("kind")) not in ("", "literal")]
+    rows = [(node, what, value) for node in named
+            for key, what in _RESOLVER_ATTRIBUTES for value in _split(nxgraph.nodes[node].get(key))]
+    return name_keys(rows, named)
 
 
 def _names(attrs: Mapping[str, Any], label: str) -> tuple[list[str], list[str]]:

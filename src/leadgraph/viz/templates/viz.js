@@ -57,6 +57,7 @@
         label: S[n.label[i]],
         names: L[n.names[i]].map(function (k) { return S[k]; }),
         search: L[n.search[i]].map(function (k) { return S[k]; }),
+        keys: L[n.keys[i]].map(function (k) { return S[k]; }),
         facts: n.facts[i],
         sources: L[n.sources[i]],
       };
@@ -641,16 +642,44 @@
     const searchBox = document.getElementById("lg-search");
     const results = document.getElementById("lg-results");
     const index = [];
+    // The exact inputs leadgraph's own resolver (--focus, forget, merge) takes for each node,
+    // written out by Python: an exact hit answers as they do, several hits are ambiguous.
+    const exact = new Map();
     info.forEach(function (node, id) {
       index.push([node.label.toLocaleLowerCase(), id, null]);
       node.names.concat(node.search).forEach(function (name) {
         index.push([name.toLocaleLowerCase(), id, name]);
       });
+      node.keys.forEach(function (key) {
+        if (!exact.has(key)) exact.set(key, []);
+        exact.get(key).push(id);
+      });
     });
+
+    function normal(text) {
+      return text.toLocaleLowerCase().split(/\s+/).filter(Boolean).join(" ");
+    }
+
+    // What the resolver says of the text: the ids it names (one: found; several: ambiguous).
+    function resolveName(text) {
+      return (exact.get(normal(text)) || []).slice();
+    }
+    api.resolveName = resolveName;
 
     function search(text) {
       const query = text.trim().toLocaleLowerCase();
       if (!query) return [];
+      const hits = resolveName(text);
+      if (hits.length) {
+        const wanted = normal(text);
+        return hits.map(function (id) {
+          // Name the variant that matched, as the prefix search below does.
+          const variant = info[id].names.concat(info[id].search).find(function (name) {
+            return normal(name) === wanted;
+          });
+          return { id: id, variant: variant || null, exact: true, ambiguous: hits.length > 1 };
+        });
+      }
       const found = new Map();
       [true, false].forEach(function (prefixOnly) {
         index.forEach(function (entry) {
@@ -695,6 +724,10 @@
         results.appendChild(item);
       });
       if (searchBox.value.trim() && !found.length) results.appendChild(el("li", "No match.", "lg-hint"));
+      if (found.length > 1 && found[0].ambiguous) {
+        results.prepend(el("li", "\u201c" + searchBox.value.trim() + "\u201d names " + found.length +
+          ": choose one.", "lg-hint lg-ambiguous"));
+      }
       return found;
     }
 
@@ -702,7 +735,7 @@
     searchBox.addEventListener("keydown", function (event) {
       if (event.key !== "Enter") return;
       const found = renderResults();
-      if (found.length) focusNode(found[0].id);
+      if (found.length && !found[0].ambiguous) focusNode(found[0].id);
     });
 
     /* ---------- how two people connect ---------- */
