@@ -191,9 +191,13 @@ def closed_vocabulary(store: Any, ontology: Ontology, namer: Namer) -> list[Vali
 _DANGLING = f"""
 SELECT ?s ?p ?o WHERE {{
   ?s ?p ?o .
-  FILTER(isIRI(?o) && STRSTARTS(STR(?o), "{LGD}") && ?p != <{RDF}type>)
+  FILTER(isIRI(?o) && STRSTARTS(STR(?o), "{LGD}") && ?p != <{RDF}type> && ?p != <{OWL}sameAs>)
   FILTER NOT EXISTS {{ ?o ?q ?x }}
 }}"""
+
+# A merged-away IRI (``owl:sameAs`` on the survivor, see leadgraph.merging) is meant to be
+# described by nothing any more: naming it is history, not a dangling reference.
+_NOT_REFERENCES = {RDF + "type", OWL + "sameAs"}
 
 _DESCRIBED = f"""SELECT DISTINCT ?s WHERE {{ ?s ?p ?o . FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{LGD}")) }}"""
 
@@ -400,14 +404,14 @@ def update(store: Any, previous: list[ValidationResult], old: set[tuple[str, str
         elif p == rdf_type and isinstance(t.object, NamedNode) and _ours(t.object.value) \
                 and t.object.value not in ontology.classes:
             found.extend(closed_vocabulary(_Triples(store, [t]), ontology, namer))
-        if (p != rdf_type and isinstance(t.object, NamedNode) and t.object.value.startswith(LGD)
+        if (p not in _NOT_REFERENCES and isinstance(t.object, NamedNode) and t.object.value.startswith(LGD)
                 and not _described(store, t.object)):
             found.append(_dangling(store, namer, t.subject, t.predicate, t.object))
     for iri in sorted(x for x in touched if x.startswith(LGD)):
         node = NamedNode(iri)
         if not _described(store, node):
             for t in store.triples(None, None, node):
-                if t.predicate.value != rdf_type:
+                if t.predicate.value not in _NOT_REFERENCES:
                     found.append(_dangling(store, namer, t.subject, t.predicate, node))
     for check in (concept_schemes, ods_codes, people_twice):
         found.extend(check(store, ontology, namer))
