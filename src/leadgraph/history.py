@@ -63,6 +63,7 @@ _SOURCE_LINKS = (PROV + "wasDerivedFrom", PROV + "wasQuotedFrom")
 _INSTANTS = (TIME + "inXSDDate", TIME + "inXSDDateTimeStamp", TIME + "inXSDDateTime",
              TIME + "inXSDgYearMonth", TIME + "inXSDgYear")
 _BEGINNING_OF_TIME = dt.date.min
+_TEMPORAL_LINKS = (ORG + "memberDuring", TIME + "hasBeginning", TIME + "hasEnd", TIME + "hasTime")
 
 
 def parse_day(value: Any, option: str = "--as-of") -> dt.date:
@@ -246,7 +247,7 @@ def view_as_of(graph: Any = None, as_of: Any = None, *, data: Any = None) -> Lea
     gone = not_in_force(store, day)
     triples = list(store.triples()) if gone else None
     if triples is not None:
-        gone |= _hanging_off(triples, gone, store)
+        gone |= _hanging_off(triples, gone)
         kept = [t for t in triples if term_id(t.subject) not in gone
                 and not (isinstance(t.object, (NamedNode, BlankNode)) and term_id(t.object) in gone)]
     view = MemoryStore()
@@ -255,11 +256,14 @@ def view_as_of(graph: Any = None, as_of: Any = None, *, data: Any = None) -> Lea
     return LeadGraph(view, *paths)
 
 
-def _hanging_off(triples: list[Triple], gone: set[str], store: Any) -> set[str]:
+def _hanging_off(triples: list[Triple], gone: set[str]) -> set[str]:
     """Intervals, instants and blank nodes that only removed nodes reach (followed transitively)."""
-    temporal = {term_id(row["s"]) for row in store.select(
-        "SELECT DISTINCT ?s WHERE { ?c rdfs:subClassOf* time:TemporalEntity . ?s a ?c }")}
-    temporal |= {term_id(t.subject) for t in triples if t.predicate.value in _INSTANTS}
+    # OWL-Time's own class hierarchy is not loaded, so its nodes are known by their type's namespace
+    # and by the properties that lead to them.
+    temporal = {term_id(t.subject) for t in triples
+                if t.predicate.value in _INSTANTS
+                or (t.predicate.value == RDF + "type" and isinstance(t.object, NamedNode) and t.object.value.startswith(TIME))}
+    temporal |= {term_id(t.object) for t in triples if t.predicate.value in _TEMPORAL_LINKS}
     referrers: dict[str, set[str]] = defaultdict(set)
     outgoing: dict[str, set[str]] = defaultdict(set)
     for t in triples:

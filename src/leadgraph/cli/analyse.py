@@ -8,9 +8,11 @@ import click
 
 from leadgraph.cli import data_of, graph_of
 from leadgraph.cli._output import emit_chunks
-from leadgraph.cli.options import selection_options
+from leadgraph.cli.options import as_of_option, selection_options
 
 if TYPE_CHECKING:
+    import datetime
+
     from leadgraph.network.criteria import Criteria
 
 # Literals so start-up imports no library module; tests check they match leadgraph.network.analytics.
@@ -41,10 +43,11 @@ FORMATS = ("table", "csv", "tsv", "json", "jsonl")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), metavar="FILE", default=None,
               help="Write to FILE (atomically) instead of stdout.")
 @selection_options
+@as_of_option
 @click.pass_context
 def analyse(ctx: click.Context, analysis: str, min_shared: int | None, all_pairs: bool | None, level: str | None,
             measure: str | None, rank: str | None, top: int | None, fmt: str | None, output: str | None,
-            criteria: Criteria) -> None:
+            criteria: Criteria, as_of: datetime.date | None) -> None:
     """Describe the network: shared traits, centrality, a summary.
 
     similarity lists, for each person, the people who share the most traits
@@ -66,11 +69,13 @@ def analyse(ctx: click.Context, analysis: str, min_shared: int | None, all_pairs
       leadgraph analyse summary --organisation RW5 --hops 2
       leadgraph analyse summary --format json
       leadgraph --data my-data/ analyse summary
+      leadgraph analyse centrality --as-of 2022-01-01
     """
     from leadgraph.network.analytics import analyse as run_analysis
 
     result = run_analysis(analysis, graph_of(ctx), data=data_of(ctx), min_shared=min_shared, level=level,
-                          measure=measure, rank=rank, top=top, all_pairs=all_pairs, criteria=criteria)
+                          measure=measure, rank=rank, top=top, all_pairs=all_pairs, criteria=criteria,
+                          as_of=as_of)
     if fmt is None and output is not None:
         from leadgraph.sparql.results import format_for_path
 

@@ -871,6 +871,7 @@ def analyse(
     top: int | None = None,
     all_pairs: bool | None = None,
     criteria: Criteria | None = None,
+    as_of: Any = None,
 ) -> Analysis:
     """Run one analysis by name (``similarity``, ``centrality`` or ``summary``) with the
     options that apply to it; an option that does not apply is a :class:`UsageError`.
@@ -881,7 +882,8 @@ def analyse(
     ``top`` is how many people most like each person similarity keeps (default 10; 0 keeps
     every pair, as ``all_pairs=True`` does), or how many organisations and traits summary lists.
     ``criteria`` (a :class:`~leadgraph.network.criteria.Criteria`) narrows every analysis to
-    a selection, as ``leadgraph export`` selects.
+    a selection, as ``leadgraph export`` selects. ``as_of`` (a date or ``YYYY-MM-DD``) analyses
+    the graph as it stood that day (:func:`leadgraph.history.view_as_of`).
 
     A similarity answer is computed as it is written (:meth:`Analysis.write`); with every
     pair it is never held whole.
@@ -905,6 +907,10 @@ def analyse(
         raise UsageError(f"{names} does not apply to {analysis} (it takes: "
                          f"{', '.join('--' + a.replace('_', '-') for a in sorted(allowed))})")
     store = store_of(graph, data)
+    if as_of is not None:
+        from leadgraph.history import view_as_of
+
+        store = view_as_of(store, as_of).store
     if analysis == "similarity":
         if all_pairs and top:
             raise UsageError(f"--all keeps every pair and --top {top} the {top} most alike per person: give one")

@@ -7,7 +7,8 @@ names ignore case and spaces (``Role type`` is ``role_type``).
 Roles: ``person`` (full name), ``organisation`` (ODS code or name) and ``source`` are required;
 optional ``id`` (the person's IRI), ``variants`` (``;``-separated), ``title``, ``role_type``
 (``;``-separated), ``programme``, ``start``, ``end``, ``as_of``, ``current`` (true/false;
-default true), ``description``.
+default true), ``description``, ``supersedes`` (``;``-separated ids of the earlier statements
+this row replaces: how a later source ends a role, see Corrections and history).
 
 Traits: ``person`` (the name or id of a person described in another file), ``trait``,
 ``source``, and ``text`` (the source's words) and/or ``quote`` (a verbatim quotation; it
@@ -42,7 +43,7 @@ from leadgraph.terms import Literal, NamedNode, Triple
 
 _SOURCE = ["source", "source_title", "source_date", "source_url", "source_publisher", "source_kind"]
 ROLE_COLUMNS = ["person", "id", "variants", "title", "role_type", "organisation", "programme", "start", "end",
-                "as_of", "current", "description"] + _SOURCE
+                "as_of", "current", "description", "supersedes"] + _SOURCE
 TRAIT_COLUMNS = ["person", "trait", "key", "text", "quote", "quote_key"] + _SOURCE
 _REQUIRED = {"roles": ["person", "organisation", "source"], "traits": ["person", "trait", "source"]}
 _TRUE, _FALSE = {"true", "yes", "y", "1"}, {"false", "no", "n", "0"}
@@ -214,9 +215,10 @@ class CsvRecordReader(Reader):
         for column in ("title", "programme", "start", "end", "as_of", "description"):
             if value.get(column):
                 role[column] = value[column]
-        if value.get("role_type"):
-            types = _split(value["role_type"])
-            role["role_type"] = types if len(types) > 1 else types[0]
+        for column in ("role_type", "supersedes"):
+            if value.get(column):
+                words = _split(value[column])
+                role[column] = words if len(words) > 1 else words[0]
         for variant in _split(value.get("variants", "")):
             if variant not in record.setdefault("variants", []):
                 record["variants"].append(variant)
@@ -289,6 +291,11 @@ class CsvRecordReader(Reader):
                    if t.predicate.value in (LG + "person", SCHEMA + "creator", "http://www.w3.org/ns/org#member")
                    and t.object.value == person}
         members.add(person)
+        # A role's period and its instants (start, end) belong to it too: without them the dates were lost.
+        periods = {t.object.value for t in triples if t.subject.value in members
+                   and t.predicate.value == "http://www.w3.org/ns/org#memberDuring"}
+        members |= periods | {t.object.value for t in triples if t.subject.value in periods
+                              and t.predicate.value.startswith("http://www.w3.org/2006/time#has")}
         mine = [t for t in triples if t.subject.value in members]
         cited = {t.object.value for t in mine if t.predicate.value.startswith("http://www.w3.org/ns/prov#")}
         return mine + [t for t in triples if t.subject.value in cited]

@@ -167,6 +167,7 @@ def write_html(
     open_browser: bool = False,
     data: str | Path | list[str | Path] | None = None,
     criteria: Criteria | None = None,
+    as_of: Any = None,
     **selection: Any,
 ) -> Path:
     """Write the picture of a graph to ``path`` (atomically) and return the path.
@@ -176,7 +177,8 @@ def write_html(
     graph drawn as it is. For a LeadGraph, ``criteria`` (or ``focus=``, ``hops=``, ``kinds=``,
     ``trait=``, ``organisation=``, ``query=``) pick the subgraph exactly as ``leadgraph export`` does
     (:func:`leadgraph.network.selection.select`). ``title`` defaults to one naming the selection.
-    ``open_browser`` opens the written file in the default web browser.
+    ``open_browser`` opens the written file in the default web browser. ``as_of`` (a date or
+    ``YYYY-MM-DD``) draws the graph as it stood that day (:func:`leadgraph.history.view_as_of`).
 
     Raises :class:`~leadgraph.errors.UsageError` for selection options with a networkx graph,
     and whatever loading and selection raise (a name that matches nothing, an empty selection).
@@ -195,8 +197,8 @@ def write_html(
     chosen_by = Criteria.of(criteria, selection)
     given = chosen_by.as_kwargs()
     if isinstance(graph_or_nx, nx.Graph):
-        if given:
-            raise UsageError("selection options need a loaded graph, not a networkx graph")
+        if given or as_of is not None:
+            raise UsageError("selection options and as_of need a loaded graph, not a networkx graph")
         nxgraph = graph_or_nx
     else:
         from leadgraph.network.selection import select
@@ -205,6 +207,10 @@ def write_html(
             from leadgraph.loading import load
 
             graph_or_nx = load(data)
+        if as_of is not None:
+            from leadgraph.history import view_as_of
+
+            graph_or_nx = view_as_of(graph_or_nx, as_of)
         chosen = select(graph_or_nx, criteria=chosen_by)
         nxgraph = chosen.graph
         given = chosen.criteria
