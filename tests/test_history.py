@@ -223,6 +223,13 @@ def test_records_round_trip_supersedes_and_corrections(tmp_path):
     again.write_bytes(csv_reader.write(from_csv))
     assert set(map(str, csv_reader.read(again))) == set(map(str, from_csv))
     assert "2023-04-01" in again.read_text(encoding="utf-8")
+    # A corrections CSV: the same correction as the YAML's, and back.
+    corrections = csv_reader.read(FIXTURE / "jo-sample-corrections.csv")
+    assert {str(t) for t in corrections} == {str(t) for t in triples if "correction" in str(t.subject)
+                                             or "source-erratum" in str(t.subject)}
+    again.write_bytes(csv_reader.write(corrections))
+    assert again.read_text(encoding="utf-8").splitlines()[0].startswith("person,corrects,")
+    assert set(map(str, csv_reader.read(again))) == set(map(str, corrections))
 
 
 def test_record_mistakes_are_reported_with_their_place(tmp_path):
