@@ -261,3 +261,15 @@ lgd:newer lg:supersedes "lgd:phill-james-role-rx7" .
     assert "a correction must name the claim it corrects (lg:corrects)" in messages
     assert "lg:supersedes must point to the statement it replaces (an IRI)" in messages
     assert "a statement that supersedes another must name its own source (prov:wasDerivedFrom)" in messages
+
+
+def test_the_readme_example_is_the_tested_fixture(tmp_path):
+    import leadgraph.records  # noqa: F401 - registers the record readers
+    from leadgraph.store.readers import reader_for
+
+    section = (REPO / "README.md").read_text(encoding="utf-8").split("## Corrections and history", 1)[1]
+    example = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    written = tmp_path / "jo.yaml"
+    written.write_text(example, encoding="utf-8")
+    reader = reader_for(written)
+    assert set(map(str, reader.read(written))) == set(map(str, reader.read(FIXTURE / "jo-sample.yaml")))

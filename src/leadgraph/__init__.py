@@ -47,6 +47,9 @@ _LAZY: dict[str, str] = {
     "serve": "leadgraph.sparql.http",
     "convert": "leadgraph.records.tools",
     "new_person": "leadgraph.records.tools",
+    "validity": "leadgraph.history",
+    "Validity": "leadgraph.history",
+    "view_as_of": "leadgraph.history",
 }
 
 __all__ = ["__version__", *_LAZY]
