@@ -53,8 +53,8 @@ from typing import Any
 
 from leadgraph.errors import UsageError
 from leadgraph.loading import LeadGraph, store_of
-from leadgraph.namespaces import DCTERMS, LG, ORG, PROV, RDF, TIME
-from leadgraph.terms import BlankNode, Literal, NamedNode, Triple, term_id
+from leadgraph.namespaces import DCTERMS, LG, ORG, PROV, TIME
+from leadgraph.terms import BlankNode, Literal, NamedNode, id_term, term_id
 
 STATEMENT_CLASSES = ("org:Membership", "lg:Statement", "schema:Quotation")
 """Classes whose instances (subclasses included) are dated statements."""
@@ -244,42 +244,32 @@ def view_as_of(graph: Any = None, as_of: Any = None, *, data: Any = None) -> Lea
         return LeadGraph(store_of(graph), [], [])
     day = parse_day(as_of)
     store = store_of(graph, data)
-    gone = not_in_force(store, day)
-    triples = list(store.triples()) if gone else None
-    if triples is not None:
-        gone |= _hanging_off(triples, gone)
-        kept = [t for t in triples if term_id(t.subject) not in gone
-                and not (isinstance(t.object, (NamedNode, BlankNode)) and term_id(t.object) in gone)]
     view = MemoryStore()
-    view.add(kept if triples is not None else store.triples())
+    gone = {id_term(n) for n in not_in_force(store, day)}
+    if gone:
+        gone |= _hanging_off(store, gone)
+        # Terms hash in the engine: comparing them directly is several times faster than by id.
+        view.add(t for t in store.triples() if t.subject not in gone and t.object not in gone)
+    else:
+        view.add(store.triples())
     paths = (graph.ontology_paths, graph.data_paths) if isinstance(graph, LeadGraph) else ([], [])
     return LeadGraph(view, *paths)
 
 
-def _hanging_off(triples: list[Triple], gone: set[str]) -> set[str]:
-    """Intervals, instants and blank nodes that only removed nodes reach (followed transitively)."""
-    # OWL-Time's own class hierarchy is not loaded, so its nodes are known by their type's namespace
-    # and by the properties that lead to them.
-    temporal = {term_id(t.subject) for t in triples
-                if t.predicate.value in _INSTANTS
-                or (t.predicate.value == RDF + "type" and isinstance(t.object, NamedNode) and t.object.value.startswith(TIME))}
-    temporal |= {term_id(t.object) for t in triples if t.predicate.value in _TEMPORAL_LINKS}
-    referrers: dict[str, set[str]] = defaultdict(set)
-    outgoing: dict[str, set[str]] = defaultdict(set)
-    for t in triples:
-        if isinstance(t.object, (NamedNode, BlankNode)) and t.predicate.value != RDF + "type":
-            o, s = term_id(t.object), term_id(t.subject)
-            referrers[o].add(s)
-            outgoing[s].add(o)
+def _hanging_off(store: Any, gone: set[Any]) -> set[Any]:
+    """Intervals, instants and blank nodes that only removed nodes reach (followed transitively):
+    what a removed node links to through ``org:memberDuring``, ``time:hasBeginning``,
+    ``time:hasEnd`` or ``time:hasTime``, or any blank node, once nothing else refers to it."""
     removed = set(gone)
-    found: set[str] = set()
+    found: set[Any] = set()
     frontier = list(gone)
     while frontier:
         node = frontier.pop()
-        for o in outgoing.get(node, ()):
-            if o in removed or not (o in temporal or o.startswith("_:")):
+        for t in store.triples(node, None, None):
+            o = t.object
+            if o in removed or not (t.predicate.value in _TEMPORAL_LINKS or isinstance(o, BlankNode)):
                 continue
-            if referrers[o] <= removed:
+            if all(r.subject in removed for r in store.triples(None, None, o)):
                 removed.add(o)
                 found.add(o)
                 frontier.append(o)
