@@ -273,3 +273,15 @@ def test_the_readme_example_is_the_tested_fixture(tmp_path):
     written.write_text(example, encoding="utf-8")
     reader = reader_for(written)
     assert set(map(str, reader.read(written))) == set(map(str, reader.read(FIXTURE / "jo-sample.yaml")))
+
+
+def test_as_of_on_an_on_disk_store(tmp_path):
+    import leadgraph
+    from leadgraph.loading import build_store, open_store
+
+    build_store(tmp_path / "db", [REPO / "data", FIXTURE / "jo-sample.yaml"])
+    stored = open_store(tmp_path / "db")
+    assert leadgraph.query(ROLES_OF_JO, graph=stored, as_of="2023-06-01").rows == [
+        {"jobTitle": "Chief Digital Officer", "org": "RBQ"}]
+    assert len(leadgraph.query(ROLES_OF_JO, graph=stored, as_of="2022-01-01").rows) == 2
+    assert validity(stored)[OLD_ROLE].as_attrs() == {"valid_from": "2021-06-01", "valid_until": "2023-05-01"}
