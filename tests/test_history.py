@@ -255,12 +255,25 @@ def test_validation_checks_corrections_and_supersessions(tmp_path):
 @prefix prov: <http://www.w3.org/ns/prov#> .
 lgd:fix a lg:Correction ; lg:person lgd:phill-james ; prov:wasDerivedFrom lgd:article-2021-06-23 .
 lgd:newer lg:supersedes "lgd:phill-james-role-rx7" .
+lgd:later lg:supersedes lgd:phill-james-role-rx8 ; prov:wasDerivedFrom lgd:article-2021-06-23 .
+lgd:fix2 a lg:Correction ; lg:person lgd:phill-james ; prov:wasDerivedFrom lgd:article-2021-06-23 ;
+    lg:corrects lgd:phill-james-trait-resilence .
 """)
     report = validate(load([REPO / "data", tmp_path / "x.ttl"]))
     messages = {r.message for r in report.results}
     assert "a correction must name the claim it corrects (lg:corrects)" in messages
     assert "lg:supersedes must point to the statement it replaces (an IRI)" in messages
     assert "a statement that supersedes another must name its own source (prov:wasDerivedFrom)" in messages
+    dangling = {(r.focus_node, r.value, r.message) for r in report.results if "names no statement" in r.message}
+    assert dangling == {
+        ("lgd:later", "lgd:phill-james-role-rx8",
+         "lg:supersedes names no statement in the loaded data (a mistyped id would end nothing)"),
+        ("lgd:fix2", "lgd:phill-james-trait-resilence",
+         "lg:corrects names no statement in the loaded data (a mistyped id would correct nothing)"),
+    }
+    # Both engines report the same.
+    assert sorted(map(str, validate(load([REPO / "data", tmp_path / "x.ttl"]), engine="pyshacl").results)) == \
+        sorted(map(str, report.results))
 
 
 def test_the_readme_example_is_the_tested_fixture(tmp_path):
