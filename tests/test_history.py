@@ -298,3 +298,16 @@ def test_as_of_on_an_on_disk_store(tmp_path):
         {"jobTitle": "Chief Digital Officer", "org": "RBQ"}]
     assert len(leadgraph.query(ROLES_OF_JO, graph=stored, as_of="2022-01-01").rows) == 2
     assert validity(stored)[OLD_ROLE].as_attrs() == {"valid_from": "2021-06-01", "valid_until": "2023-05-01"}
+
+
+def test_as_of_on_a_remote_endpoint(start_oxigraph, tmp_path, graph):
+    import leadgraph
+    from leadgraph.loading import open_endpoint
+    from leadgraph.publishing import push
+
+    with start_oxigraph(tmp_path / "server") as base:
+        push(base + "/store", graph=graph)
+        remote = open_endpoint(base + "/query")
+        assert leadgraph.query(ROLES_OF_JO, graph=remote, as_of="2023-06-01").rows == [
+            {"jobTitle": "Chief Digital Officer", "org": "RBQ"}]
+        assert len(view_as_of(remote, "2022-01-01")) == len(view_as_of(graph, "2022-01-01"))

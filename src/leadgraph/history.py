@@ -244,6 +244,11 @@ def view_as_of(graph: Any = None, as_of: Any = None, *, data: Any = None) -> Lea
         return LeadGraph(store_of(graph), [], [])
     day = parse_day(as_of)
     store = store_of(graph, data)
+    if getattr(store, "remote", False):
+        # One transfer, then local look-ups: the steps below would each be a request to the server.
+        local = MemoryStore()
+        local.add(store.triples())
+        store = local
     view = MemoryStore()
     gone = {id_term(n) for n in not_in_force(store, day)}
     if gone:
