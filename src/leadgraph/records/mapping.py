@@ -646,10 +646,12 @@ def record_of(triples: list[Triple], reference: Reference) -> dict:
     rec["source"] = _keys([source_keys[o.value] for o in take(person, PROV + "wasDerivedFrom")])
     rec["sources"] = sources
 
-    def cites(s: str, fact: dict, prop: str = PROV + "wasDerivedFrom") -> None:
+    def cites(s: str, fact: dict, prop: str = PROV + "wasDerivedFrom", *, statement: bool = True) -> None:
         keys = [source_keys[o.value] for o in take(s, prop)]
         if keys:
             fact["source"] = _keys(keys)
+        if not statement:
+            return  # an organisation supersedes nothing in a record: such a triple stays unheld, and is refused
         earlier = sorted(statement_word(o.value) for o in take(s, LG + "supersedes"))
         if earlier:
             fact["supersedes"] = earlier[0] if len(earlier) == 1 else earlier
@@ -761,7 +763,7 @@ def record_of(triples: list[Triple], reference: Reference) -> dict:
             alts = [_py(v) for v in take(s, SKOS + "altLabel")]
             if alts:
                 o["alt_names"] = sorted(alts)
-            cites(s, o)
+            cites(s, o, statement=False)
             organisations.append(o)
             reference.declare_organisation(s, [o["name"]] + alts, code)
     if concepts:
