@@ -563,9 +563,9 @@ def check_history(g):
         ("quote-listen", "quotation"), ("quote-nothing-is-perfect", "quotation"),
         ("quote-patient-care", "quotation"), ("quote-situational", "quotation"),
         ("role-rx7", "role"), ("role-warrington-halton", "role"),
-        ("service-nhs", "service"),
         ("trait-decision-making", "trait"), ("trait-listening", "trait"), ("trait-patient-focus", "trait"),
         ("trait-resilience", "trait"), ("trait-situational-leadership", "trait"),
+        ("service-nhs", "years"),
     ]
     assert {r[3:] for r in rows} == {(ARTICLE_IRI, ON, None, None)}  # one source, nothing replaced or corrected
     assert [r[2] for r in rows if r[2] is not None] == [ON, ON]  # the current role and the service record
