@@ -18,7 +18,7 @@ LAYERS: list[set[str]] = [
     {"loading", "lookup", "reference", "history"},  # the graph from files; finding nodes by name; the ODS layer; dates
     {"sparql", "validation", "statistics"},  # asking questions of the graph
     {"network", "privacy"},  # the graph as a network; erasure
-    {"exporting", "viz", "publishing"},  # outputs for other tools, for people and for servers
+    {"exporting", "viz", "publishing", "drafting"},  # outputs for other tools, for people and for servers; drafts from articles
     {"cli", "docs", "__main__"},  # the command line and the references generated from it
 ]
 

@@ -13,6 +13,9 @@ import pytest
 from leadgraph import resources
 from leadgraph.errors import DataError
 from leadgraph.loading import build_store, load, open_store, update_store
+
+# Named queries whose answer is empty on purpose: no source in the data says anyone sits on a board.
+EMPTY_ON_BUNDLED_DATA = {"leaders-on-a-board"}
 from leadgraph.sparql.named import named_queries
 from leadgraph.sparql.run import query
 
@@ -47,7 +50,8 @@ def test_every_named_query_answers_the_same_from_disk_and_memory(built, data):
             assert _rows(disk_answer) == _rows(memory_answer), name
         else:  # a graph has no order
             assert sorted(disk_answer.payload.splitlines()) == sorted(memory_answer.payload.splitlines()), name
-        assert len(disk_answer) > 0, name  # each one finds something
+        # each one finds something
+        assert len(disk_answer) > 0 or name in EMPTY_ON_BUNDLED_DATA, name
 
 
 def _rows(result):

@@ -569,9 +569,26 @@ def check_history(g):
     ]
     assert {r[3:] for r in rows} == {(ARTICLE_IRI, ON, None, None)}  # one source, nothing replaced or corrected
     assert [r[2] for r in rows if r[2] is not None] == [ON, ON]  # the current role and the service record
+def check_trusts_without_leader(g):
+    # 202 open trusts in England; the article names current digital roles at five of them
+    # (Phill James's CIO role is at a place-based partnership, his ambulance trust role ended).
+    rows = run(g, "trusts-without-leader", "odsCode")
+    codes = [r[0] for r in rows]
+    assert len(codes) == 197 and len(set(codes)) == 197
+    assert not {"RBQ", "RBS", "RRF", "RW5", "RXR"} & set(codes) and "RX7" in codes
+    cio = [r[0] for r in run(g, "trusts-without-leader", "odsCode", group="lgd:rolegroup-cio")]
+    assert len(cio) == 200 and not {"RBQ", "RW5"} & set(cio)
+
+
+def check_leaders_on_a_board(g):
+    # The article says nothing about board seats: nothing is recorded (tests/test_network_analyses.py
+    # checks the query on a fixture that records one).
+    assert run(g, "leaders-on-a-board", "name") == []
 
 
 EXACT = {
+    "trusts-without-leader": check_trusts_without_leader,
+    "leaders-on-a-board": check_leaders_on_a_board,
     "cio-roles": check_cio_roles,
     "backgrounds": check_backgrounds,
     "long-service": check_long_service,

@@ -23,6 +23,8 @@ from leadgraph.sparql.run import query
 
 LEADGRAPH = [sys.executable, "-m", "leadgraph"]
 SAMPLES = {"organisation": "lgd:org-rbs", "trait": "lgd:trait-resilience", "name": "Phil", "person": "lgd:phill-james"}
+# Named queries whose answer is empty on purpose: no source in the data says anyone sits on a board.
+EMPTY_ON_BUNDLED_DATA = {"leaders-on-a-board"}
 
 
 def _free_port() -> int:
@@ -60,7 +62,7 @@ def test_every_named_query_answers_the_same_remotely(oxigraph):
             assert _rows(there) == _rows(here), name
         else:
             assert sorted(_normal(there.payload).splitlines()) == sorted(_normal(here.payload).splitlines()), name
-        assert len(there) > 0, name
+        assert len(there) > 0 or name in EMPTY_ON_BUNDLED_DATA, name
 
 
 def test_cli_reads_an_endpoint_like_local_files(oxigraph):

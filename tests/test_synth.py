@@ -15,6 +15,9 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 import synth  # noqa: E402
 from bench_queries_scale import PARAMS  # noqa: E402
 
+# Named queries whose answer is empty on purpose: no source in the data says anyone sits on a board.
+EMPTY_ON_BUNDLED_DATA = {"leaders-on-a-board"}
+
 # Three rows shaped like NHS England's ODS etr.csv (codes and names as the register gives
 # them), and a closed trust that must be left out.
 ETR = (
@@ -81,7 +84,7 @@ def test_every_named_query_finds_answers(graph):
             params["name"] = "person 00001"
         result = query(name, params or None, graph=graph, timeout=None)
         found = len(result.graph) if result.form in ("construct", "describe") else len(result.rows)
-        assert found > 0, f"{name} found nothing in the synthetic data"
+        assert found > 0 or name in EMPTY_ON_BUNDLED_DATA, f"{name} found nothing in the synthetic data"
 
 
 def test_shaped_like_the_bundled_people(graph):

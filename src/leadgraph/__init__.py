@@ -43,6 +43,13 @@ _LAZY: dict[str, str] = {
     "summary": "leadgraph.network.analytics",
     "analyse": "leadgraph.network.analytics",
     "Analysis": "leadgraph.network.analytics",
+    "coverage": "leadgraph.network.coverage",
+    "coverage_tree": "leadgraph.network.coverage",
+    "paths": "leadgraph.network.paths",
+    "communities": "leadgraph.network.communities",
+    "membership": "leadgraph.network.communities",
+    "mentors": "leadgraph.network.mentoring",
+    "ties": "leadgraph.network.ties",
     "make_server": "leadgraph.sparql.http",
     "serve": "leadgraph.sparql.http",
     "convert": "leadgraph.records.tools",
@@ -50,6 +57,8 @@ _LAZY: dict[str, str] = {
     "validity": "leadgraph.history",
     "Validity": "leadgraph.history",
     "view_as_of": "leadgraph.history",
+    "draft": "leadgraph.drafting",
+    "DraftResult": "leadgraph.drafting",
 }
 
 __all__ = ["__version__", *_LAZY]

@@ -36,6 +36,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("reference", "reference"),
     ("records", "convert"),
     ("records", "new"),
+    ("draft", "draft"),
 ]
 
 

@@ -45,7 +45,7 @@ from leadgraph.terms import Literal, NamedNode, id_term, term_id
 from leadgraph.namespaces import LG, SKOS
 from leadgraph.tabular import cell_text, csv_field, guard
 
-ANALYSES: tuple[str, ...] = ("similarity", "centrality", "summary")
+ANALYSES: tuple[str, ...] = ("similarity", "centrality", "summary", "coverage", "path", "communities", "mentors")
 """What :func:`analyse` can run."""
 METRICS: tuple[str, ...] = ("jaccard", "count")
 """Orderings for :func:`trait_similarity`: the first key of the sort."""
@@ -622,16 +622,9 @@ def _people_network(graph: Any, data: Any, criteria: Criteria | None = None) -> 
 
 def _check_kinds(kinds: Sequence[str] | str | None) -> set[str] | None:
     from leadgraph.network.projection import KINDS
+    from leadgraph.network.ties import check_kinds
 
-    if kinds is None:
-        return None
-    if isinstance(kinds, str):
-        kinds = [k.strip() for k in kinds.split(",") if k.strip()]
-    unknown = [k for k in kinds if k not in KINDS]
-    if unknown or not kinds:
-        raise UsageError(f"unknown kind {', '.join(map(repr, unknown)) or '(none given)'} "
-                         f"(choose from {', '.join(KINDS)})")
-    return set(kinds)
+    return None if kinds is None else set(check_kinds(kinds, KINDS))
 
 
 # -- summary ---------------------------------------------------------------------------------------
@@ -714,10 +707,10 @@ class Analysis:
 
     def __init__(self, name: str, data: Any = None, rows: list[dict[str, Any]] | None = None,
                  columns: Sequence[str] = (), *, stream: Callable[[], Iterator[dict[str, Any]]] | None = None,
-                 delimited: Callable[[str, list[str]], Iterator[bytes]] | None = None):
+                 delimited: Callable[[str, list[str]], Iterator[bytes]] | None = None, empty_text: str = ""):
         if rows is None and stream is None:
             raise ValueError("an Analysis needs rows or a stream of rows")
-        self.name, self.columns = name, list(columns)
+        self.name, self.columns, self.empty_text = name, list(columns), empty_text
         self._data, self._rows, self._stream, self._delimited = data, rows, stream, delimited
 
     def __repr__(self) -> str:
@@ -782,6 +775,8 @@ class Analysis:
         from leadgraph.tabular import text_table
 
         rows = list(itertools.islice(self.iter_rows(), TABLE_LIMIT + 1))
+        if not rows and self.empty_text:
+            return self.empty_text.encode("utf-8")
         if len(rows) > TABLE_LIMIT:
             raise UsageError(f"{self.name} gives more than {TABLE_LIMIT:,} rows, too many for a table: use "
                              f"--format csv (or tsv, jsonl), or -o FILE.csv")
@@ -871,10 +866,24 @@ def analyse(
     top: int | None = None,
     all_pairs: bool | None = None,
     criteria: Criteria | None = None,
+    people: Sequence[str] = (),
+    by: str | None = None,
+    role_group: str | None = None,
+    max_steps: int | None = None,
+    via: Sequence[str] | str | None = None,
+    seed: int | None = None,
     as_of: Any = None,
 ) -> Analysis:
-    """Run one analysis by name (``similarity``, ``centrality`` or ``summary``) with the
-    options that apply to it; an option that does not apply is a :class:`UsageError`.
+    """Run one analysis by name (``similarity``, ``centrality``, ``summary``, ``coverage``,
+    ``path``, ``communities`` or ``mentors``) with the options that apply to it; an option that
+    does not apply is a :class:`UsageError`.
+
+    ``people`` are the names an analysis takes: two for ``path`` (A, B), one for ``mentors``.
+    ``by`` and ``role_group`` are :func:`~leadgraph.network.coverage.coverage`'s; ``max_steps``
+    and ``via`` (node kinds) :func:`~leadgraph.network.paths.paths`'; ``seed``
+    :func:`~leadgraph.network.communities.communities`'; ``top`` is also how many paths
+    ``path`` lists (default 10) and how many people ``mentors`` ranks (default 5). A ``path``
+    that finds no path shows a plain sentence as its table, and no rows otherwise.
 
     ``measure`` is the similarity ``metric`` (jaccard, count) or the centrality
     ``measure`` (degree, betweenness, eigenvector). ``rank`` is the node kinds centrality
@@ -898,19 +907,29 @@ def analyse(
     if analysis not in ANALYSES:
         raise UsageError(f"unknown analysis {analysis!r} (choose from {', '.join(ANALYSES)})")
     given = {"min_shared": min_shared, "level": level, "measure": measure, "rank": rank, "top": top,
-             "all": all_pairs or None}
+             "all": all_pairs or None, "by": by, "role_group": role_group, "max": max_steps, "via": via, "seed": seed}
     allowed = {"similarity": {"min_shared", "level", "measure", "top", "all"}, "centrality": {"measure", "rank"},
-               "summary": {"top"}}[analysis]
+               "summary": {"top"}, "coverage": {"by", "role_group"}, "path": {"max", "via", "top"},
+               "communities": {"seed"}, "mentors": {"top"}}[analysis]
     stray = [name for name, value in given.items() if value is not None and name not in allowed]
     if stray:
         names = ", ".join("--" + s.replace("_", "-") for s in stray)
         raise UsageError(f"{names} does not apply to {analysis} (it takes: "
                          f"{', '.join('--' + a.replace('_', '-') for a in sorted(allowed))})")
+    wanted = {"path": 2, "mentors": 1}.get(analysis, 0)
+    if len(people) != wanted:
+        what = {0: "no names", 1: "one person's name", 2: "two people's names (A B)"}[wanted]
+        raise UsageError(f"{analysis} takes {what}, not {len(people)}")
+    if criteria and analysis in ("coverage", "path", "communities", "mentors"):
+        raise UsageError(f"the selection options do not apply to {analysis}: it works on the whole graph")
     store = store_of(graph, data)
     if as_of is not None:
         from leadgraph.history import view_as_of
 
         store = view_as_of(store, as_of).store
+    if analysis in ("coverage", "path", "communities", "mentors"):
+        return _network_analysis(analysis, store, people, by=by, role_group=role_group, max_steps=max_steps,
+                                 via=via, seed=seed, top=top)
     if analysis == "similarity":
         if all_pairs and top:
             raise UsageError(f"--all keeps every pair and --top {top} the {top} most alike per person: give one")
@@ -924,6 +943,35 @@ def analyse(
         return Analysis(analysis, rows, rows, ["label", "kind", "score", "neighbours", "neighbour_labels"])
     facts = summary(store, 5 if top is None else top, criteria=criteria)
     return Analysis(analysis, facts, _summary_rows(facts), ["section", "kind", "label", "value", "based_on"])
+
+
+def _network_analysis(analysis: str, store: Any, people: Sequence[str], *, by: str | None, role_group: str | None,
+                      max_steps: int | None, via: Any, seed: int | None, top: int | None) -> Analysis:
+    """coverage, path, communities and mentors, from their own modules (imported when asked for)."""
+    if analysis == "coverage":
+        from leadgraph.network.coverage import coverage, coverage_columns, coverage_rows
+
+        found = coverage(store, by or "region", role_group)
+        return Analysis(analysis, found, coverage_rows(found), coverage_columns(found["by"]))
+    if analysis == "path":
+        from leadgraph.network.paths import DEFAULT_LIMIT, DEFAULT_MAX_STEPS, no_path_text, path_rows, paths
+
+        steps = DEFAULT_MAX_STEPS if max_steps is None else max_steps
+        found = paths(store, people[0], people[1], max_steps=steps, via=via,
+                      limit=DEFAULT_LIMIT if top is None else top)
+        return Analysis(analysis, found, path_rows(found),
+                        ["path", "step", "from_label", "relation", "to_label", "source_title", "date"],
+                        empty_text=no_path_text(found, steps))
+    if analysis == "communities":
+        from leadgraph.network.communities import DEFAULT_SEED, communities, community_rows
+
+        found = communities(store, seed=DEFAULT_SEED if seed is None else seed)
+        return Analysis(analysis, found, community_rows(found), ["community", "size", "people_labels", "shared_labels"])
+    from leadgraph.network.mentoring import DEFAULT_TOP as MENTORS_TOP, mentor_rows, mentors, no_mentor_text
+
+    found = mentors(store, people[0], top=MENTORS_TOP if top is None else top)
+    return Analysis(analysis, found, mentor_rows(found), ["rank", "mentor_label", "kind", "text", "source_title", "date"],
+                    empty_text=no_mentor_text(found))
 
 
 def _summary_rows(facts: dict[str, Any]) -> list[dict[str, Any]]:
