@@ -210,7 +210,7 @@ def main() -> int:
             run = measured([str(LEADGRAPH), "--data", str(data), "analyse", "similarity", "-o", str(out)])
             report(people, triples, "top 10 (default) -o pairs.csv", run, count_lines(out) - 1 if out.exists() else 0,
                    target)
-            for min_shared in [int(m) for m in args.all_min_shared.split(",")]:
+            for min_shared in [int(m) for m in args.all_min_shared.split(",") if m.strip()]:  # "": none
                 if people > 50_000 and min_shared < 3:
                     print(f"{people:>7} {triples:>9} --all --min-shared {min_shared}: skipped (some 10^8 pairs)")
                     continue

@@ -20,9 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -55,23 +53,9 @@ def child(argv: list[str]) -> None:
 
 def measure(args: list[str], cap: float | None = None) -> dict:
     """Run a child; its JSON plus peak RSS in MB, or {"timeout": cap}."""
-    proc = subprocess.Popen([sys.executable, __file__, "_child", *args], stdout=subprocess.PIPE, text=True)
-    deadline = None if cap is None else time.monotonic() + cap
-    while True:
-        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-        if pid:
-            break
-        if deadline is not None and time.monotonic() > deadline:
-            proc.kill()
-            os.wait4(proc.pid, 0)
-            return {"timeout": cap}
-        time.sleep(0.05)
-    output = proc.stdout.read()
-    if status != 0:
-        raise SystemExit(f"child {args} failed: {output}")
-    result = json.loads(output.strip().splitlines()[-1])
-    result["peak_mb"] = usage.ru_maxrss / 1024
-    return result
+    from bench_scale import run_measured
+
+    return run_measured([sys.executable, __file__, "_child", *args], cap=cap, parse=True)
 
 
 def main() -> int:

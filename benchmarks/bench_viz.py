@@ -23,6 +23,19 @@ Usage:
     .venv/bin/python benchmarks/bench_viz.py --sizes 2000 --repeat 1 --no-browser
     .venv/bin/python benchmarks/bench_viz.py --json out/bench_viz.json --keep out/bench-pages
 
+National overview (issue 11): ``--national 10000`` makes a SYNTHETIC national graph of 10,000
+people with benchmarks/synth.py (real trust names from the reference layer, invented people) and
+measures the page ``leadgraph viz`` writes by default, which opens on groups:
+
+    build   = ICB/region of each trust + render_html(view="auto") + write, with the communities
+              and coverage (leadgraph.network, timed apart) already computed
+    size    = the page's bytes
+    frame   = navigation to the first drawn frame in Chromium
+
+against the baseline measured in the same run: the same graph drawn the old way, every node laid
+out and drawn (``view="full"``, still offered on request). Targets: build <= 5 s, page <= 5 MB,
+first frame <= 3 s. Loading and projection are reported but are not the page's work.
+
 Exit status 1 when a target is missed, so CI or a release check can run it.
 """
 
@@ -38,18 +51,17 @@ import time
 from pathlib import Path
 
 from leadgraph.namespaces import turtle_prefixes
+from leadgraph.viz.picture import CHROMIUM_ARGS
 
+# Build is checked on CPU time: this single-threaded work's wall time on a shared 2-core machine
+# mostly measures the other jobs (wall time is reported too).
+NATIONAL_TARGETS = {"build CPU (s)": 5.0, "page (MB)": 5.0, "first frame wall (s)": 3.0}
 TARGETS = {
     # nodes: (export seconds or None, first-frame seconds)
     5000: (10.0, 5.0),
     20000: (None, 15.0),
 }
 CHROMIUM = os.environ.get("LEADGRAPH_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-dev-shm-usage",
-]
 PREFIXES = turtle_prefixes(["lg", "lgd", "org", "schema", "foaf", "prov", "dcterms", "skos", "rdfs", "xsd"])
 
 
@@ -136,7 +148,9 @@ def export_once(ttl: Path, page: Path) -> dict[str, float]:
     network = to_networkx(graph)
     steps["project"] = time.perf_counter() - mark
     mark = time.perf_counter()
-    html = render_html(network, title=f"SYNTHETIC benchmark graph, {network.number_of_nodes()} nodes")
+    # view="full": these targets (issue 4) are for drawing every node, which the page still does on
+    # request; the default page of a large graph opens on groups instead (see national()).
+    html = render_html(network, title=f"SYNTHETIC benchmark graph, {network.number_of_nodes()} nodes", view="full")
     steps["layout+render"] = time.perf_counter() - mark
     mark = time.perf_counter()
     atomic_write(page, html)
@@ -194,7 +208,7 @@ def first_frames(browser, page: Path, repeat: int) -> dict[str, float]:
         tab.route(re.compile(r"^https?://"), lambda route: (outgoing.append(route.request.url), route.abort()))
         start = time.perf_counter()
         tab.goto(page.resolve().as_uri(), timeout=120_000)
-        tab.wait_for_function("window.leadgraph && window.leadgraph.ready === true", timeout=120_000)
+        tab.wait_for_selector("body[data-ready=true]", state="attached", timeout=120_000)
         walls.append(time.perf_counter() - start)
         clocks.append(tab.evaluate("window.leadgraph.firstFrameMs") / 1000.0)
         context.close()
@@ -205,14 +219,64 @@ def first_frames(browser, page: Path, repeat: int) -> dict[str, float]:
 
 def blank_page_baseline(browser, folder: Path, repeat: int) -> float:
     blank = folder / "blank.html"
-    blank.write_text("<!DOCTYPE html><title>blank</title><script>window.leadgraph = {ready: true, firstFrameMs: "
+    blank.write_text("<!DOCTYPE html><title>blank</title><body data-ready=\"true\"><script>window.leadgraph = {ready: true, firstFrameMs: "
                      "performance.now()};</script>", "utf-8")
     return first_frames(browser, blank, repeat)["wall"]
 
 
+def national(people: int, folder: Path, browser, repeat: int) -> dict[str, object]:
+    """The default (overview) page of a SYNTHETIC national graph vs. the full drawing of it."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import synth
+
+    from leadgraph.fileio import atomic_write
+    from leadgraph.loading import load
+    from leadgraph.network.projection import to_networkx
+    from leadgraph.viz.page import page_extras, render_html
+
+    ttl = folder / f"national-{people}.ttl"
+    synth.write(ttl, people=people, seed=1)
+    row: dict[str, object] = {"people": people}
+    start = time.perf_counter()
+    graph = load(data=[ttl])
+    row["load (s)"] = time.perf_counter() - start
+    mark = time.perf_counter()
+    network = to_networkx(graph)
+    row["project (s)"] = time.perf_counter() - mark
+    row["nodes"], row["edges"] = network.number_of_nodes(), network.number_of_edges()
+    title = f"SYNTHETIC national graph, {people} people"
+    # Communities and coverage come from the analyses library (leadgraph.network), once: timed
+    # apart from the page, which is what the build target is about.
+    mark, mark_cpu = time.perf_counter(), time.process_time()
+    analyses = page_extras(graph, network)
+    analyses.pop("places")
+    row["communities + coverage (s)"] = time.perf_counter() - mark
+    row["communities + coverage CPU (s)"] = time.process_time() - mark_cpu
+    for name, view in (("overview", "auto"), ("full drawing (baseline)", "full")):
+        page = folder / f"national-{people}-{view}.html"
+        builds, cpu = [], []
+        for _ in range(repeat if view == "auto" else 1):
+            mark, mark_cpu = time.perf_counter(), time.process_time()
+            where = page_extras(graph, network, communities=False, coverage=False)["places"]
+            atomic_write(page, render_html(network, title=title, view=view, places=where, **analyses))
+            builds.append(time.perf_counter() - mark)
+            cpu.append(time.process_time() - mark_cpu)
+        # CPU time too: on a shared machine the wall clock also counts other jobs' turns.
+        part: dict[str, float] = {"build (s)": statistics.median(builds), "build CPU (s)": statistics.median(cpu),
+                                  "page (MB)": page.stat().st_size / 1e6}
+        if browser is not None:
+            frames = first_frames(browser, page, repeat if view == "auto" else 1)
+            part["first frame wall (s)"] = frames["wall"]
+            part["first frame page clock (s)"] = frames["page clock"]
+        row[name] = part
+    return row
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="5000,20000", help="comma-separated node counts")
+    parser.add_argument("--sizes", default="5000,20000", help="comma-separated node counts ('' for none)")
+    parser.add_argument("--national", type=int, default=10000,
+                        help="people in the SYNTHETIC national graph (0: skip that measurement)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (median)")
     parser.add_argument("--no-browser", action="store_true", help="skip the Chromium measurements")
     parser.add_argument("--baseline-max", type=int, default=5000, help="largest size for the pyvis baseline")
@@ -235,6 +299,18 @@ def main(argv: list[str] | None = None) -> int:
     missed: list[str] = []
     already = ontology_nodes(folder)
     try:
+        if args.national:
+            row = national(args.national, folder, browser, args.repeat)
+            results["national"] = row
+            print(f"SYNTHETIC national graph: {row['people']} people, {row['nodes']} nodes, {row['edges']} edges"
+                  f" (load {row['load (s)']:.2f} s, projection {row['project (s)']:.2f} s, communities and"
+                  f" coverage {row['communities + coverage (s)']:.2f} s, CPU {row['communities + coverage CPU (s)']:.2f} s)")
+            for name in ("overview", "full drawing (baseline)"):
+                print(f"  {name}: " + ", ".join(f"{key} {value:.2f}" for key, value in row[name].items()))
+            for key, limit in NATIONAL_TARGETS.items():
+                value = row["overview"].get(key)
+                if value is not None and value > limit:
+                    missed.append(f"national {args.national} people: {key} {value:.2f} > {limit}")
         for size in sizes:
             ttl = folder / f"synthetic-{size}.ttl"
             ttl.write_text(synthetic_turtle(size, already=already), "utf-8")

@@ -23,23 +23,15 @@ from typing import Any
 
 import pytest
 
+from leadgraph.viz.picture import CHROMIUM_ARGS as PICTURE_CHROMIUM_ARGS
+
 REPO = Path(__file__).resolve().parents[2]
 BROWSER_FIXTURES = Path(__file__).resolve().parent / "fixtures"
 ARTIFACTS = REPO / "test-artifacts"
 CHROMIUM = os.environ.get("LEADGRAPH_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
+CHROMIUM_ARGS = PICTURE_CHROMIUM_ARGS  # one list: the pictures command launches Chromium the same way
 VIEWPORT = {"width": 1280, "height": 800}
-READY = "window.leadgraph !== undefined && window.leadgraph.ready === true"
+READY_SELECTOR = "body[data-ready=true]"
 
 # Runs before the page's own scripts (through DevTools, so the page's CSP does not apply to it).
 _INIT = """
@@ -131,7 +123,9 @@ def visit(browser) -> Iterator[Any]:
         page.on("dialog", dialog)
         page.add_init_script(_INIT)
         page.goto(path.resolve().as_uri())
-        page.wait_for_function(READY, timeout=timeout_ms)
+        # A selector, not a JS predicate: Playwright polls a predicate with eval, which the
+        # page's policy refuses while a large page is still inflating its data.
+        page.wait_for_selector(READY_SELECTOR, state="attached", timeout=timeout_ms)
         return seen
 
     yield open_page

@@ -23,8 +23,10 @@ def details_text(seen) -> str:
 
 
 def click_node(seen, node_id: int) -> None:
-    """A real mouse click on a node: centre the view on it, then click the canvas centre."""
-    seen.js("(id) => window.network.focus(id, {scale: 2, animation: false})", node_id)
+    """A real mouse click on a node: show it (its kind may be hidden, its group closed), centre
+    the view on it, then click the canvas centre."""
+    seen.js("(id) => { window.leadgraph.focusNode(id); window.network.unselectAll();"
+            " window.network.focus(id, {scale: 2, animation: false}); }", node_id)
     box = seen.page.locator("#lg-network").bounding_box()
     seen.page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
 
@@ -38,7 +40,7 @@ def test_bundled_graph_renders_every_node_and_edge(visit, bundled_page, bundled_
     drawn = seen.js(
         "({nodes: window.network.body.data.nodes.length, edges: window.network.body.data.edges.length,"
         " canvasNodes: Object.keys(window.network.body.nodes).length,"
-        " positions: Object.keys(window.network.getPositions()).length})"
+        " positions: Object.keys(window.network.getPositions(window.leadgraph.nodes.getIds())).length})"
     )
     assert drawn["nodes"] == bundled_network.number_of_nodes() > 0
     assert drawn["canvasNodes"] == drawn["positions"] == drawn["nodes"]
@@ -143,19 +145,23 @@ def test_kind_filter_hides_that_kind(visit, bundled_page, bundled_network):
     seen = visit(bundled_page)
     kinds = {iri: data["kind"] for iri, data in bundled_network.nodes(data=True)}
     traits = {iri for iri, kind in kinds.items() if kind == "trait"}
-    assert traits
+    # Sources are hidden from the start (their facts are in the panel of what they describe).
+    hidden = {iri for iri, kind in kinds.items() if kind == "source"}
+    assert traits and hidden
+    assert not seen.page.get_by_role("checkbox", name="Source", exact=True).is_checked()
     seen.page.get_by_role("checkbox", name="Trait", exact=True).uncheck()
+    hidden |= traits
     shown = {seen.js("(id) => window.leadgraph.payload.info[id].iri", i) for i in visible_ids(seen)}
-    assert shown == set(kinds) - traits
+    assert shown == set(kinds) - hidden
     hidden_on_canvas = seen.js(
         "Object.values(window.network.body.nodes).filter((n) => n.options.hidden).length"
     )
-    assert hidden_on_canvas == len(traits)
+    assert hidden_on_canvas == len(hidden)
     # Edges to hidden nodes are not drawn either.
     drawn_edges = seen.js("window.network.body.edgeIndices.length")
-    assert drawn_edges == sum(1 for u, v in bundled_network.edges() if u not in traits and v not in traits)
+    assert drawn_edges == sum(1 for u, v in bundled_network.edges() if u not in hidden and v not in hidden)
     assert seen.page.locator("#lg-status").text_content() == (
-        f"Showing {len(kinds) - len(traits)} of {len(kinds)} nodes."
+        f"Showing {len(kinds) - len(hidden)} of {len(kinds)} nodes."
     )
     seen.page.click("#lg-reset")
     assert len(visible_ids(seen)) == len(kinds)

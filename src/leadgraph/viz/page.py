@@ -9,17 +9,24 @@ there is no Bootstrap or CDN, and a Content-Security-Policy meta tag forbids eve
 fetch. Scripts are allowed by their SHA-256 hashes only, so even a ``<script>`` smuggled into the
 page would not run.
 
-pyvis holds the network data (:class:`pyvis.network.Network`, its ``nodes`` and ``edges`` lists
-filled directly: ``add_node``/``add_edge`` took 20-226 s at 10,000 nodes here), but the page
-comes from leadgraph's own template, not pyvis's: that one has autoescaping off, writes
-``heading`` and ``select_menu`` ids raw into the page, and switches to an ``innerHTML`` popup
-as soon as any title contains "href". Here data travels only as JSON inside
+The page does not use pyvis's template (only its copy of vis-network): that one has
+autoescaping off, writes ``heading`` and ``select_menu`` ids raw into the page, and switches to an
+``innerHTML`` popup as soon as any title contains "href". Here data travels only as JSON inside
 ``<script type="application/json">`` with ``<``, ``>`` and ``&`` escaped, and the page's script
 shows it with ``textContent``; nodes carry no vis-network ``title``, so there is no tooltip.
 
-Positions always come from :mod:`leadgraph.viz.layout` (seeded) and physics is off: the picture is
-repeatable, shows its first frame quickly at 20,000 nodes, and never keeps the browser busy
-stabilising.
+The data is compact, because a national graph has 140,000 edges that mostly repeat the same
+relations, facts and sources: every string is stored once (``strings``), and so is every list of
+numbers (``lists``: names, fact lists, source lists) and every fact row (``factRows``: name,
+value, origin); nodes and edges are columns of numbers (``node``, ``edge``). Data over
+:data:`COMPRESS_BYTES` is gzip-compressed and base64-encoded, and the page inflates it with the
+browser's ``DecompressionStream``. :func:`extract_payload` decodes it all back.
+
+Above :data:`OVERVIEW_NODES` nodes the page opens on groups (:mod:`leadgraph.viz.groups`) and
+Python computes no layout at all: the page places groups and their members itself.
+
+Otherwise positions come from :mod:`leadgraph.viz.layout` (seeded) and physics is off: the picture
+is repeatable, shows its first frame quickly, and never keeps the browser busy stabilising.
 
 >>> import networkx as nx
 >>> g = nx.MultiDiGraph()
@@ -69,6 +76,12 @@ SMALL_GRAPH_EDGE = 180.0
 SEED = 1
 """Default layout seed: the same graph always gets the same picture."""
 
+OVERVIEW_NODES = 1000
+"""Above this many nodes (sources not counted) the page opens on groups, not on every node."""
+
+COMPRESS_BYTES = 1_000_000
+"""Page data larger than this travels gzip-compressed (as base64); the page inflates it offline."""
+
 DEFAULT_TITLE = "leadgraph: NHS technology leaders"
 
 # kind -> (legend label, colour, vis-network shape, legend symbol, size). NHS palette colours.
@@ -86,6 +99,11 @@ KIND_STYLES: dict[str, tuple[str, str, str, str, int]] = {
     "source": ("Source", "#425563", "triangleDown", "▼", 12),
 }
 _HIGHLIGHT = "#005eb8"
+CLUSTER_GROUP = "lg-cluster"
+"""vis-network group name of the overview's group nodes (not a node kind)."""
+COMMUNITY_COLOURS = ("#005eb8", "#009639", "#ed8b00", "#7c2855", "#00a499", "#ae2573", "#330072",
+                     "#8a1538", "#41b6e6", "#ffb81c", "#006747", "#768692")
+"""Colours for "colour by community", cycled (NHS palette)."""
 _SOURCE_EDGE_COLOUR = "#dde2e7"
 EDGE_FONT = 10
 EDGE_LABEL_SCALE = 1.2
@@ -127,6 +145,10 @@ def render_html(
     *,
     seed: int = SEED,
     positions: Mapping[Any, tuple[float, float]] | None = None,
+    view: str = "auto",
+    places: Mapping[str, Mapping[str, str]] | None = None,
+    communities: Mapping[Any, Any] | None = None,
+    coverage: Mapping[str, Any] | None = None,
 ) -> str:
     """Render a networkx graph as one self-contained, offline HTML page.
 
@@ -136,8 +158,16 @@ def render_html(
     ``source_date`` (the source line), and every other attribute as a fact in the details
     panel, with the ``<fact>_source`` attribute as that fact's source. Edges: ``relation``
     (drawn on the edge; ``label`` if there is none), the same source attributes, ``quote``,
-    and other attributes as facts. Other graphs work too: any attribute becomes a fact.
+    ``valid_from``/``valid_until`` (ISO dates, the "as of" control; the end is exclusive), and
+    other attributes as facts. Other graphs work too: any attribute becomes a fact.
     ``positions`` (node -> (x, y) in pixels) replaces the seeded layout.
+
+    ``view``: "full" lays out and opens on every node; "overview" opens on groups (see
+    :mod:`leadgraph.viz.groups`) and skips the layout, so a national graph builds in seconds;
+    "auto" (default) is "overview" above :data:`OVERVIEW_NODES` nodes (sources not counted).
+    ``places`` (organisation IRI -> ``{"region", "icb"}`` labels, :func:`leadgraph.viz.groups.places`)
+    and ``communities`` (node -> community) add ways of grouping and colouring; ``coverage``
+    (:func:`leadgraph.network.coverage.coverage_tree`) adds the coverage view.
 
     >>> import networkx as nx
     >>> page = render_html(nx.path_graph(3), title="Path </title>")
@@ -146,15 +176,9 @@ def render_html(
     >>> len(extract_payload(page)["nodes"])
     3
     """
-    from pyvis.network import Network
-
-    payload, vis_nodes, vis_edges, options = _build(nxgraph, title, seed, positions)
-    net = Network(directed=nxgraph.is_directed())
-    net.nodes = vis_nodes
-    net.edges = vis_edges
-    net.options = options
-    nodes, edges, _heading, _height, _width, options_json = net.get_network_data()
-    payload.update(nodes=nodes, edges=edges, options=json.loads(options_json))
+    payload = _build(nxgraph, title, seed, positions, view, places, communities)
+    if coverage is not None:
+        payload["coverage"] = _coverage(coverage, {node: i for i, node in enumerate(nxgraph.nodes)})
     return _page(title, payload)
 
 
@@ -167,6 +191,10 @@ def write_html(
     open_browser: bool = False,
     data: str | Path | list[str | Path] | None = None,
     criteria: Criteria | None = None,
+    view: str = "auto",
+    communities: bool = True,
+    coverage: bool = True,
+    role_group: str | None = None,
     as_of: Any = None,
     **selection: Any,
 ) -> Path:
@@ -177,8 +205,12 @@ def write_html(
     graph drawn as it is. For a LeadGraph, ``criteria`` (or ``focus=``, ``hops=``, ``kinds=``,
     ``trait=``, ``organisation=``, ``query=``) pick the subgraph exactly as ``leadgraph export`` does
     (:func:`leadgraph.network.selection.select`). ``title`` defaults to one naming the selection.
-    ``open_browser`` opens the written file in the default web browser. ``as_of`` (a date or
-    ``YYYY-MM-DD``) draws the graph as it stood that day (:func:`leadgraph.history.view_as_of`).
+    ``open_browser`` opens the written file in the default web browser. ``view`` is
+    :func:`render_html`'s. For a LeadGraph the page also gets the regions and ICBs to group by,
+    the communities to colour by (``communities=False``: not computed) and the coverage of trusts
+    by leaders of ``role_group`` (default "cio"; ``coverage=False``: no coverage view); see
+    :func:`prepare`. ``as_of`` (a date or ``YYYY-MM-DD``) draws the graph as it stood that day
+    (:func:`leadgraph.history.view_as_of`).
 
     Raises :class:`~leadgraph.errors.UsageError` for selection options with a networkx graph,
     and whatever loading and selection raise (a name that matches nothing, an empty selection).
@@ -188,14 +220,46 @@ def write_html(
     >>> write_html(nx.path_graph(2), out).read_text().startswith("<!DOCTYPE html>")
     True
     """
-    import networkx as nx
-
     from leadgraph.fileio import atomic_write
+
+    nxgraph, title, extras = prepare(graph_or_nx, title=title, data=data, criteria=criteria, communities=communities,
+                                     coverage=coverage, role_group=role_group, as_of=as_of, **selection)
+    page = render_html(nxgraph, title=title, seed=seed, view=view, **extras)
+    written = Path(atomic_write(path, page))
+    if open_browser:
+        import webbrowser
+
+        webbrowser.open(written.resolve().as_uri())
+    return written
+
+
+def prepare(
+    graph_or_nx: LeadGraph | nx.Graph | None,
+    *,
+    title: str | None = None,
+    data: str | Path | list[str | Path] | None = None,
+    criteria: Criteria | None = None,
+    communities: bool = True,
+    coverage: bool = True,
+    role_group: str | None = None,
+    as_of: Any = None,
+    **selection: Any,
+) -> tuple[nx.Graph, str, dict[str, Any]]:
+    """``(networkx graph, title, extras)`` to draw, as :func:`write_html` chooses them.
+
+    ``extras`` are :func:`render_html`'s keyword arguments read from a LeadGraph: ``places``
+    (ICB and region of each organisation), ``communities`` (person -> community number, from
+    :func:`leadgraph.network.communities.communities`, unless ``communities`` is false) and
+    ``coverage`` (:func:`leadgraph.network.coverage.coverage_tree` for ``role_group``, default
+    "cio" when the data has that group, unless ``coverage`` is false). None for a networkx graph.
+    """
+    import networkx as nx
 
     from leadgraph.network.criteria import Criteria
 
     chosen_by = Criteria.of(criteria, selection)
     given = chosen_by.as_kwargs()
+    extras: dict[str, Any] = {}
     if isinstance(graph_or_nx, nx.Graph):
         if given or as_of is not None:
             raise UsageError("selection options and as_of need a loaded graph, not a networkx graph")
@@ -214,38 +278,105 @@ def write_html(
         chosen = select(graph_or_nx, criteria=chosen_by)
         nxgraph = chosen.graph
         given = chosen.criteria
+        extras = page_extras(graph_or_nx, nxgraph, communities=communities, coverage=coverage,
+                             role_group=role_group)
     if title is None:
         title = DEFAULT_TITLE
         if given:
             title += ": " + ", ".join(f"{key} {value}" for key, value in given.items())
-    page = render_html(nxgraph, title=title, seed=seed)
-    written = Path(atomic_write(path, page))
-    if open_browser:
-        import webbrowser
+    return nxgraph, title, extras
 
-        webbrowser.open(written.resolve().as_uri())
-    return written
+
+def page_extras(graph: LeadGraph, nxgraph: nx.Graph, *, communities: bool = True, coverage: bool = True,
+                role_group: str | None = None) -> dict[str, Any]:
+    """What a page of ``nxgraph`` (drawn from ``graph``) gets besides the network: see :func:`prepare`."""
+    from leadgraph.viz.groups import places
+
+    extras: dict[str, Any] = {"places": places(graph.store)}
+    if communities:
+        from leadgraph.network.communities import communities as find, membership
+
+        extras["communities"] = {p: n for p, n in membership(find(graph)).items() if p in nxgraph}
+    if coverage:
+        from leadgraph.network.coverage import coverage_tree, role_groups
+
+        if role_group is None and any(iri.endswith("/rolegroup-cio") for iri in role_groups(graph)):
+            role_group = "cio"
+        extras["coverage"] = coverage_tree(graph, role_group)
+    return extras
 
 
 def extract_payload(page: str) -> dict[str, Any]:
-    """The data embedded in a page made by :func:`render_html` (for tests and tools).
+    """The data embedded in a page made by :func:`render_html`, decoded (for tests and tools).
+
+    Besides the page's own compact fields, ``info`` (one dict per node: ``iri``, ``kind``,
+    ``label``, ``names``, ``search``, ``facts``, ``sources``), ``nodes`` (``id``, ``label``,
+    ``group``, and ``x``/``y`` when laid out), ``edges`` (``id``, ``from``, ``to``, ``label``)
+    and ``edgeInfo`` (``relation``, ``facts``, ``sources``, and ``valid_from``/``valid_until``
+    when dated) read as the page's script reads them.
 
     >>> import networkx as nx
-    >>> sorted(extract_payload(render_html(nx.path_graph(2))))[:3]
-    ['edgeInfo', 'edges', 'filters']
+    >>> payload = extract_payload(render_html(nx.path_graph(2)))
+    >>> [(e["from"], e["to"]) for e in payload["edges"]], payload["info"][1]["label"]
+    ([(0, 1)], '1')
     """
-    match = re.search(r'<script type="application/json" id="lg-data">(.*?)</script>', page, re.S)
+    match = re.search(r'<script type="application/json" id="lg-data"( data-encoding="gzip\+base64")?>(.*?)</script>',
+                      page, re.S)
     if match is None:
         raise ValueError("no leadgraph data block in this page")
-    return json.loads(match.group(1))
+    text = match.group(2)
+    if match.group(1):
+        import gzip
+
+        text = gzip.decompress(base64.b64decode(text)).decode("utf-8")
+    return _decode(json.loads(text))
+
+
+def _decode(payload: dict[str, Any]) -> dict[str, Any]:
+    strings, lists, rows = payload["strings"], payload["lists"], payload["factRows"]
+    quotes = set(payload["quoteKeys"])
+    kinds = [row["key"] for row in payload["kinds"]]
+
+    def facts(key: int) -> list[list[Any]]:
+        out = []
+        for r in lists[key]:
+            name, value, origin = rows[3 * r : 3 * r + 3]
+            out.append([strings[name], strings[value], strings[origin - 1] if origin else None, name in quotes])
+        return out
+
+    node, edge = payload["node"], payload["edge"]
+    info, nodes = [], []
+    for i, kind in enumerate(node["kind"]):
+        label = strings[node["label"][i]]
+        info.append({
+            "iri": payload["prefixes"][node["ip"][i]] + strings[node["il"][i]], "kind": kinds[kind],
+            "label": label, "names": [strings[k] for k in lists[node["names"][i]]],
+            "search": [strings[k] for k in lists[node["search"][i]]],
+            "facts": facts(node["facts"][i]), "sources": lists[node["sources"][i]],
+        })
+        drawn = {"id": i, "label": _short(label), "group": kinds[kind]}
+        if "x" in node:
+            drawn.update(x=node["x"][i], y=node["y"][i])
+        nodes.append(drawn)
+    edges, edge_info = [], []
+    for k, (a, b) in enumerate(zip(edge["from"], edge["to"])):
+        relation = strings[edge["rel"][k]]
+        edges.append({"id": k, "from": a, "to": b, "label": _short(relation)})
+        meta = {"relation": relation, "facts": facts(edge["facts"][k]), "sources": lists[edge["sources"][k]]}
+        for key, name in (("validFrom", "valid_from"), ("validUntil", "valid_until")):
+            if key in edge and edge[key][k]:
+                meta[name] = strings[edge[key][k] - 1]
+        edge_info.append(meta)
+    return {**payload, "info": info, "nodes": nodes, "edges": edges, "edgeInfo": edge_info}
 
 
 # ---------------------------------------------------------------- data for the page
 
 
-def _build(nxgraph, title, seed, positions):
+def _build(nxgraph, title, seed, positions, view, places, communities):
     import numpy as np
 
+    from leadgraph.viz.groups import group_modes
     from leadgraph.viz.layout import DEFAULT_SCALE
 
     node_ids = list(nxgraph.nodes)
@@ -253,63 +384,167 @@ def _build(nxgraph, title, seed, positions):
     edge_rows = list(nxgraph.edges(data=True))
     src = np.fromiter((index[u] for u, _, _ in edge_rows), dtype=np.int64, count=len(edge_rows))
     dst = np.fromiter((index[v] for _, v, _ in edge_rows), dtype=np.int64, count=len(edge_rows))
-    if positions is None:
+    kind_of = [_text(attrs.get("kind")) or "other" for _, attrs in nxgraph.nodes(data=True)]
+    if view not in ("auto", "overview", "full"):
+        raise UsageError(f"view must be auto, overview or full, not {view!r}")
+    drawn = sum(1 for kind in kind_of if kind != SOURCE_KIND)
+    overview = view == "overview" or (view == "auto" and drawn > OVERVIEW_NODES)
+    xy = None
+    if positions is not None:
+        xy = np.array([positions[node] for node in node_ids], dtype=float).reshape(-1, 2)
+    elif not overview:
         # Small pictures are read label by label: give the labels more room.
         scale = SMALL_GRAPH_EDGE if len(node_ids) <= LARGE_GRAPH else DEFAULT_SCALE
-        hub = np.array([nxgraph.nodes[node].get("kind") == SOURCE_KIND for node in node_ids], dtype=bool)
+        hub = np.array([kind == SOURCE_KIND for kind in kind_of], dtype=bool)
         xy = _layout_around_sources(hub, src, dst, seed, scale)
-    else:
-        xy = np.array([positions[node] for node in node_ids], dtype=float).reshape(-1, 2)
-    xy = np.round(xy, 1)
 
     kinds = _kinds(nxgraph)
-    sources = _SourceTable()
-    vis_nodes, info = [], []
+    kind_index = {row["key"]: row["index"] for row in kinds}
+    strings, lists, sources = _Strings(), _Lists(), _SourceTable()
+    fact_rows: dict[tuple[int, int, int], int] = {}
+
+    string_index, string_values = strings.index, strings.values
+
+    def intern(text: str) -> int:
+        found = string_index.get(text)
+        if found is None:
+            found = string_index[text] = len(string_values)
+            string_values.append(text)
+        return found
+
+    def facts_of(attrs: Mapping[str, Any]) -> int:
+        # The hot loop of a large page (one call per node and edge): _facts, inlined.
+        rows = []
+        for key, name, source_key in _fact_keys(tuple(attrs)):
+            value = attrs[key]
+            if value is None or value == "":
+                continue
+            text = ("yes" if value else "no") if value is True or value is False else str(value)
+            origin = attrs.get(source_key)
+            row = (intern(name), intern(text), intern(str(origin)) + 1 if origin else 0)
+            found = fact_rows.get(row)
+            if found is None:
+                found = fact_rows[row] = len(fact_rows)
+            rows.append(found)
+        return lists(rows)
+
+    prefixes = _Strings()
+    node = {key: [] for key in ("ip", "il", "kind", "label", "names", "search", "facts", "sources")}
     filters: dict[str, list[int]] = {"trait": [], "organisation": []}
-    for i, (node, attrs) in enumerate(nxgraph.nodes(data=True)):
-        kind = _text(attrs.get("kind")) or "other"
-        label = _text(attrs.get("label")) or str(node)
-        vis_nodes.append({
-            "id": i, "label": _short(label), "group": kind,
-            "x": float(xy[i, 0]), "y": float(xy[i, 1]),
-        })
-        names, search_only = _names(attrs, label)
-        info.append({
-            "iri": str(node), "kind": kind, "label": label, "names": names, "search": search_only,
-            "facts": _facts(attrs), "sources": sources.keys(attrs),
-        })
+    for i, (name, attrs) in enumerate(nxgraph.nodes(data=True)):
+        kind = kind_of[i]
+        label = _text(attrs.get("label")) or str(name)
+        iri = str(name)
+        cut = max(iri.rfind("/"), iri.rfind("#")) + 1
+        node["ip"].append(prefixes(iri[:cut]))
+        node["il"].append(strings(iri[cut:]))
+        node["kind"].append(kind_index[kind])
+        node["label"].append(strings(label))
+        recorded, derived = _names(attrs, label)
+        node["names"].append(lists(strings(n) for n in recorded))
+        node["search"].append(lists(strings(n) for n in derived))
+        node["facts"].append(facts_of(attrs))
+        node["sources"].append(lists(sources.keys(attrs)))
         if kind == TRAIT_KIND:
             filters["trait"].append(i)
         elif kind == ORGANISATION_KIND:
             filters["organisation"].append(i)
+    if xy is not None:
+        xy = np.round(xy, 1)
+        node["x"] = [_number(v) for v in xy[:, 0].tolist()]
+        node["y"] = [_number(v) for v in xy[:, 1].tolist()]
 
-    vis_edges, edge_info = [], []
-    # "described in" edges to a source fan out to every node: drawn faint in small pictures
-    # so the statements between people, organisations and traits stand out (large pictures
-    # skip the per-edge colour: it would add bytes for each of thousands of edges).
-    faint = None if len(node_ids) > LARGE_GRAPH else [info[i]["kind"] == SOURCE_KIND for i in range(len(info))]
-    parallel: dict[tuple[int, int], int] = {}
-    for k, (u, v, attrs) in enumerate(edge_rows):
-        a, b = int(src[k]), int(dst[k])
+    edge = {"from": src.tolist(), "to": dst.tolist(), "rel": [], "facts": [], "sources": []}
+    valid_from, valid_until = [], []
+    for u, v, attrs in edge_rows:
         relation = _text(attrs.get("relation")) or _text(attrs.get("label")) or "linked to"
-        edge = {"id": k, "from": a, "to": b, "label": _short(relation)}
-        pair = (min(a, b), max(a, b))
-        nth = parallel.get(pair, 0)
-        parallel[pair] = nth + 1
-        if faint is not None and (faint[a] or faint[b]):
-            edge["color"] = {"color": _SOURCE_EDGE_COLOUR, "highlight": _HIGHLIGHT, "inherit": False}
-        if nth:  # bend repeated edges between the same two nodes so each stays visible
-            edge["smooth"] = {"enabled": True, "type": "curvedCW" if nth % 2 else "curvedCCW",
-                              "roundness": 0.15 * ((nth + 1) // 2)}
-        vis_edges.append(edge)
-        edge_info.append({"relation": relation, "facts": _facts(attrs), "sources": sources.keys(attrs)})
+        edge["rel"].append(strings(relation))
+        edge["facts"].append(facts_of(attrs))
+        edge["sources"].append(lists(sources.keys(attrs)))
+        start, end = _text(attrs.get("valid_from")), _text(attrs.get("valid_until"))
+        valid_from.append(strings(start) + 1 if start else 0)
+        valid_until.append(strings(end) + 1 if end else 0)
+    if any(valid_from) or any(valid_until):
+        edge["validFrom"], edge["validUntil"] = valid_from, valid_until
 
     payload = {
-        "title": title, "kinds": kinds, "info": info, "edgeInfo": edge_info,
-        "sources": sources.rows, "filters": filters, "personKind": PERSON_KIND,
-        "focusScale": FOCUS_SCALE,
+        "format": 2, "title": title, "kinds": kinds, "strings": strings.values, "lists": lists.values,
+        "factRows": [value for row in fact_rows for value in row],
+        "quoteKeys": [strings.index[key] for key in (_pretty(k) for k in _QUOTE_KEYS) if key in strings.index],
+        "prefixes": prefixes.values, "node": node, "edge": edge,
+        "sources": sources.rows, "filters": filters, "personKind": PERSON_KIND, "sourceKind": SOURCE_KIND,
+        "focusScale": FOCUS_SCALE, "overview": overview, "faint": _SOURCE_EDGE_COLOUR, "clusterGroup": CLUSTER_GROUP, "highlight": _HIGHLIGHT,
+        "palette": list(COMMUNITY_COLOURS), "largeGraph": LARGE_GRAPH,
+        "groupings": group_modes(nxgraph, places=places, communities=communities, edges=edge_rows),
+        "options": _options(kinds, len(node_ids), nxgraph.is_directed()),
     }
-    return payload, vis_nodes, vis_edges, _options(kinds, len(vis_nodes), nxgraph.is_directed())
+    return payload
+
+
+COVERAGE_LEADERS = 25
+"""Leaders listed per trust in the coverage view (the count says how many there are)."""
+
+
+def _coverage(tree: Mapping[str, Any], index: Mapping[Any, int]) -> dict[str, Any]:
+    """The coverage tree, trimmed for the page: each level's label, kind, trusts, covered and
+    children; a trust's leaders (at most COVERAGE_LEADERS) with the page's node number of the
+    person (-1 when not drawn), what they hold, since when and from which source."""
+
+    def leader(row: Mapping[str, Any]) -> dict[str, Any]:
+        return {"node": index.get(row["person"], -1), "label": row["label"],
+                "role": row.get("job_title") or row.get("role_label") or "",
+                "organisation": row.get("organisation_label", ""), "since": row.get("since", ""),
+                "asOf": row.get("as_of", ""), "source": row.get("source_title", ""),
+                "date": row.get("source_date", "")}
+
+    def level(node: Mapping[str, Any]) -> dict[str, Any]:
+        out = {"label": node["label"], "kind": node["kind"], "trusts": node["trusts"], "covered": node["covered"],
+               "children": [level(child) for child in node.get("children", [])]}
+        if node["kind"] == "trust":
+            found = node.get("leaders", [])
+            out["leaders"] = [leader(row) for row in found[:COVERAGE_LEADERS]]
+            out["leaderCount"] = len(found)
+        return out
+
+    out = level(tree)
+    out["roleGroup"] = tree.get("role_group_label", "")
+    return out
+
+
+def _number(value: float) -> int | float:
+    """1.0 -> 1: whole numbers without ".0" (positions are most of a large page's digits)."""
+    return int(value) if value == int(value) else value
+
+
+class _Strings:
+    """Every distinct string once; the page refers to it by number."""
+
+    def __init__(self) -> None:
+        self.values: list[str] = []
+        self.index: dict[str, int] = {}
+
+    def __call__(self, text: str) -> int:
+        found = self.index.get(text)
+        if found is None:
+            found = self.index[text] = len(self.values)
+            self.values.append(text)
+        return found
+
+
+class _Lists:
+    """Every distinct list of numbers once (0 is the empty list): names, facts, sources."""
+
+    def __init__(self) -> None:
+        self.values: list[list[int]] = [[]]
+        self.index: dict[tuple[int, ...], int] = {(): 0}
+
+    def __call__(self, items) -> int:
+        key = tuple(items)
+        found = self.index.get(key)
+        if found is None:
+            found = self.index[key] = len(self.values)
+            self.values.append(list(key))
+        return found
 
 
 def _layout_around_sources(source: Any, src: Any, dst: Any, seed: int, scale: float) -> Any:
@@ -372,6 +607,13 @@ def _options(kinds: list[dict[str, Any]], size: int, directed: bool) -> dict[str
         }
         for row in kinds
     }
+    # A group of nodes in the overview (drawn by the page, sized by how many it holds).
+    groups[CLUSTER_GROUP] = {
+        "shape": "dot", "size": 14, "borderWidth": 2,
+        "font": {"size": 16, "color": "#1d2731", "strokeWidth": 4, "strokeColor": "#ffffff"},
+        "color": {"background": "#aeb7bd", "border": "#425563",
+                  "highlight": {"background": "#ffeb3b", "border": "#425563"}},
+    }
     return {
         "groups": groups,
         "nodes": {"size": 12, "borderWidth": 1, "font": {"size": 14, "color": "#1d2731"}},
@@ -400,12 +642,20 @@ class _SourceTable:
     def __init__(self) -> None:
         self.rows: list[dict[str, str | None]] = []
         self._seen: dict[tuple[str | None, ...], int] = {}
+        self._cache: dict[tuple[Any, ...], list[int]] = {}
 
     def keys(self, attrs: Mapping[str, Any]) -> list[int]:
         """Numbers of the sources named by ``source_iri``/``source_title``/``source_date``.
 
         The projection joins several sources with "; ", in the same order in all three.
         """
+        given = (attrs.get("source_iri"), attrs.get("source_title"), attrs.get("source_date"))
+        known = self._cache.get(given)
+        if known is None:
+            known = self._cache[given] = self._keys(attrs)
+        return known
+
+    def _keys(self, attrs: Mapping[str, Any]) -> list[int]:
         columns = [_split(attrs.get(key)) for key in _SOURCE_KEYS]
         width = max(len(column) for column in columns)
         if width == 0:
@@ -450,20 +700,29 @@ def _names(attrs: Mapping[str, Any], label: str) -> tuple[list[str], list[str]]:
 
 def _facts(attrs: Mapping[str, Any]) -> list[list[Any]]:
     """Rows for the details panel: [name, values, where it comes from or None, is a quote]."""
-    keys = [key for key in attrs if key not in _NOT_FACTS and not key.endswith(_SOURCE_SUFFIX)
-            and not key.startswith("_")]
-    rank = {key: i for i, key in enumerate(_FACT_ORDER)}
-    keys.sort(key=lambda key: (rank.get(key, len(rank)), key))
     rows = []
-    for key in keys:
+    for key, name, source_key in _fact_keys(tuple(attrs)):
         value = attrs[key]
         if value is None or value == "":
             continue
         # Shown whole: a quote or a description may contain "; " itself.
         text = ("yes" if value else "no") if isinstance(value, bool) else _text(value)
-        origin = attrs.get(key + _SOURCE_SUFFIX)
-        rows.append([_pretty(key), text, _text(origin) or None, key in _QUOTE_KEYS])
+        origin = attrs.get(source_key)
+        rows.append([name, text, _text(origin) or None, key in _QUOTE_KEYS])
     return rows
+
+
+@lru_cache(maxsize=4096)
+def _fact_keys(present: tuple[str, ...]) -> tuple[tuple[str, str, str], ...]:
+    """The fact attributes among ``present``, in panel order: (key, shown name, its source's key).
+
+    Nodes and edges of one kind share their attribute names: cached, this runs once per kind.
+    """
+    keys = [key for key in present if key not in _NOT_FACTS and not key.endswith(_SOURCE_SUFFIX)
+            and not key.startswith("_")]
+    rank = {key: i for i, key in enumerate(_FACT_ORDER)}
+    keys.sort(key=lambda key: (rank.get(key, len(rank)), key))
+    return tuple((key, _pretty(key), key + _SOURCE_SUFFIX) for key in keys)
 
 
 def _split(value: Any) -> list[str]:
@@ -504,13 +763,22 @@ def _page(title: str, payload: dict[str, Any]) -> str:
         "base-uri 'none'",
         "form-action 'none'",
     ])
+    data = _script_json(payload)
+    encoding = ""
+    if len(data) > COMPRESS_BYTES:
+        # Base64 of gzip: only the characters A-Z a-z 0-9 + / =, inert inside the element.
+        import gzip
+
+        data = base64.b64encode(gzip.compress(data.encode("ascii"), compresslevel=6, mtime=0)).decode("ascii")
+        encoding = ' data-encoding="gzip+base64"'
     values = {
         "csp": csp,
+        "encoding": encoding,
         "version": __version__,
         "title": html.escape(title, quote=True),
         "vis_css": vis_css,
         "app_css": _asset("viz.css"),
-        "data": _script_json(payload),
+        "data": data,
         "vis_js": vis_js,
         "app_js": app_js,
     }
