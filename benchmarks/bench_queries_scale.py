@@ -67,6 +67,7 @@ PARAMS = {
     "leaders-at-organisation": {"organisation": None},  # the busiest trust, found in the smallest file
     "person-profile": {"person": PERSON},
     "statements-about": {"person": PERSON},
+    "history": {"person": PERSON},
     "person-neighbourhood": {"person": PERSON},
     "name-search": {"name": "person 00001"},
     # Defaults that name bundled data (Share2Care) get a synthetic equivalent.

@@ -15,7 +15,7 @@ LAYERS: list[set[str]] = [
     {"leadgraph", "errors", "resources", "namespaces", "fileio", "tabular"},  # foundations: no ideas of ours
     {"labels", "terms", "store"},  # RDF terms, the store protocol and its backends, file readers
     {"records"},  # person records (YAML, CSV): readers the loader registers
-    {"loading", "lookup", "reference"},  # the graph from files; finding nodes by name; the ODS layer
+    {"loading", "lookup", "reference", "history"},  # the graph from files; finding nodes by name; the ODS layer; dates
     {"sparql", "validation", "statistics"},  # asking questions of the graph
     {"network", "privacy", "merging"},  # the graph as a network; erasure; merging people
     {"exporting", "viz", "publishing", "drafting"},  # outputs for other tools, for people and for servers; drafts from articles

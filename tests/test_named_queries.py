@@ -546,6 +546,34 @@ def check_traits(g):
     assert run(g, "traits", "traitName", "groupName", "leaders") == expected
 
 
+def check_role_history(g):
+    columns = ("name", "organisationName", "jobTitle", "current", "start", "end", "asOf", "source", "sourceDate",
+               "supersededBy", "correctedBy")
+    assert run(g, "role-history", *columns, person="lgd:phill-james") == [
+        ("Phill James", RX7, None, False, None, None, None, ARTICLE_IRI, ON, None, None),
+        ("Phill James", WTHO, "CIO and Director of Digital", True, None, None, ON, ARTICLE_IRI, ON, None, None),
+    ]
+    assert run(g, "role-history", "name", "jobTitle", organisation="lgd:org-rw5") == [("Ayesha Rahim", "CCIO")]
+    everyone = run(g, "role-history", "name", "organisationName")
+    assert everyone == [("Arif Patel", RXR), ("Ayesha Rahim", RW5), ("Charlee Martin", RBS), ("Garry Harris", RRF),
+                        ("Gregg Holland", RBQ), ("Phill James", RX7), ("Phill James", WTHO)]
+    assert run(g, "role-history", "name", person="lgd:phill-james", organisation="lgd:org-rw5") == []
+
+
+def check_history(g):
+    rows = run(g, "history", "statement", "kind", "asOf", "source", "sourceDate", "supersededBy", "correctedBy",
+               person="lgd:phill-james")
+    assert [(r[0].removeprefix(LGD + "phill-james-"), r[1]) for r in rows] == [
+        ("background-aviation", "background"),
+        ("quote-listen", "quotation"), ("quote-nothing-is-perfect", "quotation"),
+        ("quote-patient-care", "quotation"), ("quote-situational", "quotation"),
+        ("role-rx7", "role"), ("role-warrington-halton", "role"),
+        ("trait-decision-making", "trait"), ("trait-listening", "trait"), ("trait-patient-focus", "trait"),
+        ("trait-resilience", "trait"), ("trait-situational-leadership", "trait"),
+        ("service-nhs", "years"),
+    ]
+    assert {r[3:] for r in rows} == {(ARTICLE_IRI, ON, None, None)}  # one source, nothing replaced or corrected
+    assert [r[2] for r in rows if r[2] is not None] == [ON, ON]  # the current role and the service record
 def check_trusts_without_leader(g):
     # 202 open trusts in England; the article names current digital roles at five of them
     # (Phill James's CIO role is at a place-based partnership, his ambulance trust role ended).
@@ -590,6 +618,8 @@ EXACT = {
     "qualifications": check_qualifications,
     "responsibility-scale": check_responsibility_scale,
     "traits": check_traits,
+    "role-history": check_role_history,
+    "history": check_history,
 }
 
 

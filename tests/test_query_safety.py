@@ -244,6 +244,7 @@ NAMED_PARAMS = {
     "person-profile": {"person": "lgd:phill-james"},
     "person-neighbourhood": {"person": "lgd:phill-james"},
     "statements-about": {"person": "lgd:phill-james"},
+    "history": {"person": "lgd:phill-james"},
 }
 
 

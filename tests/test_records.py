@@ -248,7 +248,7 @@ BROKEN_CASES = {
     'csv-undescribed-source.csv':
         "error: csv-undescribed-source.csv:2: row 2, column I (source_title): source 'blog' is not described: give source_title (and source_date, source_url) on its first row, or write the key as lgd:ID",
     'csv-unknown-column.csv':
-        "error: csv-unknown-column.csv:1: row 1, column C: unknown column 'jobtitle' (did you mean 'title'?) (a roles CSV has: person, id, variants, title, role_type, organisation, programme, start, end, as_of, current, description, source, source_title, source_date, source_url, source_publisher, source_kind)",
+        "error: csv-unknown-column.csv:1: row 1, column C: unknown column 'jobtitle' (did you mean 'title'?) (a roles CSV has: person, id, variants, title, role_type, organisation, programme, start, end, as_of, current, description, supersedes, source, source_title, source_date, source_url, source_publisher, source_kind)",
     'csv-unknown-organisation.csv':
         'error: csv-unknown-organisation.csv:2: row 2, column E (organisation): unknown organisation \'Alder Hay\' (did you mean \'Alder Hey\' or "Alder Hey Children\'s Hospital" or "Alder Hey Children\'s NHS Foundation Trust"?) (give its ODS code, load it first, or declare it under \'organisations\')',
     'csv-unknown-role-type.csv':

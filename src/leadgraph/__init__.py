@@ -58,6 +58,9 @@ _LAZY: dict[str, str] = {
     "serve": "leadgraph.sparql.http",
     "convert": "leadgraph.records.tools",
     "new_person": "leadgraph.records.tools",
+    "validity": "leadgraph.history",
+    "Validity": "leadgraph.history",
+    "view_as_of": "leadgraph.history",
     "draft": "leadgraph.drafting",
     "DraftResult": "leadgraph.drafting",
 }

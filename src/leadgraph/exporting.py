@@ -70,6 +70,7 @@ def export(
     data: str | os.PathLike[str] | list[str | os.PathLike[str]] | None = None,
     raw: bool = False,
     criteria: Criteria | None = None,
+    as_of: Any = None,
     **selection: Any,
 ) -> bytes | list[Path]:
     """Export ``graph`` (a LeadGraph; loaded from ``data`` when ``None``) as ``format``.
@@ -77,7 +78,8 @@ def export(
     The selection options (``criteria``, or ``focus=``, ``hops=``, ``kinds=``, ``trait=``,
     ``organisation=``, ``query=``) are those of :func:`leadgraph.network.selection.select`. Returns the
     document as bytes when ``output`` is ``None``; otherwise writes it atomically and
-    returns the paths written (two for ``csv``, which needs ``output``).
+    returns the paths written (two for ``csv``, which needs ``output``). ``as_of`` (a date or
+    ``YYYY-MM-DD``) exports the graph as it stood that day (:func:`leadgraph.history.view_as_of`).
 
     Raises:
         UsageError: an unknown format, ``csv`` without ``output``, an ``output`` that
@@ -97,6 +99,10 @@ def export(
         graph = load(data)
     elif data is not None:
         raise UsageError("give either a graph or data paths, not both")
+    if as_of is not None:
+        from leadgraph.history import view_as_of
+
+        graph = view_as_of(graph, as_of)
 
     if fmt in RDF_FORMATS and not chosen_by:
         parts = [_whole_rdf(graph, fmt)]  # no projection needed for the whole graph

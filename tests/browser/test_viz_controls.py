@@ -178,10 +178,18 @@ def test_as_of_control_shows_who_held_which_role_on_a_date(visit, tmp_path):
     assert seen.js(hidden) == []
 
 
-def test_as_of_control_is_off_without_dated_statements(visit, bundled_page):
-    seen = visit(bundled_page)
+def test_as_of_control_is_off_without_dated_statements(visit, tmp_path, bundled_page):
+    from leadgraph.viz.page import write_html
+
+    undated = dated_graph()
+    for _, _, attrs in undated.edges(data=True):
+        attrs.pop("valid_from", None)
+        attrs.pop("valid_until", None)
+    seen = visit(write_html(undated, tmp_path / "undated.html"))
     assert not seen.page.locator("#lg-asof").is_enabled()
     assert "No statement" in seen.page.locator("#lg-asof-note").text_content()
+    # The bundled statements are dated (leadgraph.history: from the article's date), so there it is on.
+    assert visit(bundled_page).page.locator("#lg-asof").is_enabled()
 
 
 def test_path_between_two_people_is_highlighted(visit, bundled_page, bundled_network):

@@ -8,9 +8,11 @@ import click
 
 from leadgraph.cli import data_of, graph_of
 from leadgraph.cli._output import emit_chunks
-from leadgraph.cli.options import selection_options
+from leadgraph.cli.options import as_of_option, selection_options
 
 if TYPE_CHECKING:
+    import datetime
+
     from leadgraph.network.criteria import Criteria
 
 # Literals so start-up imports no library module; tests check they match leadgraph.network.analytics.
@@ -55,11 +57,13 @@ FORMATS = ("table", "csv", "tsv", "json", "jsonl")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), metavar="FILE", default=None,
               help="Write to FILE (atomically) instead of stdout.")
 @selection_options
+@as_of_option
 @click.pass_context
 def analyse(ctx: click.Context, analysis: str, people: tuple[str, ...], min_shared: int | None,
             all_pairs: bool | None, level: str | None, measure: str | None, rank: str | None, top: int | None,
             by: str | None, role_group: str | None, max_steps: int | None, via: str | None, seed: int | None,
-            fmt: str | None, output: str | None, criteria: Criteria) -> None:
+            fmt: str | None, output: str | None, criteria: Criteria,
+            as_of: datetime.date | None) -> None:
     """Describe the network: shared traits, centrality, a summary, coverage,
     paths, communities, mentoring matches.
 
@@ -97,12 +101,14 @@ def analyse(ctx: click.Context, analysis: str, people: tuple[str, ...], min_shar
       leadgraph analyse path "Garry Harris" "Phil" --via trait,organisation
       leadgraph analyse communities --format json
       leadgraph analyse mentors "Charlee Martin" --top 3
+      leadgraph analyse centrality --as-of 2022-01-01
     """
     from leadgraph.network.analytics import analyse as run_analysis
 
     result = run_analysis(analysis, graph_of(ctx), data=data_of(ctx), min_shared=min_shared, level=level,
                           measure=measure, rank=rank, top=top, all_pairs=all_pairs, criteria=criteria,
-                          people=people, by=by, role_group=role_group, max_steps=max_steps, via=via, seed=seed)
+                          people=people, by=by, role_group=role_group, max_steps=max_steps, via=via, seed=seed,
+                          as_of=as_of)
     if fmt is None and output is not None:
         from leadgraph.sparql.results import format_for_path
 

@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING
 import click
 
 from leadgraph.cli import data_of, graph_of
-from leadgraph.cli.options import selection_options
+from leadgraph.cli.options import as_of_option, selection_options
 
 if TYPE_CHECKING:
+    import datetime
+
     from leadgraph.network.criteria import Criteria
 
 # Kept here as literals so start-up imports no library module; a test checks they match
@@ -26,8 +28,10 @@ FORMATS = ("graphml", "gexf", "cyjs", "json", "csv", "ttl", "nt", "jsonld")
               "(BASE-nodes.csv, BASE-edges.csv) or an existing folder (nodes.csv, edges.csv).")
 @click.option("--raw", is_flag=True, help="Graph formats: one edge per triple, literals as nodes.")
 @selection_options
+@as_of_option
 @click.pass_context
-def export(ctx: click.Context, fmt: str, output: str | None, raw: bool, criteria: Criteria) -> None:
+def export(ctx: click.Context, fmt: str, output: str | None, raw: bool, criteria: Criteria,
+           as_of: datetime.date | None) -> None:
     """Export the graph, or part of it, for other tools.
 
     \b
@@ -47,10 +51,12 @@ def export(ctx: click.Context, fmt: str, output: str | None, raw: bool, criteria
       leadgraph export --format csv -o leaders --kinds person,organisation
       leadgraph export --format json --trait resilience > resilience.json
       leadgraph export --format nt --query examples/queries/roles.rq
+      leadgraph export --format graphml --as-of 2022-01-01 -o leaders-2022.graphml
     """
     from leadgraph.exporting import export as run_export
 
-    result = run_export(graph_of(ctx), fmt.lower(), output, data=data_of(ctx), raw=raw, criteria=criteria)
+    result = run_export(graph_of(ctx), fmt.lower(), output, data=data_of(ctx), raw=raw, criteria=criteria,
+                        as_of=as_of)
     if isinstance(result, bytes):
         sys.stdout.flush()
         sys.stdout.buffer.write(result)

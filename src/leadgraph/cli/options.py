@@ -26,6 +26,23 @@ _NAMES = {"focus": "focus", "hops": "hops", "kinds": "kinds", "trait": "trait", 
           "selection_query": "query"}
 
 
+def _check_day(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    if value is None:
+        return None
+    from leadgraph.history import parse_day  # a bad date is a usage error (exit code 2), before any loading
+
+    return parse_day(value)
+
+
+def as_of_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Add ``--as-of DATE`` and hand the command ``as_of`` (a ``datetime.date`` or ``None``)."""
+    return click.option(
+        "--as-of", "as_of", metavar="DATE", default=None, callback=_check_day, expose_value=True,
+        help="The graph as it stood on DATE (YYYY-MM-DD): statements not in force that day (not yet made, "
+        "ended, superseded or corrected by then) are left out; see Corrections and history in the README.",
+    )(command)
+
+
 def selection_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """Add the selection options to a command and hand it one ``criteria`` argument
     (a :class:`leadgraph.network.criteria.Criteria`) instead of six."""

@@ -4,11 +4,16 @@ and :func:`leadgraph.sparql.named.named_queries`."""
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from leadgraph.cli import data_of, graph_of
 from leadgraph.cli._output import emit
+from leadgraph.cli.options import as_of_option
+
+if TYPE_CHECKING:
+    import datetime
 
 # Literals so start-up imports no library module; a test checks they match leadgraph.sparql.results.
 TABLE_FORMATS = ("table", "csv", "tsv", "json", "jsonl", "sparql-json", "sparql-xml")
@@ -45,10 +50,11 @@ DEFAULT_TIMEOUT = 30.0  # a test checks it matches leadgraph.sparql.run.DEFAULT_
 @click.option("--update-output", type=click.Path(dir_okay=False), metavar="FILE", default=None,
               help="With --allow-update: write the updated data here (atomically; format from the "
               "extension). Loaded files are never changed.")
+@as_of_option
 @click.pass_context
 def query(ctx: click.Context, query_arg: str | None, expression: str | None, params: tuple[str, ...],
           fmt: str | None, output: str | None, labels: bool, timeout: float, max_memory: str,
-          allow_network: bool, allow_update: bool, update_output: str | None) -> None:
+          allow_network: bool, allow_update: bool, update_output: str | None, as_of: datetime.date | None) -> None:
     """Ask the graph a SPARQL question.
 
     QUERY is a named query (see `leadgraph queries`), a .rq file, `-` for
@@ -71,6 +77,7 @@ def query(ctx: click.Context, query_arg: str | None, expression: str | None, par
       echo 'ASK { lgd:ayesha-rahim a lg:Leader }' | leadgraph query -
       leadgraph query person-neighbourhood --param person=lgd:phill-james --format nt
       leadgraph --data my-data/ query organisations --labels
+      leadgraph query cio-roles --as-of 2020-01-01
     """
     from leadgraph.errors import UsageError
     from leadgraph.sparql.params import parse_assignments
@@ -91,7 +98,7 @@ def query(ctx: click.Context, query_arg: str | None, expression: str | None, par
     result = run_query(
         source, parse_assignments(params), timeout=timeout or None, data=data_of(ctx), graph=graph_of(ctx),
         allow_network=allow_network, allow_update=allow_update, update_output=update_output,
-        max_memory=max_memory,
+        max_memory=max_memory, as_of=as_of,
     )
     if fmt is None and output is not None:
         from leadgraph.sparql.results import format_for_path

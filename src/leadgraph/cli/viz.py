@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING
 import click
 
 from leadgraph.cli import data_of, graph_of
-from leadgraph.cli.options import selection_options
+from leadgraph.cli.options import as_of_option, selection_options
 
 if TYPE_CHECKING:
+    import datetime
+
     from leadgraph.network.criteria import Criteria
 
 
@@ -37,10 +39,11 @@ if TYPE_CHECKING:
 @click.option("--width", type=int, default=1600, show_default=True, help="png/svg: window width in pixels.")
 @click.option("--height", type=int, default=1000, show_default=True, help="png/svg: window height in pixels.")
 @selection_options
+@as_of_option
 @click.pass_context
 def viz(ctx: click.Context, output: str, fmt: str | None, view: str, communities: bool, coverage: bool,
         role_group: str | None, open_browser: bool, title: str | None, seed: int, width: int, height: int,
-        criteria: Criteria) -> None:
+        criteria: Criteria, as_of: datetime.date | None) -> None:
     """Write the graph as one interactive HTML page that works offline, or a picture of it.
 
     The page needs no network at all (everything is inside the file, and it forbids
@@ -56,6 +59,7 @@ def viz(ctx: click.Context, output: str, fmt: str | None, view: str, communities
       leadgraph viz -o leaders.svg
       leadgraph viz -o national.png --view overview --width 2400 --height 1600
       leadgraph --data my-data/ viz -o mine.html
+      leadgraph viz -o leaders-2022.html --as-of 2022-01-01
     """
     fmt = (fmt or _suffix_format(output)).lower()
     if fmt == "html":
@@ -63,7 +67,7 @@ def viz(ctx: click.Context, output: str, fmt: str | None, view: str, communities
 
         path = write_html(graph_of(ctx), output, title=title, seed=seed, open_browser=open_browser,
                           data=data_of(ctx), criteria=criteria, view=view, communities=communities,
-                          coverage=coverage, role_group=role_group)
+                          coverage=coverage, role_group=role_group, as_of=as_of)
     else:
         from leadgraph.viz.picture import write_picture
 
@@ -71,7 +75,7 @@ def viz(ctx: click.Context, output: str, fmt: str | None, view: str, communities
             raise click.UsageError("--open is for the html page")
         path = write_picture(graph_of(ctx), output, fmt, width=width, height=height, title=title, seed=seed,
                              view=view, data=data_of(ctx), criteria=criteria, communities=communities,
-                             coverage=coverage, role_group=role_group)
+                             coverage=coverage, role_group=role_group, as_of=as_of)
     click.echo(str(path))
 
 

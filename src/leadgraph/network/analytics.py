@@ -872,6 +872,7 @@ def analyse(
     max_steps: int | None = None,
     via: Sequence[str] | str | None = None,
     seed: int | None = None,
+    as_of: Any = None,
 ) -> Analysis:
     """Run one analysis by name (``similarity``, ``centrality``, ``summary``, ``coverage``,
     ``path``, ``communities`` or ``mentors``) with the options that apply to it; an option that
@@ -890,7 +891,8 @@ def analyse(
     ``top`` is how many people most like each person similarity keeps (default 10; 0 keeps
     every pair, as ``all_pairs=True`` does), or how many organisations and traits summary lists.
     ``criteria`` (a :class:`~leadgraph.network.criteria.Criteria`) narrows every analysis to
-    a selection, as ``leadgraph export`` selects.
+    a selection, as ``leadgraph export`` selects. ``as_of`` (a date or ``YYYY-MM-DD``) analyses
+    the graph as it stood that day (:func:`leadgraph.history.view_as_of`).
 
     A similarity answer is computed as it is written (:meth:`Analysis.write`); with every
     pair it is never held whole.
@@ -921,6 +923,10 @@ def analyse(
     if criteria and analysis in ("coverage", "path", "communities", "mentors"):
         raise UsageError(f"the selection options do not apply to {analysis}: it works on the whole graph")
     store = store_of(graph, data)
+    if as_of is not None:
+        from leadgraph.history import view_as_of
+
+        store = view_as_of(store, as_of).store
     if analysis in ("coverage", "path", "communities", "mentors"):
         return _network_analysis(analysis, store, people, by=by, role_group=role_group, max_steps=max_steps,
                                  via=via, seed=seed, top=top)

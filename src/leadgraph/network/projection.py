@@ -8,7 +8,8 @@ order, so the same data always gives the same graph and byte-identical exports.
 
 Every attribute value is a plain ``str``, ``int`` or ``bool`` (never ``None``, never a
 list: lists are joined with ``"; "``), so GraphML and GEXF keep them. An attribute that
-has no value for a node or edge is absent rather than empty.
+has no value for a node or edge is absent rather than empty (except ``valid_from`` and
+``valid_until``, below).
 
 Nodes (``raw=False``)
 ---------------------
@@ -60,6 +61,11 @@ Exports use the key as the edge id (GraphML, GEXF, Cytoscape JSON, CSV).
 Edges from statements carry ``statements`` (the statement's IRI, plus the IRI of a
 supporting quotation) and ``source_iri``, ``source_title``, ``source_date`` (lists in the
 same order; a source with no date reads "undated" when there are several).
+They also always carry ``valid_from`` and ``valid_until``: when the statement is in force,
+as ISO dates (``valid_from <= day < valid_until``, ``valid_until`` exclusive), ``""`` when
+open-ended on that side, computed by :func:`leadgraph.history.validity` (ends, supersessions
+and corrections included); and ``withdrawn_by`` (the superseding statements and corrections)
+when there are any. Filtering edges by these gives exactly what ``--as-of`` keeps.
 
 =====================  ==========================  ===========================================
 relation               from -> to                  attributes besides the statement/source ones
@@ -146,12 +152,17 @@ def to_networkx(graph: Any, raw: bool = False) -> nx.MultiDiGraph:
 
 
 
+_ALWAYS_PRESENT = ("valid_from", "valid_until")  # "" means open-ended, so these are never left out
+
+
 def _edge_key(anchor: str, relation: str, target: str) -> str:
     return f"{anchor}|{relation.replace(' ', '-')}|{target}"
 
 
 class Projection(Index):
     """The index, drawn as a people-centred graph (:meth:`projected_graph`) or a raw one (:meth:`raw_graph`)."""
+
+    _validity: dict[str, Any] | None = None
 
     # -- the projected graph -------------------------------------------------------------
 
@@ -279,7 +290,20 @@ class Projection(Index):
     def _statement_attrs(self, st: str, extra: Iterable[str] = ()) -> dict[str, Any]:
         attrs = self.source_attrs([st])
         attrs["statements"] = _join([st, *extra])
+        span = self.validity.get(st)
+        attrs.update(span.as_attrs() if span is not None else {"valid_from": "", "valid_until": ""})
+        if span is not None and span.withdrawn_by:
+            attrs["withdrawn_by"] = _join(span.withdrawn_by)
         return attrs
+
+    @property
+    def validity(self) -> dict[str, Any]:
+        """Each dated statement's :class:`~leadgraph.history.Validity` (computed once)."""
+        if self._validity is None:
+            from leadgraph.history import validity
+
+            self._validity = validity(self.store)
+        return self._validity
 
     def _membership_edges(self, nodes: dict[str, Any], edges: list) -> None:
         for m in sorted(self.inverse_subjects(ORG + "member")):
@@ -360,7 +384,8 @@ class Projection(Index):
     @staticmethod
     def _add(edges: list, anchor: str, u: str, v: str, relation: str, common: dict[str, Any], **extra: Any) -> None:
         attrs = {"relation": relation}
-        attrs.update((k, val) for k, val in {**common, **extra}.items() if val is not None and val != "")
+        attrs.update((k, val) for k, val in {**common, **extra}.items()
+                     if val is not None and (val != "" or k in _ALWAYS_PRESENT))
         edges.append((u, v, _edge_key(anchor, relation, v), attrs))
 
     # -- the raw graph -------------------------------------------------------------------

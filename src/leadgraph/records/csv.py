@@ -1,18 +1,25 @@
-"""Person records in CSV, for bulk work in a spreadsheet: a roles file and a traits file.
+"""Person records in CSV, for bulk work in a spreadsheet: a roles file, a traits file, a corrections file.
 
-A **roles CSV** has one row per role; a **traits CSV** one row per trait attribution. The
-header row says which: a file whose header has a ``trait`` column is a traits CSV. Column
+A **roles CSV** has one row per role; a **traits CSV** one row per trait attribution; a
+**corrections CSV** one row per correction. The header row says which: a file whose header has
+a ``trait`` column is a traits CSV, one with a ``corrects`` column a corrections CSV. Column
 names ignore case and spaces (``Role type`` is ``role_type``).
 
 Roles: ``person`` (full name), ``organisation`` (ODS code or name) and ``source`` are required;
 optional ``id`` (the person's IRI), ``variants`` (``;``-separated), ``title``, ``role_type``
 (``;``-separated), ``programme``, ``start``, ``end``, ``as_of``, ``current`` (true/false;
-default true), ``description``.
+default true), ``description``, ``supersedes`` (``;``-separated ids of the earlier statements
+this row replaces: how a later source ends a role, see Corrections and history).
 
 Traits: ``person`` (the name or id of a person described in another file), ``trait``,
 ``source``, and ``text`` (the source's words) and/or ``quote`` (a verbatim quotation; it
 becomes the person's quotation ``<person>-quote-<quote_key>``, ``quote_key`` defaulting to the
 trait's key); optional ``key``.
+
+Corrections: ``person`` (the name or id of a person described in another file), ``corrects``
+(the id of the earlier claim that was wrong, e.g. ``jo-sample-trait-resilience``) and
+``source``; optional ``description`` (what was wrong), ``as_of`` (the correction's date, when
+not the source's) and ``key``.
 
 Sources are named in columns: ``source`` is a short key; the first row that uses a key
 describes it with ``source_title``, ``source_date``, ``source_url``, ``source_publisher`` and
@@ -43,9 +50,12 @@ from leadgraph.terms import Literal, NamedNode, Triple
 
 _SOURCE = ["source", "source_title", "source_date", "source_url", "source_publisher", "source_kind"]
 ROLE_COLUMNS = ["person", "id", "variants", "title", "role_type", "organisation", "programme", "start", "end",
-                "as_of", "current", "description"] + _SOURCE
+                "as_of", "current", "description", "supersedes"] + _SOURCE
 TRAIT_COLUMNS = ["person", "trait", "key", "text", "quote", "quote_key"] + _SOURCE
-_REQUIRED = {"roles": ["person", "organisation", "source"], "traits": ["person", "trait", "source"]}
+CORRECTION_COLUMNS = ["person", "corrects", "key", "description", "as_of"] + _SOURCE
+_COLUMNS = {"roles": ROLE_COLUMNS, "traits": TRAIT_COLUMNS, "corrections": CORRECTION_COLUMNS}
+_REQUIRED = {"roles": ["person", "organisation", "source"], "traits": ["person", "trait", "source"],
+             "corrections": ["person", "corrects", "source"]}
 _TRUE, _FALSE = {"true", "yes", "y", "1"}, {"false", "no", "n", "0"}
 
 
@@ -72,8 +82,8 @@ class _Table:
         except _csv.Error as exc:
             raise DataError(f"CSV syntax error: {exc}", path=path, line=reader.line_num) from None
         self.columns = [re.sub(r"[\s-]+", "_", h.strip().lower()) for h in header]
-        self.kind = "traits" if "trait" in self.columns else "roles"
-        known = ROLE_COLUMNS if self.kind == "roles" else TRAIT_COLUMNS
+        self.kind = "traits" if "trait" in self.columns else "corrections" if "corrects" in self.columns else "roles"
+        known = _COLUMNS[self.kind]
         for i, name in enumerate(self.columns):
             if name not in known:
                 raise DataError(f"row 1, column {_letter(i)}: unknown column {header[i].strip()!r}"
@@ -104,7 +114,7 @@ def _split(text: str) -> list[str]:
 
 
 class CsvRecordReader(Reader):
-    """Roles and traits in CSV (see the module docstring and docs/records.md)."""
+    """Roles, traits and corrections in CSV (see the module docstring and docs/records.md)."""
 
     name = "csv"
     extensions = (".csv",)
@@ -147,8 +157,8 @@ class CsvRecordReader(Reader):
                 found = triples_of(record, reference)
             except RecordError as exc:
                 raise self._locate(table, places[pslug], exc) from None
-            if table.kind == "traits":
-                # The person is described in another file: only their attributions and quotes are here.
+            if table.kind != "roles":
+                # The person is described in another file: only their attributions, quotes or corrections are here.
                 person = NamedNode(LGD + pslug if not record.get("id") else (expand(record["id"]) or LGD + record["id"]))
                 found = [t for t in found if t.subject != person]
             triples.extend(found)
@@ -188,8 +198,10 @@ class CsvRecordReader(Reader):
                 where[("source", len(record["source"]) - 1)] = (line, "source")
             if table.kind == "roles":
                 self._role(table, line, value, record, where, key)
-            else:
+            elif table.kind == "traits":
                 self._trait(table, line, value, record, where, key)
+            else:
+                self._correction(line, value, record, where, key)
         return people, places, unattached
 
     def _locate(self, table: _Table, where: dict, exc: RecordError) -> DataError:
@@ -238,9 +250,10 @@ class CsvRecordReader(Reader):
         for column in ("title", "programme", "start", "end", "as_of", "description"):
             if value.get(column):
                 role[column] = value[column]
-        if value.get("role_type"):
-            types = _split(value["role_type"])
-            role["role_type"] = types if len(types) > 1 else types[0]
+        for column in ("role_type", "supersedes"):
+            if value.get(column):
+                words = _split(value[column])
+                role[column] = words if len(words) > 1 else words[0]
         for variant in _split(value.get("variants", "")):
             if variant not in record.setdefault("variants", []):
                 record["variants"].append(variant)
@@ -277,6 +290,19 @@ class CsvRecordReader(Reader):
         for column in ("trait", "key", "text", "quote"):
             where[("traits", index, column)] = (line, column)
 
+    @staticmethod
+    def _correction(line: int, value: dict, record: dict, where: dict, key: str) -> None:
+        fact: dict[str, Any] = {"corrects": value["corrects"], "source": key}
+        for column in ("key", "description", "as_of"):
+            if value.get(column):
+                fact[column] = value[column]
+        corrections = record.setdefault("corrections", [])
+        index = len(corrections)
+        corrections.append(fact)
+        where[("corrections", index)] = (line, "corrects")
+        for column in ("corrects", "key", "description", "as_of"):
+            where[("corrections", index, column)] = (line, column)
+
     # -- writing ---------------------------------------------------------------------------
     def write(self, triples: Iterable[Triple]) -> bytes:
         triples = list(triples)
@@ -288,8 +314,9 @@ class CsvRecordReader(Reader):
         leaders = [s for s, ts in types.items() if LG + "Leader" in ts]
         out = io.StringIO()
         try:
-            columns = ROLE_COLUMNS if leaders or LG + "TraitAttribution" not in {
-                o for ts in types.values() for o in ts} else TRAIT_COLUMNS
+            classes = {o for ts in types.values() for o in ts}
+            columns = (ROLE_COLUMNS if leaders else TRAIT_COLUMNS if LG + "TraitAttribution" in classes
+                       else CORRECTION_COLUMNS if LG + "Correction" in classes else ROLE_COLUMNS)
             writer = _csv.writer(out, lineterminator="\n")
             writer.writerow(columns)
             rows: list[dict] = []
@@ -298,7 +325,10 @@ class CsvRecordReader(Reader):
                     rows += self._role_rows(person, triples, reference)
             else:
                 for person in sorted({t.object.value for t in triples if t.predicate.value == LG + "person"}):
-                    rows += self._trait_rows(person, triples, reference)
+                    if columns is TRAIT_COLUMNS:
+                        rows += self._trait_rows(person, triples, reference)
+                    else:
+                        rows += self._correction_rows(person, triples, reference)
             rows += self._source_rows(triples, types, rows)
             for row in rows:
                 writer.writerow([row.get(c, "") for c in columns])
@@ -313,6 +343,11 @@ class CsvRecordReader(Reader):
                    if t.predicate.value in (LG + "person", SCHEMA + "creator", "http://www.w3.org/ns/org#member")
                    and t.object.value == person}
         members.add(person)
+        # A role's period and its instants (start, end) belong to it too: without them the dates were lost.
+        periods = {t.object.value for t in triples if t.subject.value in members
+                   and t.predicate.value == "http://www.w3.org/ns/org#memberDuring"}
+        members |= periods | {t.object.value for t in triples if t.subject.value in periods
+                              and t.predicate.value.startswith("http://www.w3.org/2006/time#has")}
         mine = [t for t in triples if t.subject.value in members]
         cited = {t.object.value for t in mine if t.predicate.value.startswith("http://www.w3.org/ns/prov#")}
         return mine + [t for t in triples if t.subject.value in cited]
@@ -337,19 +372,38 @@ class CsvRecordReader(Reader):
                 rows.append(row)
         return rows
 
-    def _trait_rows(self, person: str, triples: list[Triple], reference: Reference) -> list[dict]:
+    def _elsewhere(self, person: str, triples: list[Triple], reference: Reference, marker: str) -> dict:
+        """The record of ``person``'s statements in a file that describes the person elsewhere; ``marker``
+        ends the default labels that carry the person's name (their quotations', their corrections')."""
         part = self._part(person, triples)
         name = person.removeprefix(LGD)
         for t in part:
-            if t.predicate.value == RDFS + "label" and ": \u201c" in t.object.value:
-                name = t.object.value.split(": \u201c")[0]
+            if t.predicate.value == RDFS + "label" and marker in t.object.value:
+                name = t.object.value.split(marker)[0]
                 break
         cited = sorted({t.object.value for t in part if t.predicate.value.startswith("http://www.w3.org/ns/prov#")})
         person_node = NamedNode(person)
         stub = [Triple(person_node, NamedNode(RDF + "type"), NamedNode(LG + "Leader")),
                 Triple(person_node, NamedNode("http://xmlns.com/foaf/0.1/name"), Literal(name))]
         stub += [Triple(person_node, NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom"), NamedNode(c)) for c in cited]
-        rec = record_of(part + stub, reference)
+        return record_of(part + stub, reference)
+
+    def _correction_rows(self, person: str, triples: list[Triple], reference: Reference) -> list[dict]:
+        rec = self._elsewhere(person, triples, reference, ": correction of ")
+        extra = set(rec) - {"person", "id", "label", "given_name", "family_name", "source", "sources", "corrections"}
+        if extra:
+            raise NotARecord(f"a corrections CSV holds corrections only, not {', '.join(sorted(extra))} (use YAML)")
+        rows = []
+        for fact in rec.get("corrections", []):
+            if set(fact) & {"id", "label", "supersedes"} or isinstance(fact.get("source"), list):
+                raise NotARecord(f"a corrections CSV cannot keep this correction (use YAML): {fact}")
+            row = {"person": rec["person"], **{k: str(v) for k, v in fact.items() if k != "source"}}
+            row.update(self._source_cells(rec, fact["source"]))
+            rows.append(row)
+        return rows
+
+    def _trait_rows(self, person: str, triples: list[Triple], reference: Reference) -> list[dict]:
+        rec = self._elsewhere(person, triples, reference, ": \u201c")
         extra = set(rec) - {"person", "id", "label", "given_name", "family_name", "source", "sources", "traits", "quotes"}
         if extra:
             raise NotARecord(f"a traits CSV holds trait attributions only, not {', '.join(sorted(extra))} (use YAML)")

@@ -16,7 +16,13 @@ a trait attribution         ``lgd:<person>-trait-<trait>``                lg:Tra
 a qualification             ``lgd:<person>-credential-<key>``             schema:EducationalOccupationalCredential
 a source                    ``lgd:source-<key>``                          lg:Source
 an organisation             ``lgd:org-<ods code, lower case>``            (its kind)
+a correction                ``lgd:<person>-correction-<key>``             lg:Correction
 ==========================  =============================================  =================
+
+A fact that ``supersedes`` an earlier statement (and gives no ``id`` or ``key``) gets the IRI
+above followed by ``-<source>``, its first source's local name without ``source-``, so the
+later statement never takes the earlier one's IRI (ending a role at the same organisation
+would otherwise merge the two).
 
 Every fact may override its IRI (``id``) and its label (``label``), so existing data can be
 written exactly; :func:`record_of` (triples back to a record) writes an override only where
@@ -87,7 +93,19 @@ _DATE_TEXT = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _YEAR_TEXT = re.compile(r"^\d{4}$")
 
 # The keys of each list of facts, in the order records are written.
-SECTIONS = ("roles", "earlier_roles", "service", "backgrounds", "qualifications", "scale", "quotes", "traits")
+SECTIONS = ("roles", "earlier_roles", "service", "backgrounds", "qualifications", "scale", "quotes", "traits",
+            "corrections")
+
+
+def source_suffix(source_iri: str) -> str:
+    """The ``-<source>`` ending of a superseding fact's default IRI (see the module documentation)."""
+    local = source_iri[len(LGD):] if source_iri.startswith(LGD) else slug(re.split(r"[/#]", source_iri)[-1])
+    return "-" + local.removeprefix("source-")
+
+
+def statement_word(iri: str) -> str:
+    """How a record names a statement it supersedes or corrects: the lgd: local name, else compact."""
+    return iri[len(LGD):] if iri.startswith(LGD) else compact(iri)
 
 
 def parse_date(text: str, where: Where, *, year_ok: bool = False) -> Literal:
@@ -149,6 +167,10 @@ class _Builder:
         self.triples.append(Triple(s, NamedNode(p), o))
 
     def node(self, fact: dict, where: Where, default: str) -> NamedNode:
+        if fact.get("supersedes") and not fact.get("id") and not fact.get("key"):
+            keys = _list(fact.get("source"))
+            if keys and keys[0] in self.sources:
+                default += source_suffix(self.sources[keys[0]].value)
         iri = _iri(fact["id"], where + ("id",)) if fact.get("id") else NamedNode(LGD + default)
         if iri.value in self.seen_ids:
             raise RecordError(f"two facts would have the IRI {compact(iri.value)} (also at "
@@ -250,6 +272,8 @@ class _Builder:
             self._scale(fact, ("scale", i))
         for i, fact in enumerate(rec.get("traits") or []):
             self._trait(fact, ("traits", i))
+        for i, fact in enumerate(rec.get("corrections") or []):
+            self._correction(fact, ("corrections", i))
         return self.triples
 
     def _known_person(self, name: str, variants: list[str], rec: dict) -> tuple[str, set[str]] | None:
@@ -345,9 +369,30 @@ class _Builder:
                 self.add(iri, PROV + "wasDerivedFrom", source)
             self.ref.declare_organisation(iri.value, [o["name"]] + _list(o.get("alt_names")), code)
 
-    def _derived(self, s: NamedNode, fact: dict, where: Where) -> None:
+    def _derived(self, s: NamedNode, fact: dict, where: Where, link: str = PROV + "wasDerivedFrom") -> None:
         for source in self.source(fact, where):
-            self.add(s, PROV + "wasDerivedFrom", source)
+            self.add(s, link, source)
+        earlier = fact.get("supersedes")
+        for i, word in enumerate(_list(earlier)):
+            at = where + ("supersedes",) + ((i,) if isinstance(earlier, list) else ())
+            target = _iri(str(word), at)
+            if target == s:
+                raise RecordError("a statement cannot supersede itself: name the earlier statement's id", at)
+            self.add(s, LG + "supersedes", target)
+
+    def _correction(self, fact: dict, where: Where) -> None:
+        target = _iri(str(fact["corrects"]), where + ("corrects",))
+        local = statement_word(target.value)
+        key = fact.get("key") or slug(local.removeprefix(self.person_slug + "-"))
+        s = self.node(fact, where, f"{self.person_slug}-correction-{key}")
+        self.add(s, RDF + "type", NamedNode(LG + "Correction"))
+        self.add(s, RDFS + "label", fact.get("label") or f"{self.name}: correction of {local}")
+        self.add(s, LG + "person", self.person)
+        self.add(s, LG + "corrects", target)
+        if fact.get("description"):
+            self.add(s, LG + "description", fact["description"])
+        self._as_of(s, fact, where)
+        self._derived(s, fact, where)
 
     def _as_of(self, s: NamedNode, fact: dict, where: Where) -> None:
         if fact.get("as_of"):
@@ -482,8 +527,7 @@ class _Builder:
         self.add(s, SCHEMA + "creator", self.person)
         if fact.get("about"):
             self.add(s, SCHEMA + "about", NamedNode(self.lookup(self.ref.node, where + ("about",), fact["about"], "subject")))
-        for source in self.source(fact, where):
-            self.add(s, PROV + "wasQuotedFrom", source)
+        self._derived(s, fact, where, PROV + "wasQuotedFrom")
         if fact.get("headline"):
             self.add(self.person, LG + "headlineAdvice", s)
 
@@ -645,10 +689,21 @@ def record_of(triples: list[Triple], reference: Reference) -> dict:
     rec["source"] = _keys([source_keys[o.value] for o in take(person, PROV + "wasDerivedFrom")])
     rec["sources"] = sources
 
-    def cites(s: str, fact: dict, prop: str = PROV + "wasDerivedFrom") -> None:
+    def cites(s: str, fact: dict, prop: str = PROV + "wasDerivedFrom", *, statement: bool = True) -> None:
         keys = [source_keys[o.value] for o in take(s, prop)]
         if keys:
             fact["source"] = _keys(keys)
+        if not statement:
+            return  # an organisation supersedes nothing in a record: such a triple stays unheld, and is refused
+        earlier = sorted(statement_word(o.value) for o in take(s, LG + "supersedes"))
+        if earlier:
+            fact["supersedes"] = earlier[0] if len(earlier) == 1 else earlier
+
+    def suffix(s: str) -> str:
+        """``-<source>`` when ``s`` supersedes something (its default IRI then ends so)."""
+        facts = by_subject.get(s, {})
+        cited = sorted(o.value for p in (PROV + "wasDerivedFrom", PROV + "wasQuotedFrom") for o in facts.get(p, []))
+        return source_suffix(cited[0]) if facts.get(LG + "supersedes") and cited else ""
 
     def dated(s: str, fact: dict) -> None:
         as_of = one(s, LG + "asOf")
@@ -662,6 +717,7 @@ def record_of(triples: list[Triple], reference: Reference) -> dict:
     def keyed(s: str, fact: dict, stem: str, default_key: str) -> None:
         """Write ``key`` when the IRI follows the convention with another key, else ``id``."""
         prefix = LGD + f"{person_slug}-{stem}-"
+        default_key += suffix(s)
         if s.startswith(prefix) and s != prefix + default_key and re.fullmatch(r"[a-z0-9-]+", s[len(prefix):]):
             fact["key"] = s[len(prefix):]
         else:
@@ -750,7 +806,7 @@ def record_of(triples: list[Triple], reference: Reference) -> dict:
             alts = [_py(v) for v in take(s, SKOS + "altLabel")]
             if alts:
                 o["alt_names"] = sorted(alts)
-            cites(s, o)
+            cites(s, o, statement=False)
             organisations.append(o)
             reference.declare_organisation(s, [o["name"]] + alts, code)
     if concepts:
@@ -797,7 +853,7 @@ def record_of(triples: list[Triple], reference: Reference) -> dict:
             if kinds:
                 role["role_type"] = kinds[0] if len(kinds) == 1 else sorted(kinds)
             role["organisation"] = org_word(org.value) if org else None
-            ident(s, role, f"{person_slug}-role-{org_key(org.value)}")
+            ident(s, role, f"{person_slug}-role-{org_key(org.value)}{suffix(s)}")
             label = one(s, RDFS + "label")
             default = (f"{name}, {title} at {org_label(org.value)}" if title else
                        f"{name} at {org_label(org.value)}" + ("" if current else " (earlier)"))
@@ -918,6 +974,21 @@ def record_of(triples: list[Triple], reference: Reference) -> dict:
                 f["mentions"] = word(mentions.value)
             cites(s, f)
             sections["traits"].append(f)
+        elif LG + "Correction" in ts:
+            used.add((s, RDF + "type", LG + "Correction"))
+            target = one(s, LG + "corrects")
+            f = {"corrects": statement_word(target.value)}
+            keyed(s, f, "correction", slug(f["corrects"].removeprefix(person_slug + "-")))
+            label = one(s, RDFS + "label")
+            if label != f"{name}: correction of {f['corrects']}":
+                f["label"] = label
+            take(s, LG + "person")
+            description = one(s, LG + "description")
+            if description:
+                f["description"] = description
+            dated(s, f)
+            cites(s, f)
+            sections["corrections"].append(f)
     for section in SECTIONS:
         if sections[section]:
             rec[section] = sections[section]

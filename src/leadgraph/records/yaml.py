@@ -41,7 +41,7 @@ _UTF8_BOM = b"\xef\xbb\xbf"
 _FULL_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TOP_ORDER = ("person", "id", "label", "given_name", "family_name", "variants", "source", "sources",
               "concepts", "organisations", "roles", "earlier_roles", "service", "backgrounds",
-              "qualifications", "scale", "quotes", "traits")
+              "qualifications", "scale", "quotes", "traits", "corrections")
 
 
 @lru_cache(maxsize=1)

@@ -41,6 +41,7 @@ from typing import Any
 
 from leadgraph.sparql import named as named_queries
 from leadgraph.errors import LeadgraphError, QueryError, UsageError
+from leadgraph.history import parse_day, view_as_of
 from leadgraph.loading import store_of
 from leadgraph.sparql.params import bind, resolve
 from leadgraph.sparql.results import QueryResult
@@ -67,6 +68,7 @@ def query(
     allow_update: bool = False,
     update_output: str | os.PathLike[str] | None = None,
     max_memory: int | str | None = DEFAULT_MAX_MEMORY,
+    as_of: Any = None,
 ) -> QueryResult:
     """Run a SPARQL query on the graph and return a :class:`~leadgraph.sparql.results.QueryResult`.
 
@@ -97,6 +99,10 @@ def query(
             or ``"2G"``); ``"auto"`` (the default) is a quarter of the machine's memory,
             at most 2 GB; ``None`` or ``0`` means no memory limit. Enforced in the forked
             process, so only with a ``timeout`` or an explicit ``max_memory``.
+        as_of: a ``datetime.date`` or ``YYYY-MM-DD``: run the query on the graph as it stood
+            that day (:func:`leadgraph.history.view_as_of`); a bad date is a ``UsageError``.
+            Not with ``allow_update`` (the view leaves out history, which an update would
+            then write away).
 
     Returns:
         ``result.rows`` (SELECT: list of dicts of Python values), ``result.boolean``
@@ -124,6 +130,11 @@ def query(
     """
     text, named, source = resolve_query(query)
     memory = _memory_limit(max_memory)
+    if as_of is not None:
+        as_of = parse_day(as_of)
+        if allow_update:
+            raise UsageError("--as-of does not go with --allow-update: an update writes the data, and the as-of "
+                             "view leaves out the statements not in force that day")
     try:
         shape = analyse(text)
         form = check_shape(text, shape, allow_network=allow_network, allow_update=allow_update)
@@ -138,6 +149,8 @@ def query(
     bound = resolve(params, shape, declared, allow_file=allow_network)
     final = bind(text, shape, bound)
     store = store_of(graph, data)
+    if as_of is not None:
+        store = view_as_of(store, as_of).store
     if getattr(store, "remote", False):
         # A remote endpoint runs the query itself: the request's time limit bounds it, and no
         # local worker is needed (one that may not open connections could not ask it anyway).

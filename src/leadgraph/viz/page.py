@@ -195,6 +195,7 @@ def write_html(
     communities: bool = True,
     coverage: bool = True,
     role_group: str | None = None,
+    as_of: Any = None,
     **selection: Any,
 ) -> Path:
     """Write the picture of a graph to ``path`` (atomically) and return the path.
@@ -208,7 +209,8 @@ def write_html(
     :func:`render_html`'s. For a LeadGraph the page also gets the regions and ICBs to group by,
     the communities to colour by (``communities=False``: not computed) and the coverage of trusts
     by leaders of ``role_group`` (default "cio"; ``coverage=False``: no coverage view); see
-    :func:`prepare`.
+    :func:`prepare`. ``as_of`` (a date or ``YYYY-MM-DD``) draws the graph as it stood that day
+    (:func:`leadgraph.history.view_as_of`).
 
     Raises :class:`~leadgraph.errors.UsageError` for selection options with a networkx graph,
     and whatever loading and selection raise (a name that matches nothing, an empty selection).
@@ -221,7 +223,7 @@ def write_html(
     from leadgraph.fileio import atomic_write
 
     nxgraph, title, extras = prepare(graph_or_nx, title=title, data=data, criteria=criteria, communities=communities,
-                                     coverage=coverage, role_group=role_group, **selection)
+                                     coverage=coverage, role_group=role_group, as_of=as_of, **selection)
     page = render_html(nxgraph, title=title, seed=seed, view=view, **extras)
     written = Path(atomic_write(path, page))
     if open_browser:
@@ -240,6 +242,7 @@ def prepare(
     communities: bool = True,
     coverage: bool = True,
     role_group: str | None = None,
+    as_of: Any = None,
     **selection: Any,
 ) -> tuple[nx.Graph, str, dict[str, Any]]:
     """``(networkx graph, title, extras)`` to draw, as :func:`write_html` chooses them.
@@ -258,8 +261,8 @@ def prepare(
     given = chosen_by.as_kwargs()
     extras: dict[str, Any] = {}
     if isinstance(graph_or_nx, nx.Graph):
-        if given:
-            raise UsageError("selection options need a loaded graph, not a networkx graph")
+        if given or as_of is not None:
+            raise UsageError("selection options and as_of need a loaded graph, not a networkx graph")
         nxgraph = graph_or_nx
     else:
         from leadgraph.network.selection import select
@@ -268,6 +271,10 @@ def prepare(
             from leadgraph.loading import load
 
             graph_or_nx = load(data)
+        if as_of is not None:
+            from leadgraph.history import view_as_of
+
+            graph_or_nx = view_as_of(graph_or_nx, as_of)
         chosen = select(graph_or_nx, criteria=chosen_by)
         nxgraph = chosen.graph
         given = chosen.criteria

@@ -107,12 +107,13 @@ def write_picture(
     communities: bool = True,
     coverage: bool = True,
     role_group: str | None = None,
+    as_of: Any = None,
     **selection: Any,
 ) -> Path:
     """Write a PNG or SVG picture of the graph to ``path`` (atomically) and return the path.
 
     The same graph, selection, ``view`` and ``seed`` as :func:`leadgraph.viz.page.write_html`;
-    ``format`` defaults to the suffix of ``path`` (.png or .svg).
+    ``format`` defaults to the suffix of ``path`` (.png or .svg); ``as_of`` draws the graph as it stood that day.
     """
     from leadgraph.fileio import atomic_write
     from leadgraph.viz.page import prepare, render_html
@@ -124,6 +125,6 @@ def write_picture(
     if format not in FORMATS:
         raise UsageError(f"picture format must be one of {', '.join(FORMATS)}, not {format!r}")
     nxgraph, title, extras = prepare(graph_or_nx, title=title, data=data, criteria=criteria, communities=communities,
-                                     coverage=coverage, role_group=role_group, **selection)
+                                     coverage=coverage, role_group=role_group, as_of=as_of, **selection)
     page = render_html(nxgraph, title=title, seed=seed, view=view, **extras)
     return Path(atomic_write(path, picture(page, format, width=width, height=height)))
