@@ -30,7 +30,7 @@ CASES = [
         'warning at tests/fixtures/broken/csv-duplicate-person.csv:3 (row 3, column A): lgd:ann-example-2: the same person may be recorded twice: lgd:ann-example has the same name and a role at lgd:org-rbs',
     ]),
     ('csv-jobtitle-column.csv', [], 1, [
-        "error: tests/fixtures/broken/csv-jobtitle-column.csv:1: row 1, column C: unknown column 'jobtitle' (did you mean 'title'?) (a roles CSV has: person, id, variants, title, role_type, organisation, programme, start, end, as_of, current, description, source, source_title, source_date, source_url, source_publisher, source_kind)",
+        "error: tests/fixtures/broken/csv-jobtitle-column.csv:1: row 1, column C: unknown column 'jobtitle' (did you mean 'title'?) (a roles CSV has: person, id, variants, title, role_type, organisation, programme, start, end, as_of, current, description, supersedes, source, source_title, source_date, source_url, source_publisher, source_kind)",
     ]),
     ('csv-role-no-type.csv', [], 1, [
         'error at tests/fixtures/broken/csv-role-no-type.csv:3 (row 3, column E): lgd:ann-example-role-rbq: a role must name its role type (org:role), or it drops out of every query by kind of role',
@@ -115,6 +115,12 @@ CASES = [
     ('yaml-duplicate-person', ['--strict'], 1, [
         'warning at tests/fixtures/broken/yaml-duplicate-person/ann-example.yaml:2 (column 9): lgd:ann-example: the same person may be recorded twice: lgd:ann-example-2 has the same name and a role at lgd:org-rbs',
         'warning at tests/fixtures/broken/yaml-duplicate-person/ann-example-2.yaml:2 (column 9): lgd:ann-example-2: the same person may be recorded twice: lgd:ann-example has the same name and a role at lgd:org-rbs',
+    ]),
+    # The first record has no id (the usual case): its name was unambiguous when it was read, and
+    # against the whole graph it is not, yet the report still points into it.
+    ('yaml-duplicate-person-no-id', [], 0, [
+        'warning at tests/fixtures/broken/yaml-duplicate-person-no-id/a-first.yaml:2 (column 9): lgd:ann-example: the same person may be recorded twice: lgd:ann-example-2 has the same name and a role at lgd:org-rbs',
+        'warning at tests/fixtures/broken/yaml-duplicate-person-no-id/b-again.yaml:2 (column 9): lgd:ann-example-2: the same person may be recorded twice: lgd:ann-example has the same name and a role at lgd:org-rbs',
     ]),
     ('yaml-feild-key.yaml', [], 1, [
         "error: tests/fixtures/broken/yaml-feild-key.yaml:17: backgrounds[0].feild: unknown key 'feild' (did you mean 'fields'?) (column 5)",

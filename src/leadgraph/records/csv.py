@@ -42,7 +42,7 @@ from typing import Any
 
 from leadgraph.errors import DataError
 from leadgraph.namespaces import LG, LGD, RDF, RDFS, SCHEMA
-from leadgraph.records.mapping import NotARecord, RecordError, origins_of, record_of, source_triples, triples_of
+from leadgraph.records.mapping import NotARecord, RecordError, origins_in, record_of, source_triples, triples_of
 from leadgraph.records.vocabulary import Reference, did_you_mean, expand, slug, suggest
 from leadgraph.store.readers import Reader, check_utf8, read_bytes
 from leadgraph.tabular import column_letter
@@ -131,10 +131,9 @@ class CsvRecordReader(Reader):
         try:
             table = _Table(path)
             people, places, _ = self._records(table)
-            reference = Reference.bundled(extra=store)
             found: dict[Any, tuple[int, int | None]] = {}
             for pslug, record in people.items():
-                for iri, at in origins_of(record, reference).items():
+                for iri, at in origins_in(record, store).items():
                     while at and at not in places[pslug]:
                         at = at[:-1]
                     line, column = places[pslug].get(at, (None, None))

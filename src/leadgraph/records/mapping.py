@@ -590,6 +590,22 @@ def origins_of(record: dict, reference: Reference) -> dict[str, Where]:
     return {**builder.declared, builder.person.value: ("person",), **builder.seen_ids}
 
 
+def origins_in(record: dict, store: Any = None) -> dict[str, Where]:
+    """:func:`origins_of` against the bundled reference plus ``store`` (the whole loaded graph).
+
+    A record without ``id`` was read when only the files before it were loaded; against the whole
+    graph its name can have become ambiguous (a later file records a namesake under its own
+    ``id``). Its nodes are then found against the bundled reference alone, which names them as
+    loading did, so the report still points into the file.
+    """
+    try:
+        return origins_of(record, Reference.bundled(extra=store))
+    except RecordError:
+        if store is None:
+            raise
+        return origins_of(record, Reference.bundled())
+
+
 # ------------------------------------------------------------------------------------------
 # triples back to a record
 # ------------------------------------------------------------------------------------------

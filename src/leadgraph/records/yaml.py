@@ -25,7 +25,7 @@ from leadgraph.errors import DataError
 from leadgraph.records.mapping import (
     NotARecord,
     RecordError,
-    origins_of,
+    origins_in,
     record_of,
     show,
     triples_of,
@@ -112,7 +112,7 @@ class YamlRecordReader(Reader):
         """Each node the record makes -> the line and column of the entry it comes from."""
         try:
             document = parse(path)
-            where = origins_of(plain(document), Reference.bundled(extra=store))
+            where = origins_in(plain(document), store)
         except (DataError, RecordError, _Alias):
             return {}
         return {iri: position(document, at) for iri, at in where.items()}
