@@ -134,6 +134,16 @@ def test_csv_roles_and_traits_load_beside_the_bundled_data_and_validate():
     assert "Ben Sample" in [r["name"] for r in traits]
 
 
+def test_csv_a_stray_quote_inside_a_cell_reads_as_spreadsheets_read_it(tmp_path):
+    # Only an unclosed quote is an error (csv-unclosed-quote.csv); "Ann" Example is Ann Example.
+    path = tmp_path / "roles.csv"
+    path.write_text('person,title,role_type,organisation,source,source_title\n'
+                    '"Ann" Example,CIO,CIO,RBS,blog,"Meet ""Ann"""\n')
+    triples = CsvRecordReader().read(path)
+    values = {t.object.value for t in triples}
+    assert "Ann Example" in values and 'Meet "Ann"' in values
+
+
 def test_csv_rows_mint_the_bundled_iri_conventions():
     triples = CsvRecordReader().read(RECORDS / "csv" / "roles.csv")
     subjects = {t.subject.value.rsplit("/", 1)[-1] for t in triples}
@@ -243,10 +253,16 @@ BROKEN_CASES = {
         "error: csv-empty-person.csv:2: row 2, column A (person): empty 'person': every row needs one",
     'csv-missing-source.csv':
         "error: csv-missing-source.csv:2: row 2, column H (source): empty 'source': every row needs one",
+    'csv-repeated-row.csv':  # the other place as a row, not as the path in the record the rows make
+        "error: csv-repeated-row.csv:3: row 3, column E (organisation): two facts would have the IRI lgd:ann-example-role-rbs (also on row 2): give one a different key or id",
+    'csv-semicolons.csv':  # a spreadsheet saved with ';' (European locales)
+        "error: csv-semicolons.csv:1: row 1: the header is one cell, 'person;title;role_type;organisation;source;source_title': the file is separated by ';', and leadgraph reads comma-separated CSV (from a spreadsheet: save as \"CSV UTF-8 (comma delimited)\")",
     'csv-trait-without-evidence.csv':
         "error: csv-trait-without-evidence.csv:2: row 2, column C (text): a trait needs its evidence: fill in 'text' (the source's words) or 'quote' (a verbatim quotation)",
     'csv-undescribed-source.csv':
         "error: csv-undescribed-source.csv:2: row 2, column I (source_title): source 'blog' is not described: give source_title (and source_date, source_url) on its first row, or write the key as lgd:ID",
+    'csv-unclosed-quote.csv':  # not "empty 'organisation'": the quote swallowed the rest of the file
+        "error: csv-unclosed-quote.csv:2: row 2: a quoted cell (opened with \") is never closed: the rest of the file would be one cell; close the quote or remove it",
     'csv-unknown-column.csv':
         "error: csv-unknown-column.csv:1: row 1, column C: unknown column 'jobtitle' (did you mean 'title'?) (a roles CSV has: person, id, variants, title, role_type, organisation, programme, start, end, as_of, current, description, supersedes, source, source_title, source_date, source_url, source_publisher, source_kind)",
     'csv-unknown-organisation.csv':

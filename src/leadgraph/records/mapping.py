@@ -71,9 +71,10 @@ Where = tuple  # a path into the record: keys and list indexes
 class RecordError(ValueError):
     """A problem with one value of a record: ``where`` is its path in the record."""
 
-    def __init__(self, message: str, where: Where = ()):
+    def __init__(self, message: str, where: Where = (), also: Where | None = None):
         super().__init__(message)
         self.message, self.where = message, tuple(where)
+        self.also = also  # another place in the record the message names ("also at roles[0]")
 
 
 def show(where: Where) -> str:
@@ -174,7 +175,8 @@ class _Builder:
         iri = _iri(fact["id"], where + ("id",)) if fact.get("id") else NamedNode(LGD + default)
         if iri.value in self.seen_ids:
             raise RecordError(f"two facts would have the IRI {compact(iri.value)} (also at "
-                              f"{show(self.seen_ids[iri.value])}): give one a different key or id", where)
+                              f"{show(self.seen_ids[iri.value])}): give one a different key or id", where,
+                              also=self.seen_ids[iri.value])
         self.seen_ids[iri.value] = where
         return iri
 
