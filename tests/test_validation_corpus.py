@@ -223,3 +223,18 @@ def test_readme_example_is_real_output(cli, repo, monkeypatch):
     def numbers_masked(out: str) -> str:  # the triple count follows the ontology; the rest must match
         return re.sub(r"\d+ triples from \d+ files", "N triples from M files", out)
     assert numbers_masked(result.stdout) == numbers_masked(shown)
+
+
+@pytest.mark.parametrize("name,fix", [
+    ("yaml-role-no-type.yaml", "add role_type: to this entry (e.g. CIO, CDO, Director of Digital, or 'Not stated' "
+                               "when the source does not say)"),
+    ("csv-role-no-type.csv", "fill in the role_type column on this row (e.g. CIO, CDO, Director of Digital, or "
+                             "'Not stated' when the source does not say)"),
+    ("ttl-role-no-type.ttl", "add org:role to lgd:test-leader-role-rbs"),
+])
+def test_the_fix_speaks_the_language_of_the_file(cli, repo, monkeypatch, name, fix):
+    # A YAML or CSV writer never typed org:role: the fix names the key or column they write.
+    monkeypatch.chdir(repo)
+    result = cli("--data", f"tests/fixtures/broken/{name}", "validate")
+    assert result.exit_code == 1
+    assert f"\n    fix:     {fix}\n" in result.stdout, result.stdout
