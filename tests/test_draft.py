@@ -199,6 +199,19 @@ def test_any_text_drafts_without_error_and_quotes_stay_verbatim(tmp_path):
     assert drafted >= 5  # introductions do come up, so the writer is exercised
 
 
+def test_review_labels_are_cut_with_an_ellipsis(tmp_path):
+    # A long value's label on the review page is cut visibly, not as if the quotation ended there.
+    from leadgraph.drafting.review import payload
+
+    result = _draft(tmp_path, "qa-leeds.txt")
+    quote = result.people[0].section("quotes")[0]
+    quote.data["text"] = "word " * 100
+    labels = {v["path"]: v["label"] for v in payload(result)["values"]}
+    long = [label for label in labels.values() if label.startswith("text=word")]
+    assert len(long) == 1 and len(long[0]) == 300 and long[0].endswith("…")
+    assert all(len(label) <= 300 for label in labels.values())
+
+
 def test_cli_writes_records_sidecars_and_review_page(tmp_path, cli):
     out, review = tmp_path / "drafts", tmp_path / "review.html"
     got = cli("draft", str(ARTICLES / "qa-mersey-care.txt"), "--title", "Invented", "--date", "2026-01-15",
