@@ -99,6 +99,20 @@ def test_missing_date_is_a_usage_error_naming_the_option(tmp_path, cli):
     assert not (tmp_path / "d").exists()
 
 
+def test_an_article_that_is_not_a_readable_file_is_one_line_not_a_hang(tmp_path, cli):
+    import os
+
+    fifo = tmp_path / "article.txt"
+    os.mkfifo(fifo)  # reading it would block until a writer came: refused before reading
+    cases = [(str(fifo), "not a regular file"), (str(tmp_path / ("a" * 300 + ".txt")), "cannot read the article"),
+             (str(tmp_path / "missing.txt"), "no such file")]
+    for article, said in cases:
+        got = cli("draft", article, "--title", "T", "--date", "2026-01-01", "-o", str(tmp_path / "d"))
+        assert got.exit_code == 1, (article, got.stderr)
+        assert said in got.stderr and len(got.stderr.strip().splitlines()) == 1
+        assert "Traceback" not in got.stderr
+
+
 def test_never_into_the_bundled_data_nor_over_a_draft(tmp_path, cli):
     from leadgraph import resources
 
