@@ -189,6 +189,21 @@ def test_new_person_skeleton_points_at_the_schema_and_asks_for_the_blanks(tmp_pa
         new_person("Ann Example", None, out)
 
 
+def test_new_person_skeleton_says_how_to_check_it_from_where_it_was_made(tmp_path, monkeypatch):
+    # The file as the user named it, and the bundled data wherever it is (outside a checkout,
+    # data/ is not there): the comment is a command that runs, once the blanks are filled in.
+    import shlex
+
+    from leadgraph import resources
+
+    monkeypatch.chdir(tmp_path)
+    new_person("Ann Example", "RBS", "my data/ann.yaml")
+    check = (tmp_path / "my data" / "ann.yaml").read_text().splitlines()[2]
+    command = shlex.split(check.split(": ", 1)[1])
+    assert command[:2] == ["leadgraph", "--data"] and command[3:] == ["--data", "my data/ann.yaml", "validate"]
+    assert Path(command[2]).resolve() == resources.data_dir().resolve()
+
+
 def test_vocabulary_values_match_labels_and_alternative_labels_ignoring_case():
     from leadgraph.records.vocabulary import Reference
 
