@@ -339,7 +339,9 @@ BROKEN_CASES = {
     'yaml-alias.yaml':
         'error: yaml-alias.yaml:10: earlier_roles[0]: a YAML alias (*name) repeats a mapping or list: write the values out (column 5)',
     'yaml-syntax.yaml':
-        'error: yaml-syntax.yaml:10: YAML syntax error: mapping values are not allowed here (column 33)',
+        "error: yaml-syntax.yaml:10: YAML syntax error: mapping values are not allowed here (column 33): check the indentation (the keys of one entry line up under each other) and quote a value that holds ': '",
+    'yaml-tab.yaml':
+        "error: yaml-tab.yaml:11: YAML syntax error: found character '\\t' that cannot start any token (column 1): YAML indents with spaces, not tabs (replace the tab with spaces)",
 }
 
 
