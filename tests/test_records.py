@@ -269,7 +269,9 @@ BROKEN_CASES = {
     'csv-missing-source.csv':
         "error: csv-missing-source.csv:2: row 2, column H (source): empty 'source': every row needs one",
     'csv-repeated-row.csv':  # the other place as a row, not as the path in the record the rows make
-        "error: csv-repeated-row.csv:3: row 3, column E (organisation): two facts would have the IRI lgd:ann-example-role-rbs (also on row 2): give one a different key or id",
+        "error: csv-repeated-row.csv:3: row 3, column E (organisation): two facts would have the IRI lgd:ann-example-role-rbs (also on row 2): delete the repeated row (a row's role is named after its person and organisation; two roles at one organisation need a YAML record, where a role takes an id)",
+    'earlier-role-same-organisation.yaml':  # roles take an id, not a key: the message says so
+        "error: earlier-role-same-organisation.yaml:17: earlier_roles[0]: two facts would have the IRI lgd:ann-example-role-rbs (also at roles[0]): give one a different id (column 5)",
     'csv-semicolons.csv':  # a spreadsheet saved with ';' (European locales)
         "error: csv-semicolons.csv:1: row 1: the header is one cell, 'person;title;role_type;organisation;source;source_title': the file is separated by ';', and leadgraph reads comma-separated CSV (from a spreadsheet: save as \"CSV UTF-8 (comma delimited)\")",
     'csv-trait-without-evidence.csv':

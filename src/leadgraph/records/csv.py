@@ -243,6 +243,10 @@ class CsvRecordReader(Reader):
                 also = also[:-1]
             if also in where:
                 message = message.replace(f"(also at {show(exc.also)})", f"(also on row {where[also][0]})")
+            if message.endswith(": give one a different id"):  # a roles CSV has no column naming a role
+                message = message.removesuffix(": give one a different id") + (
+                    ": delete the repeated row (a row's role is named after its person and organisation; two "
+                    "roles at one organisation need a YAML record, where a role takes an id)")
         return table.error(line, column, message)
 
     def _source(self, table: _Table, line: int, value: dict, record: dict, where: dict) -> str:

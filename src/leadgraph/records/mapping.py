@@ -174,8 +174,11 @@ class _Builder:
                 default += source_suffix(self.sources[keys[0]].value)
         iri = _iri(fact["id"], where + ("id",)) if fact.get("id") else NamedNode(LGD + default)
         if iri.value in self.seen_ids:
+            # Roles are named after their organisation and take no key: two at one organisation
+            # (promoted in the same trust) need an id.
+            what = "id" if where and where[0] in ("roles", "earlier_roles") else "key or id"
             raise RecordError(f"two facts would have the IRI {compact(iri.value)} (also at "
-                              f"{show(self.seen_ids[iri.value])}): give one a different key or id", where,
+                              f"{show(self.seen_ids[iri.value])}): give one a different {what}", where,
                               also=self.seen_ids[iri.value])
         self.seen_ids[iri.value] = where
         return iri
