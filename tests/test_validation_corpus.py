@@ -137,6 +137,9 @@ CASES = [
     ('yaml-new-organisation-wrong-ods.yaml', ['--strict'], 1, [
         'warning at tests/fixtures/broken/yaml-new-organisation-wrong-ods.yaml:16 (column 5): lgd:org-rzz9: ODS code RZZ9 is not in the reference layer of NHS trusts, ICBs and regions',
     ]),
+    ('yaml-no-role.yaml', [], 1, [
+        'error at tests/fixtures/broken/yaml-no-role.yaml:2 (column 9): lgd:ann-example: a leader must hold at least one role at an organisation (an org:Membership with org:member)',
+    ]),
     ('yaml-role-no-type.yaml', [], 1, [
         'error at tests/fixtures/broken/yaml-role-no-type.yaml:10 (column 5): lgd:ann-example-role-rbs: a role must name its role type (org:role), or it drops out of every query by kind of role',
     ]),
@@ -231,6 +234,7 @@ def test_readme_example_is_real_output(cli, repo, monkeypatch):
     ("csv-role-no-type.csv", "fill in the role_type column on this row (e.g. CIO, CDO, Director of Digital, or "
                              "'Not stated' when the source does not say)"),
     ("ttl-role-no-type.ttl", "add org:role to lgd:test-leader-role-rbs"),
+    ("yaml-no-role.yaml", "add a role under roles: (title, role_type, organisation by ODS code or name, and source)"),
 ])
 def test_the_fix_speaks_the_language_of_the_file(cli, repo, monkeypatch, name, fix):
     # A YAML or CSV writer never typed org:role: the fix names the key or column they write.

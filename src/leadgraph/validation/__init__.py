@@ -126,7 +126,9 @@ def fixed(result: ValidationResult) -> ValidationResult:
     elif result.path in _RECORD_KEYS and str(result.file or "").lower().endswith(_RECORD_SUFFIXES):
         # Written in a person record: the fix in the record's words, not the RDF it stands for.
         key, example = _RECORD_KEYS[result.path]
-        if str(result.file).lower().endswith(".csv"):
+        if key == "roles":
+            fix = f"add a role under roles: ({example})"
+        elif str(result.file).lower().endswith(".csv"):
             fix = f"fill in the {key} column on this row ({example})"
         else:
             fix = f"add {key}: to this entry ({example})"
@@ -141,6 +143,7 @@ _RECORD_KEYS = {
     "org:role": ("role_type", "e.g. CIO, CDO, Director of Digital, or 'Not stated' when the source does not say"),
     "prov:wasDerivedFrom": ("source", "the key of a source the record declares"),
     "org:organization": ("organisation", "an ODS code or the organisation's name"),
+    "^org:member": ("roles", "title, role_type, organisation by ODS code or name, and source"),
 }
 
 
