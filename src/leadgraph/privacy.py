@@ -137,7 +137,7 @@ def resolve_person(graph: LeadGraph, person: str) -> tuple[str, str]:
             others = _types(store, iri) - _PERSON_TYPES
             if others:
                 kinds = ", ".join(sorted(_short(t) for t in others))
-                raise UsageError(f"{person!r} is not a person (it is a {kinds}); forget removes people only")
+                raise UsageError(f"{person!r} is not a person (it is a {kinds}); give a person's name or IRI")
             found = {iri}
     else:
         found = NameIndex.from_store(store, leaders.__contains__).match(wanted)
