@@ -242,3 +242,28 @@ def test_the_fix_speaks_the_language_of_the_file(cli, repo, monkeypatch, name, f
     result = cli("--data", f"tests/fixtures/broken/{name}", "validate")
     assert result.exit_code == 1
     assert f"\n    fix:     {fix}\n" in result.stdout, result.stdout
+
+
+def test_every_broken_file_is_named_in_one_run(cli, repo, monkeypatch):
+    # Ten broken records should not take ten runs: each file that cannot be read is one line, in
+    # the order the files load (RDF first, then records), and the run exits 1.
+    monkeypatch.chdir(repo)
+    names = ["yaml-jobtitle-key.yaml", "csv-unknown-trait.csv", "yaml-unknown-role-type.yaml", "ttl-valid.ttl"]
+    result = cli(*[a for n in names for a in ("--data", f"tests/fixtures/broken/{n}")], "validate")
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert lines == [
+        "error: tests/fixtures/broken/yaml-jobtitle-key.yaml:11: roles[0].jobtitle: unknown key 'jobtitle' (did you mean 'title'?) (column 5)",
+        "error: tests/fixtures/broken/csv-unknown-trait.csv:2: row 2, column B (trait): unknown trait 'listning' (did you mean 'Listening to the people around you'?)",
+        "error: tests/fixtures/broken/yaml-unknown-role-type.yaml:11: roles[0].role_type: unknown role type 'Chief Happiness Officer' (did you mean 'Chief Digital and Information Officer' or 'Chief Data Officer' or 'Chief Digital Officer'?) (column 16)",
+        "3 files could not be read; fix them and validate again",
+    ], result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_load_errors_is_empty_when_everything_reads(repo):
+    from leadgraph.loading import load_errors
+
+    assert load_errors([repo / "data"]) == []
+    found = load_errors([repo / "tests/fixtures/broken/yaml-jobtitle-key.yaml", repo / "tests/fixtures/broken/ttl-valid.ttl"])
+    assert [Path(e.path).name for e in found] == ["yaml-jobtitle-key.yaml"]

@@ -289,7 +289,8 @@ class _Builder:
             full = self.ref.full_names(iri)
             return (iri, full) if full else None
         family = rec.get("family_name") or (" ".join(name.split()[1:]) if len(name.split()) > 1 else "")
-        candidates = [name, *variants] + [f"{v} {family}" for v in variants if family and len(v.split()) == 1]
+        candidates = list(dict.fromkeys(
+            [name, *variants] + [f"{v} {family}" for v in variants if family and len(v.split()) == 1]))
         try:
             return self.ref.person(candidates)
         except Unknown as exc:
