@@ -272,6 +272,8 @@ BROKEN_CASES = {
         "error: csv-repeated-row.csv:3: row 3, column E (organisation): two facts would have the IRI lgd:ann-example-role-rbs (also on row 2): delete the repeated row (a row's role is named after its person and organisation; two roles at one organisation need a YAML record, where a role takes an id)",
     'earlier-role-same-organisation.yaml':  # roles take an id, not a key: the message says so
         "error: earlier-role-same-organisation.yaml:17: earlier_roles[0]: two facts would have the IRI lgd:ann-example-role-rbs (also at roles[0]): give one a different id (column 5)",
+    'csv-role-type-abbreviation-typo.csv':  # close to an abbreviation (CIO), far from every preferred label
+        "error: csv-role-type-abbreviation-typo.csv:2: row 2, column D (role_type): unknown role type 'CIOO' (did you mean 'Chief Information Officer' or 'Chief Clinical Information Officer' or 'Chief Digital and Information Officer'?)",
     'csv-semicolons.csv':  # a spreadsheet saved with ';' (European locales)
         "error: csv-semicolons.csv:1: row 1: the header is one cell, 'person;title;role_type;organisation;source;source_title': the file is separated by ';', and leadgraph reads comma-separated CSV (from a spreadsheet: save as \"CSV UTF-8 (comma delimited)\")",
     'csv-trait-without-evidence.csv':
