@@ -114,6 +114,36 @@ def test_usage_errors_exit_2(cli, args):
     assert "Traceback" not in result.stderr
 
 
+HUGE = "x" * 100_000
+
+
+@pytest.mark.parametrize("args", [
+    ["analyse", "path", "Phill James", HUGE],
+    ["analyse", "mentors", HUGE],
+    ["forget", HUGE, "--dry-run"],
+    ["merge", HUGE, "Phill James", "--dry-run"],
+    ["query", "cio-roles", "--as-of", HUGE],
+    ["query", HUGE],  # a name too long for the file system: no named query, not an OS error
+    ["query", "history", "--param", f"person={HUGE}"],
+    ["viz", "--focus", HUGE, "-o", "never.html"],
+])
+def test_a_huge_argument_is_one_short_line_and_exit_2(cli, args):
+    # The name is shown by its start and length, never echoed whole (100,000 characters of error).
+    result = cli(*args)
+    assert result.exit_code == 2, result.stderr[:300]
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and len(lines[0]) < 2100, lines[0][:300]
+    assert "…" in lines[0] and "(100,000 characters)" in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_one_line_keeps_short_messages_whole():
+    from leadgraph.cli import one_line
+
+    assert one_line("person 'Nobody' names no person\nin the graph") == "person 'Nobody' names no person in the graph"
+    assert one_line("x" * 5000).endswith("… (5,000 characters in all)")
+
+
 def test_usage_error_real_process(run_cli):
     result = run_cli("stats", "--format", "xml")
     assert result.exit_code == 2

@@ -99,6 +99,20 @@ def test_missing_date_is_a_usage_error_naming_the_option(tmp_path, cli):
     assert not (tmp_path / "d").exists()
 
 
+def test_an_article_that_is_not_a_readable_file_is_one_line_not_a_hang(tmp_path, cli):
+    import os
+
+    fifo = tmp_path / "article.txt"
+    os.mkfifo(fifo)  # reading it would block until a writer came: refused before reading
+    cases = [(str(fifo), "not a regular file"), (str(tmp_path / ("a" * 300 + ".txt")), "cannot read the article"),
+             (str(tmp_path / "missing.txt"), "no such file")]
+    for article, said in cases:
+        got = cli("draft", article, "--title", "T", "--date", "2026-01-01", "-o", str(tmp_path / "d"))
+        assert got.exit_code == 1, (article, got.stderr)
+        assert said in got.stderr and len(got.stderr.strip().splitlines()) == 1
+        assert "Traceback" not in got.stderr
+
+
 def test_never_into_the_bundled_data_nor_over_a_draft(tmp_path, cli):
     from leadgraph import resources
 
@@ -197,6 +211,19 @@ def test_any_text_drafts_without_error_and_quotes_stay_verbatim(tmp_path):
             assert record["person"] == person.name
             assert [q["text"] for q in record.get("quotes", [])] == [f.data["text"] for f in person.section("quotes")]
     assert drafted >= 5  # introductions do come up, so the writer is exercised
+
+
+def test_review_labels_are_cut_with_an_ellipsis(tmp_path):
+    # A long value's label on the review page is cut visibly, not as if the quotation ended there.
+    from leadgraph.drafting.review import payload
+
+    result = _draft(tmp_path, "qa-leeds.txt")
+    quote = result.people[0].section("quotes")[0]
+    quote.data["text"] = "word " * 100
+    labels = {v["path"]: v["label"] for v in payload(result)["values"]}
+    long = [label for label in labels.values() if label.startswith("text=word")]
+    assert len(long) == 1 and len(long[0]) == 300 and long[0].endswith("…")
+    assert all(len(label) <= 300 for label in labels.values())
 
 
 def test_cli_writes_records_sidecars_and_review_page(tmp_path, cli):

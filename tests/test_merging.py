@@ -215,6 +215,10 @@ def test_merge_refuses_what_it_cannot_resolve(data, cli):
     result = cli("--data", str(data), "merge", "Harris", "Arif Patel")
     assert result.exit_code == 2 and "names more than one leader" in result.stderr
     assert "Ann Harris <https://w3id.org/leadgraph/id/ann-harris>" in result.stderr
+    # Not a person: the message is about merge, not forget, whose resolver it shares.
+    result = cli("--data", str(data), "merge", "Garry Harris", "lgd:org-rbs", "--dry-run")
+    assert result.exit_code == 2 and "'lgd:org-rbs' is not a person" in result.stderr
+    assert "forget" not in result.stderr and "give a person's name or IRI" in result.stderr
 
 
 def test_merge_is_all_or_nothing_when_killed(data):

@@ -112,7 +112,8 @@ def test_no_path_is_a_plain_normal_answer(bundled_graph, board, cli):
     assert paths(board, "Ann Example", "Cat Example")["steps"] is None
     result = cli("analyse", "path", "Arif Patel", "Gregg Holland", "--via", "trait")
     assert result.exit_code == 0
-    assert result.stdout == "No path between Arif Patel and Gregg Holland within 6 steps through trait.\n"
+    assert result.stdout == ("No path between Arif Patel and Gregg Holland within 6 steps through trait "
+                             "(a path never passes through another person).\n")
     assert paths(bundled_graph, "Arif Patel", "Gregg Holland", max_steps=3)["paths"] == []
 
 

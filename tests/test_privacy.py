@@ -372,3 +372,54 @@ def test_a_kill_at_the_first_change_on_disk_never_strands_statements(tmp_path, d
         code, out, err = _leadgraph("--data", str(data), "forget", LGD + "charlee-martin", cwd=tmp_path)
         assert code in (0, 2), err  # 2: the killed run had finished everything already
         assert _mentions(data, LGD + "charlee-martin") == 0, (trial, out, err)
+
+
+_RECORD = """person: {name}
+source: article
+sources:
+  article: {source}
+roles:
+  - {{title: CIO, role_type: CIO, organisation: {org}, as_of: 2026-01-15, source: article}}
+"""
+_ARTICLE = "{title: In conversation, date: 2026-01-15}"
+
+
+def test_forget_a_drafted_record_whose_article_other_records_also_describe(tmp_path, cli, monkeypatch):
+    # `leadgraph draft` writes one record per person, each describing the article it came from:
+    # forgetting one person deletes their file (the article stays described by the others), and
+    # the draft's evidence file beside it, which names them, is listed.
+    data = tmp_path / "my-data"
+    data.mkdir()
+    (data / "ann-example.yaml").write_text(_RECORD.format(name="Ann Example", source=_ARTICLE, org="RBS"))
+    (data / "ann-example.evidence.json").write_text('{"person": "Ann Example"}')
+    (data / "bob-example.yaml").write_text(_RECORD.format(name="Bob Example", source=_ARTICLE, org="RBQ"))
+    monkeypatch.chdir(tmp_path)
+    dry = cli("--data", "my-data", "forget", "Ann Example", "--dry-run")
+    assert dry.exit_code == 0, dry.stderr
+    assert "my-data/ann-example.yaml: delete file" in dry.stdout
+    assert "also in (not changed: delete or regenerate it): my-data/ann-example.evidence.json" in dry.stdout
+    done = cli("--data", "my-data", "forget", "Ann Example")
+    assert done.exit_code == 0, done.stderr
+    assert sorted(p.name for p in data.iterdir() if not p.name.startswith(".")) == [
+        "ann-example.evidence.json", "bob-example.yaml"]
+    assert validate(load(data)).conforms
+
+
+def test_forget_says_what_to_do_when_a_record_cannot_hold_what_is_left(tmp_path, cli, monkeypatch):
+    # The article is described only in Ann's record, and Bob's cites it by id: the YAML record
+    # cannot hold a source without a person, and deleting it would lose the description. One line
+    # saying so, from the dry run already, and nothing changed.
+    data = tmp_path / "my-data"
+    data.mkdir()
+    (data / "ann-example.yaml").write_text(_RECORD.format(name="Ann Example", source=_ARTICLE, org="RBS"))
+    (data / "bob-example.yaml").write_text(_RECORD.format(name="Bob Example", source="{id: source-article}",
+                                                          org="RBQ"))
+    before = {p.name: p.read_bytes() for p in data.iterdir()}
+    monkeypatch.chdir(tmp_path)
+    for extra in (["--dry-run"], []):
+        got = cli("--data", "my-data", "forget", "Ann Example", *extra)
+        assert got.exit_code == 1, got.stdout
+        lines = got.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("error: my-data/ann-example.yaml: cannot remove Ann Example")
+        assert "lgd:source-article" in lines[0] and "then forget again" in lines[0]
+    assert {p.name: p.read_bytes() for p in data.iterdir() if not p.name.startswith(".")} == before

@@ -134,6 +134,16 @@ def test_csv_roles_and_traits_load_beside_the_bundled_data_and_validate():
     assert "Ben Sample" in [r["name"] for r in traits]
 
 
+def test_csv_a_stray_quote_inside_a_cell_reads_as_spreadsheets_read_it(tmp_path):
+    # Only an unclosed quote is an error (csv-unclosed-quote.csv); "Ann" Example is Ann Example.
+    path = tmp_path / "roles.csv"
+    path.write_text('person,title,role_type,organisation,source,source_title\n'
+                    '"Ann" Example,CIO,CIO,RBS,blog,"Meet ""Ann"""\n')
+    triples = CsvRecordReader().read(path)
+    values = {t.object.value for t in triples}
+    assert "Ann Example" in values and 'Meet "Ann"' in values
+
+
 def test_csv_rows_mint_the_bundled_iri_conventions():
     triples = CsvRecordReader().read(RECORDS / "csv" / "roles.csv")
     subjects = {t.subject.value.rsplit("/", 1)[-1] for t in triples}
@@ -177,6 +187,21 @@ def test_new_person_skeleton_points_at_the_schema_and_asks_for_the_blanks(tmp_pa
         YamlRecordReader().read(out)
     with pytest.raises(Exception, match="already exists"):
         new_person("Ann Example", None, out)
+
+
+def test_new_person_skeleton_says_how_to_check_it_from_where_it_was_made(tmp_path, monkeypatch):
+    # The file as the user named it, and the bundled data wherever it is (outside a checkout,
+    # data/ is not there): the comment is a command that runs, once the blanks are filled in.
+    import shlex
+
+    from leadgraph import resources
+
+    monkeypatch.chdir(tmp_path)
+    new_person("Ann Example", "RBS", "my data/ann.yaml")
+    check = (tmp_path / "my data" / "ann.yaml").read_text().splitlines()[2]
+    command = shlex.split(check.split(": ", 1)[1])
+    assert command[:2] == ["leadgraph", "--data"] and command[3:] == ["--data", "my data/ann.yaml", "validate"]
+    assert Path(command[2]).resolve() == resources.data_dir().resolve()
 
 
 def test_vocabulary_values_match_labels_and_alternative_labels_ignoring_case():
@@ -243,10 +268,20 @@ BROKEN_CASES = {
         "error: csv-empty-person.csv:2: row 2, column A (person): empty 'person': every row needs one",
     'csv-missing-source.csv':
         "error: csv-missing-source.csv:2: row 2, column H (source): empty 'source': every row needs one",
+    'csv-repeated-row.csv':  # the other place as a row, not as the path in the record the rows make
+        "error: csv-repeated-row.csv:3: row 3, column E (organisation): two facts would have the IRI lgd:ann-example-role-rbs (also on row 2): delete the repeated row (a row's role is named after its person and organisation; two roles at one organisation need a YAML record, where a role takes an id)",
+    'earlier-role-same-organisation.yaml':  # roles take an id, not a key: the message says so
+        "error: earlier-role-same-organisation.yaml:17: earlier_roles[0]: two facts would have the IRI lgd:ann-example-role-rbs (also at roles[0]): give one a different id (column 5)",
+    'csv-role-type-abbreviation-typo.csv':  # close to an abbreviation (CIO), far from every preferred label
+        "error: csv-role-type-abbreviation-typo.csv:2: row 2, column D (role_type): unknown role type 'CIOO' (did you mean 'Chief Information Officer' or 'Chief Clinical Information Officer' or 'Chief Digital and Information Officer'?)",
+    'csv-semicolons.csv':  # a spreadsheet saved with ';' (European locales)
+        "error: csv-semicolons.csv:1: row 1: the header is one cell, 'person;title;role_type;organisation;source;source_title': the file is separated by ';', and leadgraph reads comma-separated CSV (from a spreadsheet: save as \"CSV UTF-8 (comma delimited)\")",
     'csv-trait-without-evidence.csv':
         "error: csv-trait-without-evidence.csv:2: row 2, column C (text): a trait needs its evidence: fill in 'text' (the source's words) or 'quote' (a verbatim quotation)",
     'csv-undescribed-source.csv':
         "error: csv-undescribed-source.csv:2: row 2, column I (source_title): source 'blog' is not described: give source_title (and source_date, source_url) on its first row, or write the key as lgd:ID",
+    'csv-unclosed-quote.csv':  # not "empty 'organisation'": the quote swallowed the rest of the file
+        "error: csv-unclosed-quote.csv:2: row 2: a quoted cell (opened with \") is never closed: the rest of the file would be one cell; close the quote or remove it",
     'csv-unknown-column.csv':
         "error: csv-unknown-column.csv:1: row 1, column C: unknown column 'jobtitle' (did you mean 'title'?) (a roles CSV has: person, id, variants, title, role_type, organisation, programme, start, end, as_of, current, description, supersedes, source, source_title, source_date, source_url, source_publisher, source_kind)",
     'csv-unknown-organisation.csv':
@@ -308,7 +343,9 @@ BROKEN_CASES = {
     'yaml-alias.yaml':
         'error: yaml-alias.yaml:10: earlier_roles[0]: a YAML alias (*name) repeats a mapping or list: write the values out (column 5)',
     'yaml-syntax.yaml':
-        'error: yaml-syntax.yaml:10: YAML syntax error: mapping values are not allowed here (column 33)',
+        "error: yaml-syntax.yaml:10: YAML syntax error: mapping values are not allowed here (column 33): check the indentation (the keys of one entry line up under each other) and quote a value that holds ': '",
+    'yaml-tab.yaml':
+        "error: yaml-tab.yaml:11: YAML syntax error: found character '\\t' that cannot start any token (column 1): YAML indents with spaces, not tabs (replace the tab with spaces)",
 }
 
 

@@ -116,6 +116,12 @@ CASES = [
         'warning at tests/fixtures/broken/yaml-duplicate-person/ann-example.yaml:2 (column 9): lgd:ann-example: the same person may be recorded twice: lgd:ann-example-2 has the same name and a role at lgd:org-rbs',
         'warning at tests/fixtures/broken/yaml-duplicate-person/ann-example-2.yaml:2 (column 9): lgd:ann-example-2: the same person may be recorded twice: lgd:ann-example has the same name and a role at lgd:org-rbs',
     ]),
+    # The first record has no id (the usual case): its name was unambiguous when it was read, and
+    # against the whole graph it is not, yet the report still points into it.
+    ('yaml-duplicate-person-no-id', [], 0, [
+        'warning at tests/fixtures/broken/yaml-duplicate-person-no-id/a-first.yaml:2 (column 9): lgd:ann-example: the same person may be recorded twice: lgd:ann-example-2 has the same name and a role at lgd:org-rbs',
+        'warning at tests/fixtures/broken/yaml-duplicate-person-no-id/b-again.yaml:2 (column 9): lgd:ann-example-2: the same person may be recorded twice: lgd:ann-example has the same name and a role at lgd:org-rbs',
+    ]),
     ('yaml-feild-key.yaml', [], 1, [
         "error: tests/fixtures/broken/yaml-feild-key.yaml:17: backgrounds[0].feild: unknown key 'feild' (did you mean 'fields'?) (column 5)",
     ]),
@@ -130,6 +136,9 @@ CASES = [
     ]),
     ('yaml-new-organisation-wrong-ods.yaml', ['--strict'], 1, [
         'warning at tests/fixtures/broken/yaml-new-organisation-wrong-ods.yaml:16 (column 5): lgd:org-rzz9: ODS code RZZ9 is not in the reference layer of NHS trusts, ICBs and regions',
+    ]),
+    ('yaml-no-role.yaml', [], 1, [
+        'error at tests/fixtures/broken/yaml-no-role.yaml:2 (column 9): lgd:ann-example: a leader must hold at least one role at an organisation (an org:Membership with org:member)',
     ]),
     ('yaml-role-no-type.yaml', [], 1, [
         'error at tests/fixtures/broken/yaml-role-no-type.yaml:10 (column 5): lgd:ann-example-role-rbs: a role must name its role type (org:role), or it drops out of every query by kind of role',
@@ -217,3 +226,44 @@ def test_readme_example_is_real_output(cli, repo, monkeypatch):
     def numbers_masked(out: str) -> str:  # the triple count follows the ontology; the rest must match
         return re.sub(r"\d+ triples from \d+ files", "N triples from M files", out)
     assert numbers_masked(result.stdout) == numbers_masked(shown)
+
+
+@pytest.mark.parametrize("name,fix", [
+    ("yaml-role-no-type.yaml", "add role_type: to this entry (e.g. CIO, CDO, Director of Digital, or 'Not stated' "
+                               "when the source does not say)"),
+    ("csv-role-no-type.csv", "fill in the role_type column on this row (e.g. CIO, CDO, Director of Digital, or "
+                             "'Not stated' when the source does not say)"),
+    ("ttl-role-no-type.ttl", "add org:role to lgd:test-leader-role-rbs"),
+    ("yaml-no-role.yaml", "add a role under roles: (title, role_type, organisation by ODS code or name, and source)"),
+])
+def test_the_fix_speaks_the_language_of_the_file(cli, repo, monkeypatch, name, fix):
+    # A YAML or CSV writer never typed org:role: the fix names the key or column they write.
+    monkeypatch.chdir(repo)
+    result = cli("--data", f"tests/fixtures/broken/{name}", "validate")
+    assert result.exit_code == 1
+    assert f"\n    fix:     {fix}\n" in result.stdout, result.stdout
+
+
+def test_every_broken_file_is_named_in_one_run(cli, repo, monkeypatch):
+    # Ten broken records should not take ten runs: each file that cannot be read is one line, in
+    # the order the files load (RDF first, then records), and the run exits 1.
+    monkeypatch.chdir(repo)
+    names = ["yaml-jobtitle-key.yaml", "csv-unknown-trait.csv", "yaml-unknown-role-type.yaml", "ttl-valid.ttl"]
+    result = cli(*[a for n in names for a in ("--data", f"tests/fixtures/broken/{n}")], "validate")
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert lines == [
+        "error: tests/fixtures/broken/yaml-jobtitle-key.yaml:11: roles[0].jobtitle: unknown key 'jobtitle' (did you mean 'title'?) (column 5)",
+        "error: tests/fixtures/broken/csv-unknown-trait.csv:2: row 2, column B (trait): unknown trait 'listning' (did you mean 'Listening to the people around you'?)",
+        "error: tests/fixtures/broken/yaml-unknown-role-type.yaml:11: roles[0].role_type: unknown role type 'Chief Happiness Officer' (did you mean 'Chief Digital and Information Officer' or 'Chief Data Officer' or 'Chief Digital Officer'?) (column 16)",
+        "3 files could not be read; fix them and validate again",
+    ], result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_load_errors_is_empty_when_everything_reads(repo):
+    from leadgraph.loading import load_errors
+
+    assert load_errors([repo / "data"]) == []
+    found = load_errors([repo / "tests/fixtures/broken/yaml-jobtitle-key.yaml", repo / "tests/fixtures/broken/ttl-valid.ttl"])
+    assert [Path(e.path).name for e in found] == ["yaml-jobtitle-key.yaml"]

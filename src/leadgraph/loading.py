@@ -287,7 +287,20 @@ def data_files(data: str | Path | Iterable[str | Path] | None = None) -> list[Pa
     return _resolve_data(data)
 
 
-def _build(ontology_paths: list[Path], data_paths: list[Path]) -> LeadGraph:
+def load_errors(data: str | Path | Iterable[str | Path] | None = None) -> list[DataError]:
+    """Every data file's reading error, where :func:`load` stops at the first: each file is read
+    as :func:`load` reads it (in the same order, beside what loaded before it), and one that
+    fails is left out, so the next can still be read. ``[]`` when everything reads.
+
+    For reporting: ``leadgraph validate`` lists them all, so ten broken records take one run.
+    A missing path still raises, as in :func:`load`.
+    """
+    errors: list[DataError] = []
+    _build(resources.ontology_files(), _resolve_data(data), errors=errors)
+    return errors
+
+
+def _build(ontology_paths: list[Path], data_paths: list[Path], *, errors: list[DataError] | None = None) -> LeadGraph:
     store = MemoryStore()
     seen: set[Path] = set()
     loaded: tuple[list[Path], list[Path]] = ([], [])
@@ -301,7 +314,14 @@ def _build(ontology_paths: list[Path], data_paths: list[Path]) -> LeadGraph:
             if key in seen:  # the same file named twice, or the ontology passed as data
                 continue
             seen.add(key)
-            reader_for(path).load_into(store, path)
+            if errors is None:
+                reader_for(path).load_into(store, path)
+            else:
+                try:
+                    reader_for(path).load_into(store, path)
+                except DataError as exc:
+                    errors.append(exc)
+                    continue
             bucket.append(path)
     return LeadGraph(store, *loaded)
 

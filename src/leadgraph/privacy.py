@@ -137,7 +137,7 @@ def resolve_person(graph: LeadGraph, person: str) -> tuple[str, str]:
             others = _types(store, iri) - _PERSON_TYPES
             if others:
                 kinds = ", ".join(sorted(_short(t) for t in others))
-                raise UsageError(f"{person!r} is not a person (it is a {kinds}); forget removes people only")
+                raise UsageError(f"{person!r} is not a person (it is a {kinds}); give a person's name or IRI")
             found = {iri}
     else:
         found = NameIndex.from_store(store, leaders.__contains__).match(wanted)
@@ -269,8 +269,27 @@ def _record_left_empty(path: Path, kept: list[Triple], per_file: dict[Path, list
     leader = NamedNode(LG + "Leader")
     if any(t.object == leader and t.predicate.value == RDF + "type" for t in kept):
         return False
+    # Records drafted from one article each describe that article: what is left here is said, word
+    # for word, by another file too, and the file can go without losing anything.
+    elsewhere = {t for other, triples in per_file.items() if other != path for t in triples}
+    if all(t in elsewhere for t in kept):
+        return True
     described = {t.subject for t in kept}
     return not any(t.object in described for other, triples in per_file.items() if other != path for t in triples)
+
+
+def _rewrite_record(path: Path, kept: list[Triple], name: str) -> bytes:
+    """:func:`_rewrite`, with an error that says what to do when a record's format cannot hold
+    what is left of it (the description of a source other files cite, and only that)."""
+    try:
+        return _rewrite(path, kept)
+    except DataError as exc:
+        held = sorted({_short(t.subject.value) for t in kept if isinstance(t.subject, NamedNode)})
+        raise DataError(
+            f"cannot remove {name} from this file: what is left ({', '.join(held[:5])}"
+            f"{', ...' if len(held) > 5 else ''}) is described only here and cited by other files, and "
+            f"a {path.suffix} record cannot hold it without a person ({exc.message}); describe it in one "
+            "of the files that cite it (or in a Turtle file), then forget again", path=path) from None
 
 
 def _rewrite(path: Path, kept: list[Triple]) -> bytes:
@@ -363,11 +382,13 @@ def forget_person(
                 if not kept:
                     report.deleted_files.append(str(path))
                 pending[path] = kept
+        # Every new content first, in a dry run too: one that cannot be written stops it all, said plainly.
+        contents = {path: _rewrite_record(path, kept, fp.name) if kept else None for path, kept in pending.items()}
         if not dry_run:
-            for path, kept in pending.items():
+            for path, content in contents.items():
                 tx = txs[root_of(path, roots)]
-                if kept:
-                    tx.write(path, _rewrite(path, kept))
+                if content is not None:
+                    tx.write(path, content)
                 else:
                     tx.delete(path)
             for tx in txs.values():
@@ -379,8 +400,11 @@ def forget_person(
             for t in remaining
             if isinstance(t.object, Literal) and fp.name.casefold() in t.object.value.casefold()
         )
-    searched = [Path.cwd()] if scan is None else [Path(s) for s in scan]
-    report.other_copies, report.scan_notes = other_copies(fp, searched, exclude=roots)
+    # The data folders too (a draft's .evidence.json moved in beside its record names the person),
+    # but not the data files themselves: what is left in them is reported above.
+    searched = [Path.cwd(), *roots] if scan is None else [Path(s) for s in scan]
+    loaded = [Path(os.path.abspath(p)) for p in data_files(data)]
+    report.other_copies, report.scan_notes = other_copies(fp, searched, skip_files=loaded)
     if store is not None and not dry_run:
         from leadgraph.loading import update_store
 
@@ -431,11 +455,12 @@ def _prove(pending: dict[Path, list[Triple]], named: set[str], person: str, cont
 
 
 def other_copies(
-    fp: Footprint, folders: Iterable[Path], *, exclude: Iterable[Path] = ()
+    fp: Footprint, folders: Iterable[Path], *, exclude: Iterable[Path] = (), skip_files: Iterable[Path] = ()
 ) -> tuple[list[str], list[str]]:
     """Files of the kinds leadgraph writes (pages, exports, RDF, by extension) under ``folders``
     that contain the person's name or IRI, and notes on where the bounded search stopped short.
-    Nothing is changed. Files under ``exclude`` (the data being changed) are skipped.
+    Nothing is changed. Files under ``exclude`` and the files ``skip_files`` (the data being
+    changed) are skipped.
 
     Looks :data:`_SCAN_MAX_DEPTH` folders deep, skipping hidden folders, virtual environments and
     ``node_modules``, through at most :data:`_SCAN_MAX_DIRS` folders and :data:`_SCAN_MAX_FILES`
@@ -447,7 +472,7 @@ def other_copies(
     found: list[str] = []
     notes: list[str] = []
     looked = total = walked = 0
-    seen: set[str] = set()
+    seen: set[str] = {str(Path(os.path.abspath(p))) for p in skip_files}
     deadline = time.monotonic() + _SCAN_MAX_SECONDS
     for top in folders:
         top = Path(top)

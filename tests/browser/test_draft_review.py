@@ -50,3 +50,17 @@ def test_clicking_a_value_scrolls_to_its_evidence(visit, tmp_path):
         return m.top >= a.top && m.bottom <= a.bottom; })()""")
     assert in_view
     assert all(not v for v in seen.problems().values()), seen.problems()
+
+
+def test_each_value_starts_on_the_line_of_its_list_marker(visit, tmp_path):
+    # A value's button is an inline-block: on the baseline it would sit on its last line, and the
+    # list marker beside that line, so a wrapped value looked like the next one's start.
+    seen = visit(_page(tmp_path, "qa-mersey-care.txt"), viewport={"width": 900, "height": 600})
+    offsets = seen.js("""Array.from(document.querySelectorAll('ul.values li')).map(li => {
+        const b = li.querySelector('button.value');
+        const lines = Math.round(b.getBoundingClientRect().height / parseFloat(getComputedStyle(b).lineHeight));
+        return [lines, getComputedStyle(b).verticalAlign];
+    })""")
+    assert any(lines > 1 for lines, _ in offsets)  # some values wrap at this width
+    assert {align for _, align in offsets} == {"top"}
+    assert all(not v for v in seen.problems().values()), seen.problems()

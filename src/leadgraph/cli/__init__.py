@@ -10,6 +10,7 @@ start-up stays fast.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from importlib import import_module
 from typing import Any
@@ -99,7 +100,7 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except LeadgraphError as exc:
-            click.echo("error: " + " ".join(str(exc).splitlines()), err=True)
+            click.echo("error: " + one_line(str(exc)), err=True)
             ctx.exit(exc.exit_code)
 
 
@@ -177,5 +178,23 @@ def main(argv: list[str] | None = None) -> None:
 
 def _fail(message: str, code: int) -> None:
     # One line, whatever the message holds, so scripts can grep it.
-    click.echo("error: " + " ".join(message.splitlines()), err=True)
+    click.echo("error: " + one_line(message), err=True)
     sys.exit(code)
+
+
+_LONG_QUOTED = re.compile("'([^'\\n]{160,})'|\"([^\"\\n]{160,})\"")
+_LONGEST_MESSAGE = 2000
+
+
+def one_line(message: str) -> str:
+    """An error message as one readable line: a value the user gave that is longer than a
+    screen (a 100,000-character name) is shown by its start and its length, not echoed whole."""
+    def cut(match: re.Match[str]) -> str:
+        value = match.group(1) if match.group(1) is not None else match.group(2)
+        quote = match.group(0)[0]
+        return f"{quote}{value[:80]}…{quote} ({len(value):,} characters)"
+
+    line = _LONG_QUOTED.sub(cut, " ".join(message.splitlines()))
+    if len(line) > _LONGEST_MESSAGE:
+        line = f"{line[:_LONGEST_MESSAGE]}… ({len(line):,} characters in all)"
+    return line

@@ -57,14 +57,39 @@ def validate(ctx: click.Context, fmt: str, shapes: str | None, engine: str, stri
       leadgraph --store store/ validate
       leadgraph validate --engine pyshacl
     """
+    from leadgraph.errors import DataError
     from leadgraph.validation import validate as run_validation
 
-    report = run_validation(graph_of(ctx), data=data_of(ctx), shapes=shapes, engine=engine, strict=strict)
+    graph = graph_of(ctx)
+    try:
+        report = run_validation(graph, data=data_of(ctx), shapes=shapes, engine=engine, strict=strict)
+    except DataError:
+        if graph is not None:
+            raise
+        _every_reading_error(ctx)  # several broken files: each one's line, not only the first
+        raise
     if fmt == "json":
         click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
     else:
         click.echo(report.text())
     if not report.conforms:
+        ctx.exit(1)
+
+
+def _every_reading_error(ctx: click.Context) -> None:
+    """Print every data file's reading error and exit 1, when there is more than one."""
+    from leadgraph.cli import one_line
+    from leadgraph.errors import DataError
+    from leadgraph.loading import load_errors
+
+    try:
+        errors = load_errors(data_of(ctx))
+    except DataError:
+        return
+    if len(errors) > 1:
+        for exc in errors:
+            click.echo("error: " + one_line(str(exc)), err=True)
+        click.echo(f"{len(errors)} files could not be read; fix them and validate again", err=True)
         ctx.exit(1)
 
 

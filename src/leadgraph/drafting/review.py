@@ -93,7 +93,9 @@ body { margin: 0; font: 15px/1.5 system-ui, sans-serif; display: flex; height: 1
 #side { flex: 1 1 45%; overflow: auto; padding: 1em; background: #fafafa; }
 mark.evidence { background: #fff1a8; cursor: help; }
 mark.current { background: #ffb347; outline: 2px solid #d2691e; }
-button.value { font: inherit; text-align: left; border: 0; background: none; color: #1a4f9c; cursor: pointer; padding: 0; }
+button.value { font: inherit; text-align: left; border: 0; background: none; color: #1a4f9c; cursor: pointer; padding: 0;
+  vertical-align: top; }  /* an inline-block sits on its last line: its list marker would too */
+ul.values li { margin-bottom: 0.25em; }
 button.value:hover { text-decoration: underline; }
 .confidence, .file { color: #666; font-size: 0.85em; }
 pre.yaml { white-space: pre-wrap; font-size: 0.8em; }
@@ -114,7 +116,7 @@ def payload(result: Any) -> dict[str, Any]:
             label = ", ".join(f"{k}={v}" for k, v in fact.data.items() if k not in ("as_of", "key"))
             entries.append((path, label, fact.evidence[0]))
         for i, (path, label, ev) in enumerate(entries):
-            entry = {"id": f"v{n}-{i}", "person": person.name, "path": path, "label": label[:300],
+            entry = {"id": f"v{n}-{i}", "person": person.name, "path": path, "label": label if len(label) <= 300 else label[:299] + "…",
                      "start": ev.start, "end": ev.end, "rule": ev.rule, "confidence": round(ev.confidence, 2)}
             values.append(entry)
             mine.append(entry)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -60,11 +61,17 @@ def read_article(path: str | Path, *, title: str | None = None, date: str | None
     """
     p = Path(path)
     try:
+        mode = p.stat().st_mode
+        if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):  # a FIFO or device would block the read forever
+            raise DataError(f"{path}: not a regular file (a named pipe, socket or device): save the article "
+                            "to a file first")
         raw = p.read_bytes()
     except FileNotFoundError:
         raise DataError(f"{path}: no such file") from None
     except IsADirectoryError:
         raise DataError(f"{path}: a folder, not an article file") from None
+    except OSError as exc:  # permission denied, a name too long, an I/O error
+        raise DataError(f"{path}: cannot read the article: {exc.strerror or exc}") from None
     try:
         content = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

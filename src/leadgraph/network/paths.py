@@ -93,4 +93,4 @@ def path_rows(found: dict[str, Any]) -> list[dict[str, Any]]:
 def no_path_text(found: dict[str, Any], max_steps: int) -> str:
     """What to say when :func:`paths` found none."""
     return (f"No path between {found['from_label']} and {found['to_label']} within {max_steps} steps "
-            f"through {', '.join(found['via'])}.\n")
+            f"through {', '.join(found['via'])} (a path never passes through another person).\n")

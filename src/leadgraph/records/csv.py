@@ -42,7 +42,7 @@ from typing import Any
 
 from leadgraph.errors import DataError
 from leadgraph.namespaces import LG, LGD, RDF, RDFS, SCHEMA
-from leadgraph.records.mapping import NotARecord, RecordError, origins_of, record_of, source_triples, triples_of
+from leadgraph.records.mapping import NotARecord, RecordError, origins_in, record_of, show, source_triples, triples_of
 from leadgraph.records.vocabulary import Reference, did_you_mean, expand, slug, suggest
 from leadgraph.store.readers import Reader, check_utf8, read_bytes
 from leadgraph.tabular import column_letter
@@ -72,18 +72,22 @@ class _Table:
         if not content.strip():
             raise DataError("file is empty", path=path, line=1)
         check_utf8(content, path)
-        reader = _csv.reader(io.StringIO(content.decode("utf-8"), newline=""))
+        text = content.decode("utf-8")
         try:
-            header = next(reader)
-            self.rows: list[tuple[int, list[str]]] = []
-            for cells in reader:
-                if any(c.strip() for c in cells):
-                    self.rows.append((reader.line_num, cells))
-        except _csv.Error as exc:
-            raise DataError(f"CSV syntax error: {exc}", path=path, line=reader.line_num) from None
+            header, self.rows = _parse(text, strict=True)
+        except _Unclosed as exc:
+            raise DataError(f"row {exc.row}: a quoted cell (opened with \") is never closed: the rest of the "
+                            "file would be one cell; close the quote or remove it", path=path, line=exc.row) from None
+        except _csv.Error:  # a stray quote inside a cell ("Ann" Example): read it as spreadsheets do
+            header, self.rows = _parse(text, strict=False)
         self.columns = [re.sub(r"[\s-]+", "_", h.strip().lower()) for h in header]
         self.kind = "traits" if "trait" in self.columns else "corrections" if "corrects" in self.columns else "roles"
         known = _COLUMNS[self.kind]
+        for separator in (";", "\t"):
+            if len(header) == 1 and separator in header[0]:
+                raise DataError(f"row 1: the header is one cell, {header[0].strip()!r}: the file is separated by "
+                                f"{separator!r}, and leadgraph reads comma-separated CSV (from a spreadsheet: "
+                                "save as \"CSV UTF-8 (comma delimited)\")", path=path, line=1)
         for i, name in enumerate(self.columns):
             if name not in known:
                 raise DataError(f"row 1, column {_letter(i)}: unknown column {header[i].strip()!r}"
@@ -109,6 +113,30 @@ class _Table:
         return cells[i].strip() if i < len(cells) else ""
 
 
+class _Unclosed(Exception):
+    def __init__(self, row: int):
+        self.row = row
+
+
+def _parse(text: str, strict: bool) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The header and the non-empty rows (with the line each ends on) of ``text``."""
+    reader = _csv.reader(io.StringIO(text, newline=""), strict=strict)
+    rows: list[tuple[int, list[str]]] = []
+    start = 1
+    try:
+        header = next(reader, [])
+        start = reader.line_num + 1
+        for cells in reader:
+            if any(c.strip() for c in cells):
+                rows.append((reader.line_num, cells))
+            start = reader.line_num + 1
+    except _csv.Error as exc:
+        if "unexpected end of data" in str(exc):
+            raise _Unclosed(start) from None
+        raise
+    return header, rows
+
+
 def _split(text: str) -> list[str]:
     return [p.strip() for p in text.split(";") if p.strip()]
 
@@ -131,10 +159,9 @@ class CsvRecordReader(Reader):
         try:
             table = _Table(path)
             people, places, _ = self._records(table)
-            reference = Reference.bundled(extra=store)
             found: dict[Any, tuple[int, int | None]] = {}
             for pslug, record in people.items():
-                for iri, at in origins_of(record, reference).items():
+                for iri, at in origins_in(record, store).items():
                     while at and at not in places[pslug]:
                         at = at[:-1]
                     line, column = places[pslug].get(at, (None, None))
@@ -209,7 +236,18 @@ class CsvRecordReader(Reader):
         while path and path not in where:
             path = path[:-1]
         line, column = where.get(path, (table.rows[0][0], None))
-        return table.error(line, column, exc.message)
+        message = exc.message
+        if exc.also is not None:  # the other place as a row, not as a path in the record the rows make
+            also = exc.also
+            while also and also not in where:
+                also = also[:-1]
+            if also in where:
+                message = message.replace(f"(also at {show(exc.also)})", f"(also on row {where[also][0]})")
+            if message.endswith(": give one a different id"):  # a roles CSV has no column naming a role
+                message = message.removesuffix(": give one a different id") + (
+                    ": delete the repeated row (a row's role is named after its person and organisation; two "
+                    "roles at one organisation need a YAML record, where a role takes an id)")
+        return table.error(line, column, message)
 
     def _source(self, table: _Table, line: int, value: dict, record: dict, where: dict) -> str:
         key = value["source"]

@@ -71,9 +71,10 @@ Where = tuple  # a path into the record: keys and list indexes
 class RecordError(ValueError):
     """A problem with one value of a record: ``where`` is its path in the record."""
 
-    def __init__(self, message: str, where: Where = ()):
+    def __init__(self, message: str, where: Where = (), also: Where | None = None):
         super().__init__(message)
         self.message, self.where = message, tuple(where)
+        self.also = also  # another place in the record the message names ("also at roles[0]")
 
 
 def show(where: Where) -> str:
@@ -173,8 +174,12 @@ class _Builder:
                 default += source_suffix(self.sources[keys[0]].value)
         iri = _iri(fact["id"], where + ("id",)) if fact.get("id") else NamedNode(LGD + default)
         if iri.value in self.seen_ids:
+            # Roles are named after their organisation and take no key: two at one organisation
+            # (promoted in the same trust) need an id.
+            what = "id" if where and where[0] in ("roles", "earlier_roles") else "key or id"
             raise RecordError(f"two facts would have the IRI {compact(iri.value)} (also at "
-                              f"{show(self.seen_ids[iri.value])}): give one a different key or id", where)
+                              f"{show(self.seen_ids[iri.value])}): give one a different {what}", where,
+                              also=self.seen_ids[iri.value])
         self.seen_ids[iri.value] = where
         return iri
 
@@ -284,7 +289,8 @@ class _Builder:
             full = self.ref.full_names(iri)
             return (iri, full) if full else None
         family = rec.get("family_name") or (" ".join(name.split()[1:]) if len(name.split()) > 1 else "")
-        candidates = [name, *variants] + [f"{v} {family}" for v in variants if family and len(v.split()) == 1]
+        candidates = list(dict.fromkeys(
+            [name, *variants] + [f"{v} {family}" for v in variants if family and len(v.split()) == 1]))
         try:
             return self.ref.person(candidates)
         except Unknown as exc:
@@ -588,6 +594,22 @@ def origins_of(record: dict, reference: Reference) -> dict[str, Where]:
     builder = _Builder(record, reference)
     builder.build()
     return {**builder.declared, builder.person.value: ("person",), **builder.seen_ids}
+
+
+def origins_in(record: dict, store: Any = None) -> dict[str, Where]:
+    """:func:`origins_of` against the bundled reference plus ``store`` (the whole loaded graph).
+
+    A record without ``id`` was read when only the files before it were loaded; against the whole
+    graph its name can have become ambiguous (a later file records a namesake under its own
+    ``id``). Its nodes are then found against the bundled reference alone, which names them as
+    loading did, so the report still points into the file.
+    """
+    try:
+        return origins_of(record, Reference.bundled(extra=store))
+    except RecordError:
+        if store is None:
+            raise
+        return origins_of(record, Reference.bundled())
 
 
 # ------------------------------------------------------------------------------------------

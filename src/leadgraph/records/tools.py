@@ -6,6 +6,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
+from leadgraph import resources
 from leadgraph.errors import DataError, UsageError
 from leadgraph.records.vocabulary import Reference, Unknown, slug
 from leadgraph.records.yaml import SCHEMA_PATH
@@ -65,7 +66,7 @@ def convert(paths: str | Path | Iterable[str | Path], output: str | Path | None 
 _SKELETON = """\
 # yaml-language-server: $schema={schema}
 # A leadgraph person record (docs/records.md). Record only what the source says, and cite it.
-# Check it: leadgraph --data data/ --data {name} validate
+# Check it beside the bundled data: leadgraph --data {data} --data {name} validate
 
 person: {person}
 # variants: [{first}]            # other spellings the source uses, and full-name variants
@@ -106,6 +107,19 @@ roles:
 """
 
 
+def _shown(path: Path) -> str:
+    """``path`` relative to the working folder when inside it (a folder ends with ``/``)."""
+    relative = os.path.relpath(path)
+    shown = str(path) if relative.startswith("..") else relative
+    return shown + "/" if path.is_dir() else shown
+
+
+def _shell_word(text: str) -> str:
+    import shlex
+
+    return shlex.quote(text)
+
+
 def new_person(name: str, organisation: str | None = None, output: str | Path | None = None) -> bytes:
     """A commented YAML skeleton for a new person; written to ``output`` when given (never over
     an existing file). ``organisation`` (an ODS code or name) is checked and filled in.
@@ -130,8 +144,11 @@ def new_person(name: str, organisation: str | None = None, output: str | Path | 
     if output is not None:
         schema = os.path.relpath(SCHEMA_PATH, Path(output).resolve().parent)
     common = ["CIO", "CCIO", "CNIO", "CDO", "Director of Digital"]
-    file_name = Path(output).name if output is not None else slug(name) + ".yaml"
-    text = _SKELETON.format(schema=schema, name=file_name, person=name, first=name.split()[0],
+    # The command as the user would type it where they ran this one: the file as they named it,
+    # and the bundled data folder ("data/" in a checkout, its full path in an installed package).
+    file_name = str(output) if output is not None else slug(name) + ".yaml"
+    text = _SKELETON.format(schema=schema, name=_shell_word(file_name), data=_shell_word(_shown(resources.data_dir())),
+                            person=name, first=name.split()[0],
                             organisation=org_text, role_types="e.g. " + ", ".join(common))
     data = text.encode("utf-8")
     if output is not None:

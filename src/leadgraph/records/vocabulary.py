@@ -215,7 +215,13 @@ class Reference:
                 if iri is not None and any(iri in iris for iris in table.values()):
                     return iri
         names = [self.label(i) or k for table in known for k, iris in table.items() for i in iris]
-        raise Unknown(f"unknown {what} {word!r}{did_you_mean(suggest(word, names))}")
+        close = suggest(word, names)
+        if not close:
+            # Close to no preferred label, perhaps to an alternative one ('CIOO' is near 'CIO', far
+            # from 'Chief Information Officer'): suggest that concept by its preferred label.
+            preferred = {k: self.label(i) or k for table in known for k, iris in table.items() for i in iris}
+            close = list(dict.fromkeys(preferred[k] for k in suggest(word, preferred, limit=6)))[:3]
+        raise Unknown(f"unknown {what} {word!r}{did_you_mean(close)}")
 
     def choices(self, kind: str) -> list[str]:
         """The preferred labels of a vocabulary, sorted (for help text and the skeleton)."""

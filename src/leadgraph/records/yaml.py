@@ -25,7 +25,7 @@ from leadgraph.errors import DataError
 from leadgraph.records.mapping import (
     NotARecord,
     RecordError,
-    origins_of,
+    origins_in,
     record_of,
     show,
     triples_of,
@@ -112,7 +112,7 @@ class YamlRecordReader(Reader):
         """Each node the record makes -> the line and column of the entry it comes from."""
         try:
             document = parse(path)
-            where = origins_of(plain(document), Reference.bundled(extra=store))
+            where = origins_in(plain(document), store)
         except (DataError, RecordError, _Alias):
             return {}
         return {iri: position(document, at) for iri, at in where.items()}
@@ -151,7 +151,7 @@ def parse(path: Path) -> Any:
             problem = f"duplicate key {found.group(1)!r}" if found else "duplicate key"
         line = mark.line + 1 if mark is not None else None
         column = f" (column {mark.column + 1})" if mark is not None else ""
-        raise DataError(f"YAML syntax error: {problem}{column}", path=path, line=line) from None
+        raise DataError(f"YAML syntax error: {problem}{column}{_hint(problem)}", path=path, line=line) from None
     except YAMLError as exc:
         raise DataError(f"YAML syntax error: {' '.join(str(exc).split())}", path=path) from None
     except RecursionError:
@@ -162,6 +162,16 @@ def parse(path: Path) -> Any:
         raise DataError(f"a person record is a mapping of keys (person:, roles: ...), not {_kind(document)}",
                         path=path, line=1)
     return document
+
+
+def _hint(problem: str) -> str:
+    """What usually causes a YAML syntax error, in a person record."""
+    if "'\\t'" in problem:
+        return ": YAML indents with spaces, not tabs (replace the tab with spaces)"
+    if "mapping values are not allowed here" in problem:
+        return (": check the indentation (the keys of one entry line up under each other) and quote a value "
+                "that holds ': '")
+    return ""
 
 
 def plain(node: Any, _seen: set[int] | None = None, _path: tuple = ()) -> Any:

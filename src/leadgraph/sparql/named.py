@@ -176,9 +176,17 @@ def find(name: str) -> NamedQuery | None:
         return None
     for folder in folders():
         path = folder / f"{name}.rq"
-        if path.is_file():
+        if is_file(path):
             return _load(path)
     return None
+
+
+def is_file(path: Path) -> bool:
+    """Whether ``path`` is a file; a name the system cannot look up (too long) is not one."""
+    try:
+        return path.is_file()
+    except OSError:  # ENAMETOOLONG: Path.is_file passes it on
+        return False
 
 
 def get(name: str) -> NamedQuery:

@@ -177,7 +177,7 @@ def resolve_query(query: str | os.PathLike[str]) -> tuple[str, named_queries.Nam
             named = named_queries.find(stripped)
             if named is not None:
                 return named.text, named, str(named.path)
-            if not Path(stripped).is_file():
+            if not named_queries.is_file(Path(stripped)):
                 named_queries.get(stripped)  # raises the "no named query" error with suggestions
         return named_queries.read_query_file(Path(stripped)), None, stripped
     if not stripped:

@@ -123,9 +123,28 @@ def fixed(result: ValidationResult) -> ValidationResult:
         fix = f"correct or remove the value {result.value} of {path} on {node}"
     elif "(sh:maxCount)" in message or "more than" in message:
         fix = f"keep only the right value of {path} on {node}"
+    elif result.path in _RECORD_KEYS and str(result.file or "").lower().endswith(_RECORD_SUFFIXES):
+        # Written in a person record: the fix in the record's words, not the RDF it stands for.
+        key, example = _RECORD_KEYS[result.path]
+        if key == "roles":
+            fix = f"add a role under roles: ({example})"
+        elif str(result.file).lower().endswith(".csv"):
+            fix = f"fill in the {key} column on this row ({example})"
+        else:
+            fix = f"add {key}: to this entry ({example})"
     else:
         fix = f"add {path} to {node}" if result.path else f"see the message: change {node}"
     return dataclasses.replace(result, fix=fix)
+
+
+_RECORD_SUFFIXES = (".yaml", ".yml", ".csv")
+# A property a person record writes -> its key (YAML) or column (CSV), and what to write there.
+_RECORD_KEYS = {
+    "org:role": ("role_type", "e.g. CIO, CDO, Director of Digital, or 'Not stated' when the source does not say"),
+    "prov:wasDerivedFrom": ("source", "the key of a source the record declares"),
+    "org:organization": ("organisation", "an ODS code or the organisation's name"),
+    "^org:member": ("roles", "title, role_type, organisation by ODS code or name, and source"),
+}
 
 
 def _shape_results(graph: Any, data: Any, shapes: str | Path | None, engine: str) -> tuple[Any, list[ValidationResult]]:
