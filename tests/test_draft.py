@@ -119,6 +119,11 @@ def test_never_into_the_bundled_data_nor_over_a_draft(tmp_path, cli):
     got = cli("draft", str(ARTICLES / "qa-leeds.txt"), "--title", "T", "--date", "2026-01-01",
               "-o", str(resources.data_dir() / "people"))
     assert got.exit_code == 2 and "never go into the bundled data folder" in got.stderr
+    page = resources.data_dir() / "review.html"
+    got = cli("draft", str(ARTICLES / "qa-leeds.txt"), "--title", "T", "--date", "2026-01-01",
+              "-o", str(tmp_path / "elsewhere"), "--review", str(page))
+    assert got.exit_code == 2 and "never goes into the bundled data folder" in got.stderr
+    assert not page.exists() and not (tmp_path / "elsewhere").exists()
     args = ("draft", str(ARTICLES / "qa-leeds.txt"), "--title", "T", "--date", "2026-01-01", "-o", str(tmp_path))
     assert cli(*args).exit_code == 0
     again = cli(*args)

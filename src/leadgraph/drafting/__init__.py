@@ -56,6 +56,8 @@ def draft(article: str | Path, *, title: str | None = None, publisher: str | Non
     folder = Path(output) if output is not None else None
     if folder is not None:
         _refuse_data_folder(folder)
+    if review is not None:
+        _refuse_data_folder(Path(review).parent, what=f"{review}: the review page")
     people = Drafter(text, Gazetteer(store_of(graph, data))).run()
     check_verbatim(text.text, people)
     result = DraftResult(text, people)
@@ -91,11 +93,14 @@ def check_verbatim(text: str, people: list[Any]) -> None:
                 raise AssertionError(f"quotation not verbatim: {fact.data['text']!r}")
 
 
-def _refuse_data_folder(folder: Path) -> None:
+def _refuse_data_folder(folder: Path, what: str | None = None) -> None:
     from leadgraph import resources
 
     data = resources.data_dir().resolve()
     target = folder.resolve()
     if target == data or data in target.parents:
+        if what is not None:
+            raise UsageError(f"{what} never goes into the bundled data folder ({data}), where it "
+                             f"would be read as data: write it elsewhere (--review review.html)")
         raise UsageError(f"{folder}: drafts never go into the bundled data folder ({data}); "
                          f"write them elsewhere (-o drafts/) and move them in after review")
