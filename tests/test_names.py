@@ -110,6 +110,43 @@ def test_a_record_with_an_id_is_its_own_person(tmp_path):
     assert leaders(graph) == leaders(load()) | {LGD + "another-garry-harris"}
 
 
+NAMED_BY_ID = """person: Ann Example
+id: ann-2
+source: s
+sources:
+  s: {title: A made-up source, date: 2024-05-01}
+roles:
+  - {title: Chief Digital Officer, role_type: CDO, organisation: RBS, as_of: 2024-05-01, source: s}
+"""
+FOUND_BY_NAME = NAMED_BY_ID.replace("id: ann-2\n", "").replace("RBS", "RBQ")
+
+
+@pytest.mark.parametrize("names", [("a.yaml", "b.yaml"), ("z.yaml", "b.yaml")])
+@pytest.mark.parametrize("by_name", ["yaml", "csv"])
+def test_which_person_a_name_means_does_not_depend_on_file_order(tmp_path, store_dir, names, by_name):
+    """A record found by name extends the person another record names by id, whether its file
+    sorts before or after that record's (a.yaml and z.yaml around b.yaml)."""
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / names[0]).write_text(NAMED_BY_ID)
+    if by_name == "yaml":
+        (mine / names[1]).write_text(FOUND_BY_NAME)
+    else:
+        (mine / "b.csv").write_text("person,title,role_type,organisation,as_of,source,source_title,source_date\n"
+                                    "Ann Example,Chief Digital Officer,CDO,RBQ,2024-05-01,s,A made-up source,2024-05-01\n")
+    want = {LGD + "ann-2"}
+    assert leaders(load([mine])) == want
+    from leadgraph.loading import build_store, open_store
+
+    build_store(store_dir, data=[mine])
+    assert leaders(open_store(store_dir)) == want
+
+
+@pytest.fixture
+def store_dir(tmp_path) -> Path:
+    return tmp_path / "store"
+
+
 def test_a_second_turtle_file_and_csv_rows_extend_the_person(tmp_path):
     mine = tmp_path / "mine"
     mine.mkdir()

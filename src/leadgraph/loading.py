@@ -41,7 +41,7 @@ from leadgraph.store.disk import (
 )
 from leadgraph.store.memory import MemoryStore
 from leadgraph.store.rdf import RDF_FORMATS, write_triples
-from leadgraph.store.readers import READERS, RdfReader, reader_for
+from leadgraph.store.readers import READERS, load_order, reader_for
 from leadgraph.terms import NamedNode, Triple, triple_key
 
 if TYPE_CHECKING:  # rdflib costs ~150 ms to import: only for type hints here
@@ -305,9 +305,9 @@ def _build(ontology_paths: list[Path], data_paths: list[Path], *, errors: list[D
     seen: set[Path] = set()
     loaded: tuple[list[Path], list[Path]] = ([], [])
     # RDF files first, then person records (YAML, CSV), which name people and organisations by
-    # what the rest of the data calls them: a record extends someone a Turtle file describes
-    # whichever order the files come in.
-    data_paths = sorted(data_paths, key=lambda p: not isinstance(reader_for(p), RdfReader))
+    # what the rest of the data calls them, those with an explicit id before those found by name:
+    # a record extends the same person whichever order the files come in.
+    data_paths = load_order(data_paths)
     for bucket, paths in zip(loaded, (ontology_paths, data_paths)):
         for path in paths:
             key = path.resolve()

@@ -175,6 +175,17 @@ class CsvRecordReader(Reader):
     def read_in(self, path: Path, context: Any) -> list[Triple]:
         return self._read(path, Reference.bundled(extra=context))
 
+    def load_rank(self, path: Path) -> int:
+        # Any row with an id names its person itself (see Reader.load_rank). A file that cannot
+        # be read ranks as any other record; loading it reports why.
+        try:
+            table = _Table(path)
+        except DataError:
+            return 2
+        if "id" not in table.columns:
+            return 2
+        return 1 if any(table.cell(cells, "id") for _, cells in table.rows) else 2
+
     def _read(self, path: Path, reference: Reference) -> list[Triple]:
         table = _Table(path)
         people, places, unattached = self._records(table)

@@ -84,6 +84,9 @@ class _Alias(ValueError):
         self.where = where
 
 
+_TOP_LEVEL_ID = re.compile(r"^id\s*:\s*\S", re.MULTILINE)
+
+
 class YamlRecordReader(Reader):
     """Reads and writes person records in YAML (see docs/records.md)."""
 
@@ -99,6 +102,14 @@ class YamlRecordReader(Reader):
 
     def read_in(self, path: Path, context: Any) -> list[Triple]:
         return self._read(path, Reference.bundled(extra=context))
+
+    def load_rank(self, path: Path) -> int:
+        # A top-level "id:" line: the record names its person itself. A file that cannot be
+        # read ranks as any other record; loading it reports why.
+        try:
+            return 1 if _TOP_LEVEL_ID.search(path.read_text(encoding="utf-8", errors="replace")) else 2
+        except OSError:
+            return 2
 
     def write(self, triples: Iterable[Triple]) -> bytes:
         try:

@@ -171,7 +171,9 @@ def write_generation(folder: str | os.PathLike[str], wanted: dict[str, str], *, 
             for path in removed + changed:
                 _unload(engine, before[path]["graph"])
             # RDF files first, then person records, as loading into memory orders them.
-            todo = sorted(added + changed, key=_records_last)
+            from leadgraph.store.readers import load_order
+
+            todo = load_order(added + changed)
             for path in _progress(todo, progress, "loading"):
                 files[path] = _load(engine, target, Path(path), wanted[path], hashes[path])
             triples = _count_default(engine)
@@ -192,12 +194,6 @@ def write_generation(folder: str | os.PathLike[str], wanted: dict[str, str], *, 
         _collect(folder, keep=target.name)
     return UpdateReport(str(folder), target.name, sorted(added), sorted(changed), sorted(removed),
                         len(wanted) - len(added) - len(changed), triples, time.monotonic() - started)
-
-
-def _records_last(path: str) -> bool:
-    from leadgraph.store.readers import RdfReader, reader_for
-
-    return not isinstance(reader_for(path), RdfReader)
 
 
 def _graph_iri(path: str) -> str:
