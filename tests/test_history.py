@@ -105,6 +105,8 @@ def test_bad_dates_are_usage_errors():
     for bad in ("2023-02-30", "2023/04/01", "yesterday", "20230401", ""):
         with pytest.raises(UsageError, match="is not a date"):
             parse_day(bad)
+    with pytest.raises(UsageError, match=r"'2023-02-30' is not a date \(day is out of range for month\)"):
+        parse_day("2023-02-30")
     assert parse_day(dt.datetime(2023, 4, 1, 12)) == dt.date(2023, 4, 1)
 
 

@@ -46,6 +46,7 @@ True
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -86,8 +87,11 @@ def parse_day(value: Any, option: str = "--as-of") -> dt.date:
         if len(text) != 10:
             raise ValueError(text)
         return dt.date.fromisoformat(text)
-    except ValueError:
-        raise UsageError(f"{option}: {str(value)!r} is not a date: write it as YYYY-MM-DD (e.g. 2023-04-01)") from None
+    except ValueError as exc:
+        # Well-formed but impossible (2024-02-30): say why, not only the format it already has.
+        why = f" ({exc})" if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else ""
+        raise UsageError(f"{option}: {str(value)!r} is not a date{why}: write it as YYYY-MM-DD "
+                         f"(e.g. 2023-04-01)") from None
 
 
 @dataclass(frozen=True)
