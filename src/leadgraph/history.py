@@ -53,7 +53,7 @@ from typing import Any
 
 from leadgraph.errors import UsageError
 from leadgraph.loading import LeadGraph, store_of
-from leadgraph.namespaces import DCTERMS, LG, ORG, PROV, TIME
+from leadgraph.namespaces import DCTERMS, LG, ORG, PROV, RDF, TIME
 from leadgraph.terms import BlankNode, Literal, NamedNode, id_term, term_id
 
 STATEMENT_CLASSES = ("org:Membership", "lg:Statement", "schema:Quotation")
@@ -63,6 +63,7 @@ _SOURCE_LINKS = (PROV + "wasDerivedFrom", PROV + "wasQuotedFrom")
 _INSTANTS = (TIME + "inXSDDate", TIME + "inXSDDateTimeStamp", TIME + "inXSDDateTime",
              TIME + "inXSDgYearMonth", TIME + "inXSDgYear")
 _BEGINNING_OF_TIME = dt.date.min
+RDF_TYPE = RDF + "type"
 _TEMPORAL_LINKS = (ORG + "memberDuring", TIME + "hasBeginning", TIME + "hasEnd", TIME + "hasTime")
 
 
@@ -141,8 +142,7 @@ def _day(term: Any, *, end: bool = False) -> dt.date | None:
 
 
 def _scan(store: Any, predicate: str) -> Iterable[tuple[str, Any]]:
-    for triple in store.triples(None, NamedNode(predicate), None):
-        yield term_id(triple.subject), triple.object
+    return ((term_id(triple.subject), triple.object) for triple in store.triples(None, NamedNode(predicate), None))
 
 
 def _earliest(days: Iterable[dt.date | None]) -> dt.date | None:
@@ -150,27 +150,47 @@ def _earliest(days: Iterable[dt.date | None]) -> dt.date | None:
     return min(known) if known else None
 
 
+def _statements(store: Any) -> set[str]:
+    """Node ids of the dated statements' instances: typed a class under :data:`STATEMENT_CLASSES`."""
+    roots = " ".join(STATEMENT_CLASSES)
+    classes = {row["c"] for row in store.select(f"SELECT ?c WHERE {{ VALUES ?root {{ {roots} }} ?c rdfs:subClassOf* ?root }}")}
+    # One scan of rdf:type filtered here: the same answer as joining `?s a ?c` in the query, in a
+    # fraction of the time on a national graph (the engine's DISTINCT over 130,000 rows is the cost).
+    return {term_id(t.subject) for t in store.triples(None, NamedNode(RDF_TYPE), None) if t.object in classes}
+
+
 def validity(graph: Any = None, *, data: Any = None) -> dict[str, Validity]:
     """Every dated statement's :class:`Validity`, by node id (IRI, or ``_:id``); see the module
     documentation for the rules."""
     store = store_of(graph, data)
-    roots = " ".join(STATEMENT_CLASSES)
-    statements = {term_id(row["s"]) for row in store.select(
-        f"SELECT DISTINCT ?s WHERE {{ VALUES ?root {{ {roots} }} ?c rdfs:subClassOf* ?root . ?s a ?c }}")}
+    statements = _statements(store)
+    # Each subject's earliest date is worked out once (a statement, a source: ~200,000 of them
+    # nationally), and each distinct date literal parsed once.
+    days: dict[Any, dt.date | None] = {}
 
-    as_of: dict[str, list[dt.date | None]] = defaultdict(list)
-    for s, o in _scan(store, LG + "asOf"):
-        as_of[s].append(_day(o))
-    issued: dict[str, list[dt.date | None]] = defaultdict(list)
-    for s, o in _scan(store, DCTERMS + "issued"):
-        issued[s].append(_day(o))
+    def earliest(found: dict[str, list[Any]]) -> dict[str, dt.date | None]:
+        result = {}
+        for s, terms in found.items():
+            known = []
+            for term in terms:
+                day = days.get(term, days)  # `days` itself: not parsed yet
+                if day is days:
+                    day = days[term] = _day(term)
+                if day is not None:
+                    known.append(day)
+            result[s] = min(known) if known else None
+        return result
+
+    as_of = earliest(_grouped(store, LG + "asOf"))
+    issued = earliest(_grouped(store, DCTERMS + "issued"))
     source_day: dict[str, dt.date | None] = {}
     sources: dict[str, list[str]] = defaultdict(list)
     for link in _SOURCE_LINKS:
         for s, o in _scan(store, link):
             sources[s].append(term_id(o))
     for s, cited in sources.items():
-        source_day[s] = _earliest(d for c in cited for d in issued.get(c, ()))
+        # The earliest date of all the sources cited: the earliest of each source's earliest.
+        source_day[s] = _earliest(issued.get(c) for c in cited)
     current = {s: o.value == "true" for s, o in _scan(store, LG + "current") if isinstance(o, Literal)}
 
     instant_day: dict[str, Any] = {}
@@ -188,20 +208,17 @@ def validity(graph: Any = None, *, data: Any = None) -> dict[str, Validity]:
         starts[s] = _earliest(_day(instant_day.get(i)) for i in edges.get("hasBeginning", ()))
         ends[s] = _earliest(_day(instant_day.get(i), end=True) for i in edges.get("hasEnd", ()))
 
-    def claimed(s: str) -> dt.date | None:
-        return _earliest(as_of.get(s, ())) or source_day.get(s)
-
     withdrawals: dict[str, list[tuple[dt.date, str]]] = defaultdict(list)
     for newer, older in _scan(store, LG + "supersedes"):
-        when = source_day.get(newer) or _earliest(as_of.get(newer, ())) or _BEGINNING_OF_TIME
+        when = source_day.get(newer) or as_of.get(newer) or _BEGINNING_OF_TIME
         withdrawals[term_id(older)].append((when, newer))
     for correction, claim in _scan(store, LG + "corrects"):
-        when = _earliest(as_of.get(correction, ())) or source_day.get(correction) or _BEGINNING_OF_TIME
+        when = as_of.get(correction) or source_day.get(correction) or _BEGINNING_OF_TIME
         withdrawals[term_id(claim)].append((when, correction))
 
     result: dict[str, Validity] = {}
     for s in sorted(statements | set(withdrawals)):
-        claim = claimed(s) if s in statements else None
+        claim = (as_of.get(s) or source_day.get(s)) if s in statements else None
         earlier = current.get(s) is False
         start = starts.get(s)
         if start is None and s in statements and not earlier:
@@ -209,11 +226,18 @@ def validity(graph: Any = None, *, data: Any = None) -> dict[str, Validity]:
         end = ends.get(s)
         if end is None and earlier:
             end = claim
-        taken = sorted(withdrawals.get(s, ()))
+        taken = sorted(withdrawals[s]) if s in withdrawals else ()
         withdrawn = taken[0][0] if taken else None
-        until = _earliest((end, withdrawn))
+        until = end if withdrawn is None else withdrawn if end is None else min(end, withdrawn)
         result[s] = Validity(s, start, until, claim, end, withdrawn, tuple(sorted({w for _, w in taken})))
     return result
+
+
+def _grouped(store: Any, predicate: str) -> dict[str, list[Any]]:
+    found: dict[str, list[Any]] = defaultdict(list)
+    for s, o in _scan(store, predicate):
+        found[s].append(o)
+    return found
 
 
 def not_in_force(graph: Any = None, as_of: Any = None, *, data: Any = None,

@@ -113,11 +113,12 @@ one node per distinct literal, with ``kind`` "literal", ``label`` (its text),
 from __future__ import annotations
 
 from collections.abc import Iterable
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from leadgraph.labels import compact
 from leadgraph.namespaces import DCTERMS, FOAF, LG, LGD, ORG, OWL, PROV, RDFS, SCHEMA, SKOS, TIME, XSD
-from leadgraph.network.index import _DIRECT, _INSTANT, _PROVENANCE, KINDS, RAW_KINDS, Index, _join  # noqa: F401 - KINDS re-exported
+from leadgraph.network.index import _DIRECT, _INSTANT, _PROVENANCE, KINDS, RAW_KINDS, Index, _join, gc_paused  # noqa: F401 - KINDS re-exported
 from leadgraph.loading import store_of
 from leadgraph.terms import Literal, Term, term_id
 
@@ -143,11 +144,12 @@ def to_networkx(graph: Any, raw: bool = False) -> nx.MultiDiGraph:
     """
     import networkx as nx
 
-    index = Projection(store_of(graph))
-    nodes, edges = index.raw_graph() if raw else index.projected_graph()
-    result = nx.MultiDiGraph()
-    result.add_nodes_from(sorted(nodes.items()))
-    result.add_edges_from(sorted(edges, key=lambda e: (e[0], e[1], e[2])))
+    with gc_paused():
+        index = Projection(store_of(graph))
+        nodes, edges = index.raw_graph() if raw else index.projected_graph()
+        result = nx.MultiDiGraph()
+        result.add_nodes_from(sorted(nodes.items()))
+        result.add_edges_from(sorted(edges, key=itemgetter(0, 1, 2)))
     return result
 
 
