@@ -47,17 +47,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from leadgraph.errors import UsageError
 from leadgraph.loading import LeadGraph, store_of
-from leadgraph.namespaces import DCTERMS, LG, ORG, PROV, RDF, TIME
+from leadgraph.namespaces import DCTERMS, LG, ORG, PROV, RDF, SCHEMA, TIME
 from leadgraph.terms import BlankNode, Literal, NamedNode, id_term, term_id
 
 STATEMENT_CLASSES = ("org:Membership", "lg:Statement", "schema:Quotation")
 """Classes whose instances (subclasses included) are dated statements."""
+STATEMENT_CLASS_IRIS = (ORG + "Membership", LG + "Statement", SCHEMA + "Quotation")
+"""The same classes as IRIs."""
 
 _SOURCE_LINKS = (PROV + "wasDerivedFrom", PROV + "wasQuotedFrom")
 _INSTANTS = (TIME + "inXSDDate", TIME + "inXSDDateTimeStamp", TIME + "inXSDDateTime",
@@ -163,12 +165,20 @@ def validity(graph: Any = None, *, data: Any = None) -> dict[str, Validity]:
     """Every dated statement's :class:`Validity`, by node id (IRI, or ``_:id``); see the module
     documentation for the rules."""
     store = store_of(graph, data)
-    statements = _statements(store)
+    return spans(_statements(store), lambda predicate: _scan(store, predicate))
+
+
+def spans(statements: set[str], scan: Callable[[str], Iterable[tuple[str, Any]]]) -> dict[str, Validity]:
+    """:func:`validity` from what a caller has read already: ``statements`` (the node ids of the
+    instances of :data:`STATEMENT_CLASS_IRIS` and their subclasses) and ``scan(predicate)``, every
+    (subject's node id, object) of a predicate, the object a Literal or a resource (a term or its
+    node id). Only the order of each subject's own objects matters. The projection's index has
+    read all of it, so it passes its own look-ups rather than scanning the store again."""
     # Each subject's earliest date is worked out once (a statement, a source: ~200,000 of them
     # nationally), and each distinct date literal parsed once.
     days: dict[Any, dt.date | None] = {}
 
-    def earliest(found: dict[str, list[Any]]) -> dict[str, dt.date | None]:
+    def earliest(found: dict[str, list[Any]]) -> dict[str, dt.date | None]:  # subject -> its earliest day
         result = {}
         for s, terms in found.items():
             known = []
@@ -181,38 +191,38 @@ def validity(graph: Any = None, *, data: Any = None) -> dict[str, Validity]:
             result[s] = min(known) if known else None
         return result
 
-    as_of = earliest(_grouped(store, LG + "asOf"))
-    issued = earliest(_grouped(store, DCTERMS + "issued"))
+    as_of = earliest(_grouped(scan(LG + "asOf")))
+    issued = earliest(_grouped(scan(DCTERMS + "issued")))
     source_day: dict[str, dt.date | None] = {}
     sources: dict[str, list[str]] = defaultdict(list)
     for link in _SOURCE_LINKS:
-        for s, o in _scan(store, link):
+        for s, o in scan(link):
             sources[s].append(term_id(o))
     for s, cited in sources.items():
         # The earliest date of all the sources cited: the earliest of each source's earliest.
         source_day[s] = _earliest(issued.get(c) for c in cited)
-    current = {s: o.value == "true" for s, o in _scan(store, LG + "current") if isinstance(o, Literal)}
+    current = {s: o.value == "true" for s, o in scan(LG + "current") if isinstance(o, Literal)}
 
     instant_day: dict[str, Any] = {}
     for unit in _INSTANTS:
-        for s, o in _scan(store, unit):
+        for s, o in scan(unit):
             instant_day.setdefault(s, o)
     bounds: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for which in ("hasBeginning", "hasEnd"):
-        for interval, instant in _scan(store, TIME + which):
+        for interval, instant in scan(TIME + which):
             bounds[interval][which].append(term_id(instant))
     starts: dict[str, dt.date | None] = {}
     ends: dict[str, dt.date | None] = {}
-    for s, interval in _scan(store, ORG + "memberDuring"):
+    for s, interval in scan(ORG + "memberDuring"):
         edges = bounds.get(term_id(interval), {})
         starts[s] = _earliest(_day(instant_day.get(i)) for i in edges.get("hasBeginning", ()))
         ends[s] = _earliest(_day(instant_day.get(i), end=True) for i in edges.get("hasEnd", ()))
 
     withdrawals: dict[str, list[tuple[dt.date, str]]] = defaultdict(list)
-    for newer, older in _scan(store, LG + "supersedes"):
+    for newer, older in scan(LG + "supersedes"):
         when = source_day.get(newer) or as_of.get(newer) or _BEGINNING_OF_TIME
         withdrawals[term_id(older)].append((when, newer))
-    for correction, claim in _scan(store, LG + "corrects"):
+    for correction, claim in scan(LG + "corrects"):
         when = as_of.get(correction) or source_day.get(correction) or _BEGINNING_OF_TIME
         withdrawals[term_id(claim)].append((when, correction))
 
@@ -233,9 +243,9 @@ def validity(graph: Any = None, *, data: Any = None) -> dict[str, Validity]:
     return result
 
 
-def _grouped(store: Any, predicate: str) -> dict[str, list[Any]]:
+def _grouped(pairs: Iterable[tuple[str, Any]]) -> dict[str, list[Any]]:
     found: dict[str, list[Any]] = defaultdict(list)
-    for s, o in _scan(store, predicate):
+    for s, o in pairs:
         found[s].append(o)
     return found
 

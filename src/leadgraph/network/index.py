@@ -124,6 +124,8 @@ _PREDICATES: tuple[str, ...] = tuple(
             LG + "measure",
             LG + "amount",
             LG + "approximate",
+            LG + "supersedes",  # these two for the statements' validity (leadgraph.history.spans)
+            LG + "corrects",
         ]
     )
 )
@@ -339,6 +341,18 @@ class Index:
             date = self.first(s, DCTERMS + "issued")
             shown.append(f"{title} ({date})" if date else title)
         return "; ".join(shown)
+
+    def pairs(self, predicate: str) -> Iterable[tuple[str, Value]]:
+        """Every (subject, object) of ``predicate``, one of the predicates the index reads; each
+        subject's objects in the store's order, the subjects in no particular order."""
+        props = self.props
+        return ((s, o) for s in self._subjects[predicate] for o in props[s][predicate])
+
+    def instances(self, *classes: str) -> set[str]:
+        """Node ids typed one of ``classes`` or a subclass of one."""
+        wanted = set(classes)
+        of_class = {c: not wanted.isdisjoint(self._ancestors(c)) for cs in self.types.values() for c in cs}
+        return {n for n, cs in self.types.items() if any(of_class[c] for c in cs)}
 
     def most_specific_types(self, node_id: str) -> list[str]:
         classes = self.types.get(node_id, set())

@@ -302,9 +302,11 @@ class Projection(Index):
     def validity(self) -> dict[str, Any]:
         """Each dated statement's :class:`~leadgraph.history.Validity` (computed once)."""
         if self._validity is None:
-            from leadgraph.history import validity
+            from leadgraph.history import STATEMENT_CLASS_IRIS, spans
 
-            self._validity = validity(self.store)
+            # From what the index has read: the same answer as validity(self.store), without
+            # scanning a quarter of a million triples again.
+            self._validity = spans(self.instances(*STATEMENT_CLASS_IRIS), self.pairs)
         return self._validity
 
     def _membership_edges(self, nodes: dict[str, Any], edges: list) -> None:
