@@ -55,6 +55,7 @@ _KIND_ROOTS: tuple[tuple[str, tuple[str, ...]], ...] = (
 
 _PROVENANCE = (PROV + "wasDerivedFrom", PROV + "wasQuotedFrom", PROV + "hadPrimarySource")
 _LABELS = LABEL_PREDICATES
+_CITING = (*_PROVENANCE, DCTERMS + "source")  # what a node's sources are
 _INSTANT = (
     TIME + "inXSDDate",
     TIME + "inXSDDateTimeStamp",
@@ -311,7 +312,7 @@ class Index:
         return sorted({t for t in found if isinstance(t, str)})
 
     def sources(self, node_ids: Iterable[str]) -> list[str]:
-        return sorted({s for n in node_ids for s in self.ids(n, *_PROVENANCE, DCTERMS + "source")})
+        return sorted({s for n in node_ids for s in self._values(n, _CITING) if isinstance(s, str)})
 
     def source_attrs(self, node_ids: Iterable[str]) -> dict[str, str]:
         """``source_iri``, ``source_title``, ``source_date`` for the sources of ``node_ids``."""
@@ -361,9 +362,7 @@ class Index:
 
     def statements_about(self, node_id: str, *marker: str) -> list[str]:
         """Statement nodes with ``lg:person`` ``node_id`` that have one of ``marker`` predicates."""
-        found = []
-        for st in self.inverse.get(node_id, {}).get(LG + "person", ()):
-            if any(self.props[st].get(m) for m in marker):
-                found.append(st)
-        return sorted(set(found))
+        props = self.props  # every statement here is a subject, and its lists are never empty
+        return sorted({st for st in self.inverse.get(node_id, {}).get(LG + "person", ())
+                       if any(m in props[st] for m in marker)})
 
