@@ -199,6 +199,7 @@ class Index:
             for oid, found in subjects.items():
                 inverse[oid][pid] = found
         self._cited: dict[tuple[str, ...], dict[str, str]] = {}
+        self._cited_text: dict[tuple[str, ...], str] = {}
         self._shown: dict[Literal, str | int | bool] = {}
         self.labels = self._labels()
         self.kinds = self._kinds()
@@ -336,12 +337,15 @@ class Index:
 
     def cited(self, node_ids: Iterable[str]) -> str:
         """Sources as "Title (YYYY-MM-DD)", for facts folded into a node."""
-        shown = []
-        for s in self.sources(node_ids):
-            title = str(self.first(s, DCTERMS + "title") or self.label(s))
-            date = self.first(s, DCTERMS + "issued")
-            shown.append(f"{title} ({date})" if date else title)
-        return "; ".join(shown)
+        sources = tuple(self.sources(node_ids))
+        if sources not in self._cited_text:  # a few hundred sources cited by tens of thousands of facts
+            shown = []
+            for s in sources:
+                title = str(self.first(s, DCTERMS + "title") or self.label(s))
+                date = self.first(s, DCTERMS + "issued")
+                shown.append(f"{title} ({date})" if date else title)
+            self._cited_text[sources] = "; ".join(shown)
+        return self._cited_text[sources]
 
     def pairs(self, predicate: str) -> Iterable[tuple[str, Value]]:
         """Every (subject, object) of ``predicate``, one of the predicates the index reads; each
