@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import gc
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -56,6 +56,7 @@ _KIND_ROOTS: tuple[tuple[str, tuple[str, ...]], ...] = (
 _PROVENANCE = (PROV + "wasDerivedFrom", PROV + "wasQuotedFrom", PROV + "hadPrimarySource")
 _LABELS = LABEL_PREDICATES
 _CITING = (*_PROVENANCE, DCTERMS + "source")  # what a node's sources are
+_INVERSE = frozenset({LG + "person"})  # statements_about() reads these from object to subject
 _INSTANT = (
     TIME + "inXSDDate",
     TIME + "inXSDDateTimeStamp",
@@ -170,17 +171,20 @@ class Index:
         self._superclasses = self._class_hierarchy()
         self.types: dict[str, set[str]] = defaultdict(set)
         for s, c in self._scan(RDF_TYPE):
-            if not isinstance(c, Literal):
-                self.types[term_id(s)].add(term_id(c))
+            if not isinstance(c, Literal):  # term_id, written out: 200,000 types nationally
+                sid = s.value if type(s) is NamedNode else term_id(s)
+                self.types[sid].add(c.value if type(c) is NamedNode else term_id(c))
         # Objects are kept as node ids (str) for resources and as Literals for literals.
         self.props: dict[str, dict[str, list[Value]]] = defaultdict(dict)
+        # Subjects by object, for the predicates in _INVERSE only (the rest are never looked up that way).
         self.inverse: dict[str, dict[str, list[str]]] = defaultdict(dict)
-        self._subjects: dict[str, set[str]] = {}
+        self._subjects: dict[str, Collection[str]] = {}
         for pid in _PREDICATES:
             # One predicate's triples grouped by subject (and by object) in a tight loop, then
             # filed under props/inverse: about a million triples at national scale.
             objects: dict[str, list[Value]] = defaultdict(list)
             subjects: dict[str, list[str]] = defaultdict(list)
+            keep_inverse = pid in _INVERSE
             for s, o in self._scan(pid):
                 sid = s.value if type(s) is NamedNode else term_id(s)
                 if type(o) is NamedNode:
@@ -191,8 +195,9 @@ class Index:
                 else:
                     oid = term_id(o)
                 objects[sid].append(oid)
-                subjects[oid].append(sid)
-            self._subjects[pid] = set(objects)
+                if keep_inverse:
+                    subjects[oid].append(sid)
+            self._subjects[pid] = objects.keys()  # in the store's order
             props, inverse = self.props, self.inverse
             for sid, found in objects.items():
                 props[sid][pid] = found

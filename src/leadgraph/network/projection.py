@@ -112,7 +112,7 @@ one node per distinct literal, with ``kind`` "literal", ``label`` (its text),
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
@@ -381,7 +381,7 @@ class Projection(Index):
                         shown = "in group" if target == "group" else "within" if target == "region" else relation
                     self._add(edges, s, s, o, shown, {"predicate": predicate})
 
-    def inverse_subjects(self, predicate: str) -> set[str]:
+    def inverse_subjects(self, predicate: str) -> Collection[str]:
         """Subjects that have ``predicate`` (among the predicates the index reads)."""
         return self._subjects.get(predicate, set())
 
