@@ -388,7 +388,7 @@ class Projection(Index):
     @staticmethod
     def _add(edges: list, anchor: str, u: str, v: str, relation: str, common: dict[str, Any], **extra: Any) -> None:
         attrs = {"relation": relation}
-        attrs.update((k, val) for k, val in {**common, **extra}.items()
+        attrs.update((k, val) for k, val in ({**common, **extra} if extra else common).items()
                      if val is not None and (val != "" or k in _ALWAYS_PRESENT))
         edges.append((u, v, _edge_key(anchor, relation, v), attrs))
 
