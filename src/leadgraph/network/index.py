@@ -361,8 +361,9 @@ class Index:
     def instances(self, *classes: str) -> set[str]:
         """Node ids typed one of ``classes`` or a subclass of one."""
         wanted = set(classes)
-        of_class = {c: not wanted.isdisjoint(self._ancestors(c)) for cs in self.types.values() for c in cs}
-        return {n for n, cs in self.types.items() if any(of_class[c] for c in cs)}
+        used = set().union(*self.types.values())  # each class looked up once, not once per instance
+        matching = {c for c in used if not wanted.isdisjoint(self._ancestors(c))}
+        return {n for n, cs in self.types.items() if not matching.isdisjoint(cs)}
 
     def most_specific_types(self, node_id: str) -> list[str]:
         classes = self.types.get(node_id, set())

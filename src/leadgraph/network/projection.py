@@ -185,8 +185,7 @@ class Projection(Index):
         nothing else links to: the bundled reference layer's 259 trusts, ICBs and regions would
         otherwise outnumber the people, scatter the picture and dilute every network measure.
         A trust the data mentions stays, and so does the register it cites."""
-        registers = {n for n, classes in self.types.items()
-                     if any(LG + "Register" in self._ancestors(c) for c in classes)}
+        registers = self.instances(LG + "Register")
         if not registers:
             return nodes, edges
         only_registered = {
