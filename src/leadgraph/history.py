@@ -53,7 +53,7 @@ from typing import Any
 
 from leadgraph.errors import UsageError
 from leadgraph.loading import LeadGraph, store_of
-from leadgraph.namespaces import DCTERMS, LG, ORG, PROV, RDF, SCHEMA, TIME
+from leadgraph.namespaces import DCTERMS, LG, ORG, PROV, SCHEMA, TIME
 from leadgraph.terms import BlankNode, Literal, NamedNode, id_term, term_id
 
 STATEMENT_CLASSES = ("org:Membership", "lg:Statement", "schema:Quotation")
@@ -65,7 +65,6 @@ _SOURCE_LINKS = (PROV + "wasDerivedFrom", PROV + "wasQuotedFrom")
 _INSTANTS = (TIME + "inXSDDate", TIME + "inXSDDateTimeStamp", TIME + "inXSDDateTime",
              TIME + "inXSDgYearMonth", TIME + "inXSDgYear")
 _BEGINNING_OF_TIME = dt.date.min
-RDF_TYPE = RDF + "type"
 _TEMPORAL_LINKS = (ORG + "memberDuring", TIME + "hasBeginning", TIME + "hasEnd", TIME + "hasTime")
 
 
@@ -155,10 +154,8 @@ def _earliest(days: Iterable[dt.date | None]) -> dt.date | None:
 def _statements(store: Any) -> set[str]:
     """Node ids of the dated statements' instances: typed a class under :data:`STATEMENT_CLASSES`."""
     roots = " ".join(STATEMENT_CLASSES)
-    classes = {row["c"] for row in store.select(f"SELECT ?c WHERE {{ VALUES ?root {{ {roots} }} ?c rdfs:subClassOf* ?root }}")}
-    # One scan of rdf:type filtered here: the same answer as joining `?s a ?c` in the query, in a
-    # fraction of the time on a national graph (the engine's DISTINCT over 130,000 rows is the cost).
-    return {term_id(t.subject) for t in store.triples(None, NamedNode(RDF_TYPE), None) if t.object in classes}
+    return {term_id(row["s"]) for row in store.select(
+        f"SELECT DISTINCT ?s WHERE {{ VALUES ?root {{ {roots} }} ?c rdfs:subClassOf* ?root . ?s a ?c }}")}
 
 
 def validity(graph: Any = None, *, data: Any = None) -> dict[str, Validity]:
