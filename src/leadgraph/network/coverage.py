@@ -21,6 +21,7 @@ describes what sources say, and a source may simply not exist yet.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from leadgraph.errors import UsageError
@@ -124,9 +125,14 @@ def coverage(graph: Any = None, by: str = "region", role_group: str | None = Non
     """
     if by not in BY:
         raise UsageError(f"unknown level {by!r} (choose from {', '.join(BY)})")
+    return _reader(store_of(graph, data), role_group)(by)
+
+
+def _reader(store: Any, role_group: str | None) -> Callable[[str], dict[str, Any]]:
+    """Read the store for :func:`coverage` once; the function returned gives its answer at each
+    level (``by``), so :func:`coverage_tree` pays the queries once for its three levels."""
     from leadgraph.network.analytics import _Labeller
 
-    store = store_of(graph, data)
     groups = role_groups(store)
     group = resolve_role_group(role_group, groups) if role_group is not None else None
 
@@ -200,27 +206,30 @@ def coverage(graph: Any = None, by: str = "region", role_group: str | None = Non
                 "covered": covered, "share": _share(covered, len(members)), "leaders": found,
                 "other_leaders": others}
 
-    result: list[dict[str, Any]] = []
-    if by == "trust":
-        for trust, (code, icb, region) in trusts.items():
-            result.append(area(trust, "trust", [trust], region=region, region_label=labeller(region), icb=icb,
-                               icb_label=labeller(icb), ods_code=code))
-        result.sort(key=lambda a: (a["region_label"], a["icb_label"], a["label"], a["area"]))
-    else:
-        members: dict[str, list[str]] = defaultdict(list)
-        region_of: dict[str, str] = {}
-        for trust, (_, icb, region) in trusts.items():
-            members[icb if by == "icb" else region].append(trust)
-            region_of[icb] = region
-        for node, held in members.items():
-            extra = {"region": region_of[node], "region_label": labeller(region_of[node])} if by == "icb" else {}
-            result.append(area(node, by, sorted(held), **extra))
-        result.sort(key=lambda a: (a.get("region_label", ""), a["label"], a["area"]))
-    covered = sum(1 for t in trusts if leaders.get(t))
-    return {
-        "by": by, "role_group": group or "", "role_group_label": groups.get(group, "") if group else "any role group",
-        "trusts": len(trusts), "covered": covered, "share": _share(covered, len(trusts)), "areas": result,
-    }
+    def report(by: str) -> dict[str, Any]:
+        result: list[dict[str, Any]] = []
+        if by == "trust":
+            for trust, (code, icb, region) in trusts.items():
+                result.append(area(trust, "trust", [trust], region=region, region_label=labeller(region), icb=icb,
+                                   icb_label=labeller(icb), ods_code=code))
+            result.sort(key=lambda a: (a["region_label"], a["icb_label"], a["label"], a["area"]))
+        else:
+            members: dict[str, list[str]] = defaultdict(list)
+            region_of: dict[str, str] = {}
+            for trust, (_, icb, region) in trusts.items():
+                members[icb if by == "icb" else region].append(trust)
+                region_of[icb] = region
+            for node, held in members.items():
+                extra = {"region": region_of[node], "region_label": labeller(region_of[node])} if by == "icb" else {}
+                result.append(area(node, by, sorted(held), **extra))
+            result.sort(key=lambda a: (a.get("region_label", ""), a["label"], a["area"]))
+        covered = sum(1 for t in trusts if leaders.get(t))
+        return {
+            "by": by, "role_group": group or "", "role_group_label": groups.get(group, "") if group else "any role group",
+            "trusts": len(trusts), "covered": covered, "share": _share(covered, len(trusts)), "areas": result,
+        }
+
+    return report
 
 
 def coverage_tree(graph: Any = None, role_group: str | None = None, *, data: Any = None) -> dict[str, Any]:
@@ -238,10 +247,10 @@ def coverage_tree(graph: Any = None, role_group: str | None = None, *, data: Any
     >>> [(i["label"], i["covered"]) for i in north_west["children"] if i["covered"]]
     [('NHS Cheshire and Merseyside Integrated Care Board', 1), ('NHS Lancashire and South Cumbria Integrated Care Board', 1)]
     """
-    store = store_of(graph, data)
-    by_trust = coverage(store, "trust", role_group)
-    regions = {a["area"]: a for a in coverage(store, "region", role_group)["areas"]}
-    icbs = {a["area"]: a for a in coverage(store, "icb", role_group)["areas"]}
+    report = _reader(store_of(graph, data), role_group)
+    by_trust = report("trust")
+    regions = {a["area"]: a for a in report("region")["areas"]}
+    icbs = {a["area"]: a for a in report("icb")["areas"]}
 
     def node(a: dict[str, Any], kind: str) -> dict[str, Any]:
         keep = ("area", "label", "trusts", "covered", "share", "ods_code", "leaders", "other_leaders")

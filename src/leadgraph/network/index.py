@@ -13,8 +13,10 @@ networkx graph from it; :mod:`leadgraph.network.analytics` and views can use it 
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from leadgraph.labels import LABEL_PREDICATES, fallback_label, label_rank
@@ -53,6 +55,8 @@ _KIND_ROOTS: tuple[tuple[str, tuple[str, ...]], ...] = (
 
 _PROVENANCE = (PROV + "wasDerivedFrom", PROV + "wasQuotedFrom", PROV + "hadPrimarySource")
 _LABELS = LABEL_PREDICATES
+_CITING = (*_PROVENANCE, DCTERMS + "source")  # what a node's sources are
+_INVERSE = frozenset({LG + "person"})  # statements_about() reads these from object to subject
 _INSTANT = (
     TIME + "inXSDDate",
     TIME + "inXSDDateTimeStamp",
@@ -122,6 +126,8 @@ _PREDICATES: tuple[str, ...] = tuple(
             LG + "measure",
             LG + "amount",
             LG + "approximate",
+            LG + "supersedes",  # these two for the statements' validity (leadgraph.history.spans)
+            LG + "corrects",
         ]
     )
 )
@@ -136,6 +142,23 @@ def _join(values: Iterable[Any]) -> str:
 
 
 
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Run the block with the cyclic garbage collector off (back on afterwards, if it was on).
+
+    Reading a national graph makes millions of small lists, dicts and tuples, none of them in a
+    reference cycle; the collector would walk all of them again and again as they pile up, a
+    third of the projection's CPU time on 1M triples. Reference counting still frees everything.
+    """
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
 class Index:
     """What the projection knows about a store: kinds, labels and the properties it reads.
 
@@ -148,24 +171,41 @@ class Index:
         self._superclasses = self._class_hierarchy()
         self.types: dict[str, set[str]] = defaultdict(set)
         for s, c in self._scan(RDF_TYPE):
-            if not isinstance(c, Literal):
-                self.types[term_id(s)].add(term_id(c))
+            if not isinstance(c, Literal):  # term_id, written out: 200,000 types nationally
+                sid = s.value if type(s) is NamedNode else term_id(s)
+                self.types[sid].add(c.value if type(c) is NamedNode else term_id(c))
         # Objects are kept as node ids (str) for resources and as Literals for literals.
-        self.props: dict[str, dict[str, list[Value]]] = defaultdict(lambda: defaultdict(list))
-        self.inverse: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-        self._subjects: dict[str, set[str]] = defaultdict(set)
+        self.props: dict[str, dict[str, list[Value]]] = defaultdict(dict)
+        # Subjects by object, for the predicates in _INVERSE only (the rest are never looked up that way).
+        self.inverse: dict[str, dict[str, list[str]]] = defaultdict(dict)
+        self._subjects: dict[str, Collection[str]] = {}
         for pid in _PREDICATES:
-            subjects = self._subjects[pid]
+            # One predicate's triples grouped by subject (and by object) in a tight loop, then
+            # filed under props/inverse: about a million triples at national scale.
+            objects: dict[str, list[Value]] = defaultdict(list)
+            subjects: dict[str, list[str]] = defaultdict(list)
+            keep_inverse = pid in _INVERSE
             for s, o in self._scan(pid):
-                sid = term_id(s)
-                subjects.add(sid)
-                if isinstance(o, Literal):
-                    self.props[sid][pid].append(o)
+                sid = s.value if type(s) is NamedNode else term_id(s)
+                if type(o) is NamedNode:
+                    oid = o.value
+                elif isinstance(o, Literal):
+                    objects[sid].append(o)
+                    continue
                 else:
                     oid = term_id(o)
-                    self.props[sid][pid].append(oid)
-                    self.inverse[oid][pid].append(sid)
+                objects[sid].append(oid)
+                if keep_inverse:
+                    subjects[oid].append(sid)
+            self._subjects[pid] = objects.keys()  # in the store's order
+            props, inverse = self.props, self.inverse
+            for sid, found in objects.items():
+                props[sid][pid] = found
+            for oid, found in subjects.items():
+                inverse[oid][pid] = found
         self._cited: dict[tuple[str, ...], dict[str, str]] = {}
+        self._cited_text: dict[tuple[str, ...], str] = {}
+        self._shown: dict[Literal, str | int | bool] = {}
         self.labels = self._labels()
         self.kinds = self._kinds()
 
@@ -173,8 +213,7 @@ class Index:
 
     def _scan(self, predicate: str) -> Iterable[tuple[Term, Term]]:
         # A pattern scan: the same answer as a one-triple SPARQL query, without building solutions.
-        for triple in self.store.triples(None, NamedNode(predicate), None):
-            yield triple.subject, triple.object
+        return ((triple.subject, triple.object) for triple in self.store.triples(None, NamedNode(predicate), None))
 
     def _rows(self, query: str) -> Iterable[list[Term]]:
         for row in self.store.select(query):
@@ -238,29 +277,48 @@ class Index:
     # -- values --------------------------------------------------------------------------
 
     def values(self, node_id: str, *predicates: str) -> list[Value]:
+        return list(self._values(node_id, predicates))
+
+    def _values(self, node_id: str, predicates: tuple[str, ...]) -> list[Value] | tuple[()]:
+        # The index's own list when one predicate is asked for (most calls): read it, never change it.
         props = self.props.get(node_id)
         if not props:
-            return []
+            return ()
+        if len(predicates) == 1:
+            return props.get(predicates[0], ())
         return [o for p in predicates for o in props.get(p, ())]
 
     def display(self, value: Value) -> str | int | bool:
         """A literal's value, or a resource's label."""
         if isinstance(value, Literal):
-            return literal_value(value)
+            # The same dates, booleans and numbers recur across thousands of statements.
+            shown = self._shown.get(value)
+            if shown is None:
+                shown = self._shown[value] = literal_value(value)
+            return shown
         return self.label(value)
 
     def first(self, node_id: str, *predicates: str) -> str | int | bool | None:
-        shown = sorted((self.display(t) for t in self.values(node_id, *predicates)), key=str)
-        return shown[0] if shown else None
+        found = self._values(node_id, predicates)
+        if len(found) == 1:  # most properties have one value: nothing to choose between
+            return self.display(found[0])
+        # The first of the values in text order (min keeps the first of equals, as sorting would).
+        return min((self.display(t) for t in found), key=str, default=None)
 
     def joined(self, node_id: str, *predicates: str) -> str:
-        return _join(self.display(t) for t in self.values(node_id, *predicates))
+        found = self._values(node_id, predicates)
+        if len(found) == 1:
+            return str(self.display(found[0]))
+        return _join(self.display(t) for t in found)
 
     def ids(self, node_id: str, *predicates: str) -> list[str]:
-        return sorted({t for t in self.values(node_id, *predicates) if isinstance(t, str)})
+        found = self._values(node_id, predicates)
+        if len(found) == 1:
+            return [found[0]] if isinstance(found[0], str) else []
+        return sorted({t for t in found if isinstance(t, str)})
 
     def sources(self, node_ids: Iterable[str]) -> list[str]:
-        return sorted({s for n in node_ids for s in self.ids(n, *_PROVENANCE, DCTERMS + "source")})
+        return sorted({s for n in node_ids for s in self._values(n, _CITING) if isinstance(s, str)})
 
     def source_attrs(self, node_ids: Iterable[str]) -> dict[str, str]:
         """``source_iri``, ``source_title``, ``source_date`` for the sources of ``node_ids``."""
@@ -284,12 +342,28 @@ class Index:
 
     def cited(self, node_ids: Iterable[str]) -> str:
         """Sources as "Title (YYYY-MM-DD)", for facts folded into a node."""
-        shown = []
-        for s in self.sources(node_ids):
-            title = str(self.first(s, DCTERMS + "title") or self.label(s))
-            date = self.first(s, DCTERMS + "issued")
-            shown.append(f"{title} ({date})" if date else title)
-        return "; ".join(shown)
+        sources = tuple(self.sources(node_ids))
+        if sources not in self._cited_text:  # a few hundred sources cited by tens of thousands of facts
+            shown = []
+            for s in sources:
+                title = str(self.first(s, DCTERMS + "title") or self.label(s))
+                date = self.first(s, DCTERMS + "issued")
+                shown.append(f"{title} ({date})" if date else title)
+            self._cited_text[sources] = "; ".join(shown)
+        return self._cited_text[sources]
+
+    def pairs(self, predicate: str) -> Iterable[tuple[str, Value]]:
+        """Every (subject, object) of ``predicate``, one of the predicates the index reads; each
+        subject's objects in the store's order, the subjects in no particular order."""
+        props = self.props
+        return ((s, o) for s in self._subjects[predicate] for o in props[s][predicate])
+
+    def instances(self, *classes: str) -> set[str]:
+        """Node ids typed one of ``classes`` or a subclass of one."""
+        wanted = set(classes)
+        used = set().union(*self.types.values())  # each class looked up once, not once per instance
+        matching = {c for c in used if not wanted.isdisjoint(self._ancestors(c))}
+        return {n for n, cs in self.types.items() if not matching.isdisjoint(cs)}
 
     def most_specific_types(self, node_id: str) -> list[str]:
         classes = self.types.get(node_id, set())
@@ -298,9 +372,7 @@ class Index:
 
     def statements_about(self, node_id: str, *marker: str) -> list[str]:
         """Statement nodes with ``lg:person`` ``node_id`` that have one of ``marker`` predicates."""
-        found = []
-        for st in self.inverse.get(node_id, {}).get(LG + "person", ()):
-            if any(self.props[st].get(m) for m in marker):
-                found.append(st)
-        return sorted(set(found))
+        props = self.props  # every statement here is a subject, and its lists are never empty
+        return sorted({st for st in self.inverse.get(node_id, {}).get(LG + "person", ())
+                       if any(m in props[st] for m in marker)})
 

@@ -290,19 +290,21 @@ def prepare(
 def page_extras(graph: LeadGraph, nxgraph: nx.Graph, *, communities: bool = True, coverage: bool = True,
                 role_group: str | None = None) -> dict[str, Any]:
     """What a page of ``nxgraph`` (drawn from ``graph``) gets besides the network: see :func:`prepare`."""
+    from leadgraph.network.index import gc_paused
     from leadgraph.viz.groups import places
 
     extras: dict[str, Any] = {"places": places(graph.store)}
-    if communities:
-        from leadgraph.network.communities import communities as find, membership
+    with gc_paused():  # tens of thousands of ties and rows at national scale, none in a cycle
+        if communities:
+            from leadgraph.network.communities import communities as find, membership
 
-        extras["communities"] = {p: n for p, n in membership(find(graph)).items() if p in nxgraph}
-    if coverage:
-        from leadgraph.network.coverage import coverage_tree, role_groups
+            extras["communities"] = {p: n for p, n in membership(find(graph)).items() if p in nxgraph}
+        if coverage:
+            from leadgraph.network.coverage import coverage_tree, role_groups
 
-        if role_group is None and any(iri.endswith("/rolegroup-cio") for iri in role_groups(graph)):
-            role_group = "cio"
-        extras["coverage"] = coverage_tree(graph, role_group)
+            if role_group is None and any(iri.endswith("/rolegroup-cio") for iri in role_groups(graph)):
+                role_group = "cio"
+            extras["coverage"] = coverage_tree(graph, role_group)
     return extras
 
 
