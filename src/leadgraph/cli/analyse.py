@@ -8,7 +8,7 @@ import click
 
 from leadgraph.cli import data_of, graph_of
 from leadgraph.cli._output import emit_chunks
-from leadgraph.cli.options import as_of_option, selection_options
+from leadgraph.cli.options import as_of_option, output_option, rows_format_option, selection_options
 
 if TYPE_CHECKING:
     import datetime
@@ -51,11 +51,9 @@ FORMATS = ("table", "csv", "tsv", "json", "jsonl")
               "trait (default all).")
 @click.option("--seed", type=int, default=None, metavar="N",
               help="communities: the seed of the Louvain method (default 1): the same seed, the same groups.")
-@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default=None,
-              help="Output format: table (default, at most 10,000 rows), csv, tsv (every column, IRIs too), json or "
-              "jsonl (one row a line). With -o and no --format, the file's extension decides.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), metavar="FILE", default=None,
-              help="Write to FILE (atomically) instead of stdout.")
+@rows_format_option(FORMATS, "Output format: table (default, at most 10,000 rows), csv, tsv (every column, IRIs "
+                    "too), json or jsonl (one row a line). With -o and no --format, the file's extension decides.")
+@output_option()
 @selection_options
 @as_of_option
 @click.pass_context

@@ -6,6 +6,7 @@ import click
 
 from leadgraph.cli import data_of, graph_of
 from leadgraph.cli._output import emit
+from leadgraph.cli.options import output_option, rows_format_option
 
 # Literals so start-up imports no library module; tests check they match leadgraph.merging.
 FORMATS = ("table", "csv", "tsv", "json", "jsonl")
@@ -17,11 +18,9 @@ KINDS = ("person", "organisation")
               help="What to look at: person, organisation or both.")
 @click.option("--min-score", type=click.IntRange(0, 100), default=80, show_default=True, metavar="N",
               help="List only pairs scoring at least N (0-100).")
-@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default=None,
-              help="Output format: table (default), csv, tsv, json or jsonl. With -o and no --format, "
-              "the file's extension decides.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), metavar="FILE", default=None,
-              help="Write to FILE (atomically) instead of stdout.")
+@rows_format_option(FORMATS, "Output format: table (default), csv, tsv, json or jsonl. With -o and no --format, "
+                    "the file's extension decides.")
+@output_option()
 @click.pass_context
 def duplicates(ctx: click.Context, kinds: str, min_score: int, fmt: str | None, output: str | None) -> None:
     """List people and organisations that may be recorded twice, with a score and the reasons.

@@ -8,6 +8,17 @@ from typing import Any
 
 import click
 
+def output_option(help: str = "Write to FILE (atomically) instead of stdout.") -> Callable[..., Any]:  # noqa: A002
+    """``-o/--output FILE``: where a command writes instead of stdout."""
+    return click.option("-o", "--output", type=click.Path(dir_okay=False), metavar="FILE", default=None, help=help)
+
+
+def rows_format_option(formats: tuple[str, ...], help: str) -> Callable[..., Any]:  # noqa: A002
+    """``-f/--format`` for commands that write rows; ``None`` when not given, so that with ``-o``
+    the file's extension decides (see ``leadgraph.cli._output.emit``)."""
+    return click.option("-f", "--format", "fmt", type=click.Choice(formats), default=None, help=help)
+
+
 _SELECTION_OPTIONS = (
     click.option("--focus", metavar="NAME|IRI", default=None,
                  help="Centre on one node: a name (any variant, any case), IRI or prefixed name."),

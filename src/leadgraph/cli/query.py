@@ -10,7 +10,7 @@ import click
 
 from leadgraph.cli import data_of, graph_of
 from leadgraph.cli._output import emit
-from leadgraph.cli.options import as_of_option
+from leadgraph.cli.options import as_of_option, output_option
 
 if TYPE_CHECKING:
     import datetime
@@ -33,9 +33,8 @@ DEFAULT_TIMEOUT = 30.0  # a test checks it matches leadgraph.sparql.run.DEFAULT_
               "sparql-json, sparql-xml. CONSTRUCT/DESCRIBE: ttl (default), nt, jsonld. With -o and no "
               "--format, the file's extension decides (.csv, .tsv, .json, .jsonl, .srj, .srx, .ttl, .nt, "
               ".jsonld, .txt).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), metavar="FILE", default=None,
-              help="Write the result to FILE (atomically) instead of stdout; its extension sets the "
-              "format unless --format is given.")
+@output_option("Write the result to FILE (atomically) instead of stdout; its extension sets the "
+               "format unless --format is given.")
 @click.option("--labels", is_flag=True, help="Show labels (rdfs:label, foaf:name...) instead of IRIs.")
 @click.option("--timeout", type=click.FloatRange(min=0), default=DEFAULT_TIMEOUT, show_default=True,
               metavar="SECONDS", help="Stop the query after this long (0: no limit).")

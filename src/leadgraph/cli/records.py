@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import click
 
+from leadgraph.cli.options import output_option
+
 
 @click.command("convert")
 @click.argument("files", nargs=-1, required=True, type=click.Path())
-@click.option("-o", "--output", type=click.Path(dir_okay=False), metavar="FILE", default=None,
-              help="Write the Turtle here (atomically) instead of to stdout.")
+@output_option("Write the Turtle here (atomically) instead of to stdout.")
 def convert(files: tuple[str, ...], output: str | None) -> None:
     """Convert person records (YAML, CSV) or any data files to canonical Turtle.
 
@@ -44,8 +45,7 @@ def new() -> None:
 @click.argument("name")
 @click.option("--organisation", metavar="CODE", default=None,
               help="The organisation of their current role: an ODS code (RBS) or a name.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), metavar="FILE", default=None,
-              help="Write the skeleton here (never over an existing file) instead of to stdout.")
+@output_option("Write the skeleton here (never over an existing file) instead of to stdout.")
 def person(name: str, organisation: str | None, output: str | None) -> None:
     """Write a commented YAML skeleton for NAME (the full name, as the source gives it).
 

@@ -6,6 +6,8 @@ import json
 
 import click
 
+from leadgraph.cli.options import output_option
+
 
 @click.group("reference")
 def reference() -> None:
@@ -33,8 +35,7 @@ def reference() -> None:
               "FILE.csv, else the names in the layer being replaced.")
 @click.option("--extracted", metavar="DATE", default=None,
               help="Date of the extract: YYYY-MM-DD, YYYY-MM or YYYY. Default: FILE.csv's modification date.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), metavar="FILE", default=None,
-              help="Write the layer here instead of the bundled ontology/ods.ttl (atomically).")
+@output_option("Write the layer here instead of the bundled ontology/ods.ttl (atomically).")
 @click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
 @click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
               help="Report format.")
