@@ -127,3 +127,32 @@ def kinds(store: Any) -> dict[str, int]:
     if folder is None or not folder.is_dir():
         return {}
     return {sub.name: sum(1 for _ in sub.glob("*.json.gz")) for sub in sorted(folder.iterdir()) if sub.is_dir()}
+
+
+def trim(store: Any, kind: str, *, entries: int, size: int) -> int:
+    """Drop the oldest answers of ``kind`` (by modification time) until at most ``entries`` remain
+    taking at most ``size`` bytes; returns how many were dropped (0 when nothing can be written)."""
+    folder = folder_of(store)
+    if folder is None:
+        return 0
+    found = []
+    try:
+        for path in (folder / kind).glob("*.json.gz"):
+            stat = path.stat()
+            found.append((stat.st_mtime_ns, path.name, stat.st_size, path))
+    except OSError:
+        return 0
+    total = sum(item[2] for item in found)
+    if len(found) <= entries and total <= size:
+        return 0
+    dropped = 0
+    for _, _, bytes_, path in sorted(found):
+        if len(found) - dropped <= entries and total <= size:
+            break
+        try:
+            path.unlink()
+        except OSError:
+            return dropped
+        dropped += 1
+        total -= bytes_
+    return dropped

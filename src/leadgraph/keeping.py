@@ -1,0 +1,103 @@
+"""What ``store build`` and ``store update`` keep with a new generation: answers computed once.
+
+A published generation never changes (:mod:`leadgraph.store.disk`), so an answer computed from
+it stays true while it exists (:mod:`leadgraph.store.derived`). Before a new generation is
+published, its files are loaded into memory once (a few seconds at a million triples, where the
+same questions asked of the on-disk engine take ten to twenty times longer) and every keeper in
+:data:`KEEPERS` runs on that graph, writing its answers into the generation: readers never see
+a generation without them.
+
+A keeper is a callable ``keeper(graph, store)``: ``graph`` the in-memory
+:class:`~leadgraph.loading.LeadGraph`, ``store`` the new generation's
+:class:`~leadgraph.store.disk.DiskStore`. Adding one is one line in :data:`KEEPERS`.
+
+>>> import tempfile, pathlib
+>>> from leadgraph.loading import open_store
+>>> from leadgraph.store import derived
+>>> folder = pathlib.Path(tempfile.mkdtemp()) / "store"
+>>> _ = build_store(folder)
+>>> store = open_store(folder).store
+>>> derived.kinds(store)["query"] > 0
+True
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from leadgraph.loading import Keeper, LeadGraph
+from leadgraph.loading import build_store as _build_store
+from leadgraph.loading import update_store as _update_store
+from leadgraph.store.disk import DiskStore, UpdateReport
+
+
+def keep_query_answers(graph: LeadGraph, store: DiskStore) -> None:
+    """The answer of every named query with its default parameters (one with a required
+    parameter has no default answer: it is kept the first time someone asks it)."""
+    from leadgraph.sparql.named import named_queries
+    from leadgraph.sparql.run import answer_key, keep_answer, prepare
+
+    for named in named_queries().values():
+        if any(param.required for param in named.params):
+            continue
+        form, final = prepare(named)
+        keep_answer(store, answer_key(form, final), form, graph.store.answer(final))
+
+
+def keep_validation(graph: LeadGraph, store: DiskStore) -> None:
+    """The full validation report (shapes and integrity checks) in the format
+    :mod:`leadgraph.validation.incremental` keeps, so ``validate --store`` reads it. Not kept when a
+    result is about a blank node: those are named by the engine differently in memory and on
+    disk, and the report would not match the generation (``validate`` then computes it)."""
+    from dataclasses import asdict
+
+    from leadgraph import resources
+    from leadgraph.store.disk import write_validation
+    from leadgraph.validation import compiled, incremental, integrity
+    from leadgraph.validation.engine import EXTRA_CHECKS, Namer, checks_for, run_checks
+
+    shapes_path = resources.shapes_path()
+    memory = graph.store
+    try:
+        checks, _ = checks_for(memory, shapes_path)
+    except compiled.Unsupported:
+        return
+    namer = Namer(memory)
+    entries = [incremental.entry(namer, f) for f in run_checks(memory, [*checks, *EXTRA_CHECKS])]
+    if any(e["key"].startswith("_:") for e in entries):
+        return
+    entries = list({(e["key"], tuple(sorted(e["result"].items()))): e for e in entries}.values())
+    found = integrity.run(memory)
+    name = store.generation.name
+    write_validation(store.generation, {
+        **incremental.stamp(shapes_path), "generation": name, "results": entries,
+        "integrity": {"generation": name, "version": integrity.VERSION, "ontology": integrity.stamp(),
+                      "results": [asdict(r) for r in found]},
+    })
+
+
+KEEPERS: dict[str, Keeper] = {
+    "query answers": keep_query_answers,
+    "validation": keep_validation,
+}
+"""Every keeper ``store build`` / ``store update`` runs, by name (in this order)."""
+
+
+def build_store(folder: str | os.PathLike[str], data: str | Path | Iterable[str | Path] | None = None, *,
+                answers: bool = True, progress: bool = False) -> UpdateReport:
+    """:func:`leadgraph.loading.build_store`, keeping the answers of :data:`KEEPERS` with the new
+    generation unless ``answers`` is false."""
+    return _build_store(folder, data, progress=progress, keepers=_chosen(answers))
+
+
+def update_store(folder: str | os.PathLike[str], *, answers: bool = True, progress: bool = False) -> UpdateReport:
+    """:func:`leadgraph.loading.update_store`, keeping the answers of :data:`KEEPERS` with the new
+    generation unless ``answers`` is false (then ``validate --store`` revalidates what changed)."""
+    return _update_store(folder, progress=progress, keepers=_chosen(answers))
+
+
+def _chosen(answers: bool) -> list[Callable[[Any, Any], None]]:
+    return list(KEEPERS.values()) if answers else []
