@@ -108,6 +108,7 @@ def get(store: Any, kind: str, key: str) -> Any:
 def put(store: Any, kind: str, key: str, value: Any) -> bool:
     """Keep ``value`` (anything JSON can write) as the answer ``kind``/``key``; ``False`` when
     the store keeps none or its folder cannot be written."""
+    from leadgraph.errors import LeadgraphError
     from leadgraph.fileio import atomic_write
 
     path = path_of(store, kind, key)
@@ -116,7 +117,7 @@ def put(store: Any, kind: str, key: str, value: Any) -> bool:
     data = json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode("utf-8")
     try:
         atomic_write(path, gzip.compress(data, compresslevel=1, mtime=0))
-    except OSError:
+    except (OSError, LeadgraphError):  # atomic_write names a folder it cannot write as a LeadgraphError
         return False
     return True
 
