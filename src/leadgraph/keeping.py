@@ -34,17 +34,31 @@ from leadgraph.loading import update_store as _update_store
 from leadgraph.store.disk import DiskStore, UpdateReport
 
 
+KEEP_TIMEOUT = 10.0
+"""Seconds a named query may take in memory to be kept at build; one that takes longer (an answer
+growing with the square of the data, such as ``people-sharing-traits`` at a million triples) is
+left out, and the engine answers it when asked, within the query's own limits."""
+
+
 def keep_query_answers(graph: LeadGraph, store: DiskStore) -> None:
     """The answer of every named query with its default parameters (one with a required
-    parameter has no default answer: it is kept the first time someone asks it)."""
+    parameter has no default answer: it is kept the first time someone asks it), each computed
+    in a forked worker within :data:`KEEP_TIMEOUT` and the default memory limit."""
+    from leadgraph.errors import QueryError
     from leadgraph.sparql.named import named_queries
     from leadgraph.sparql.run import answer_key, keep_answer, prepare
+    from leadgraph.sparql.sandbox import WorkFailed, parse_size, run_limited
 
     for named in named_queries().values():
         if any(param.required for param in named.params):
             continue
         form, final = prepare(named)
-        keep_answer(store, answer_key(form, final), form, graph.store.answer(final))
+        try:
+            payload = run_limited(lambda: graph.store.answer(final), timeout=KEEP_TIMEOUT,
+                                  max_memory=parse_size("auto"), allow_network=False)
+        except (QueryError, WorkFailed):
+            continue
+        keep_answer(store, answer_key(form, final), form, payload)
 
 
 def keep_validation(graph: LeadGraph, store: DiskStore) -> None:
@@ -95,9 +109,23 @@ def build_store(folder: str | os.PathLike[str], data: str | Path | Iterable[str 
 
 def update_store(folder: str | os.PathLike[str], *, answers: bool = True, progress: bool = False) -> UpdateReport:
     """:func:`leadgraph.loading.update_store`, keeping the answers of :data:`KEEPERS` with the new
-    generation unless ``answers`` is false (then ``validate --store`` revalidates what changed)."""
-    return _update_store(folder, progress=progress, keepers=_chosen(answers))
+    generation unless ``answers`` is false.
+
+    The validation report is the exception when the published generation keeps one: the update
+    hands it on with what changed, and the next ``validate`` checks only that (a fraction of a
+    second, where validating everything again here would take seconds to minutes)."""
+    from leadgraph.store.disk import open_generation, read_validation
+
+    skip: set[str] = set()
+    if answers:
+        published = open_generation(folder)
+        try:
+            if read_validation(published.generation) is not None:
+                skip.add("validation")
+        finally:
+            published.close()
+    return _update_store(folder, progress=progress, keepers=_chosen(answers, skip))
 
 
-def _chosen(answers: bool) -> list[Callable[[Any, Any], None]]:
-    return list(KEEPERS.values()) if answers else []
+def _chosen(answers: bool, skip: set[str] = frozenset()) -> list[Callable[[Any, Any], None]]:
+    return [keeper for name, keeper in KEEPERS.items() if name not in skip] if answers else []
