@@ -15,8 +15,8 @@ from leadgraph import resources
 from leadgraph.keeping import build_store, update_store
 from leadgraph.loading import open_store
 from leadgraph.sparql.named import named_queries
-from leadgraph.sparql.results import GRAPH_FORMATS, TABLE_FORMATS
-from leadgraph.sparql.run import ANSWERS, answer_key, prepare, query
+from leadgraph.sparql.results import GRAPH_FORMATS, TABLE_FORMATS, QueryResult
+from leadgraph.sparql.run import ANSWERS, OUTPUTS, KeptResult, answer_key, prepare, query
 from leadgraph.store import derived
 from leadgraph.store.disk import read_validation
 
@@ -57,16 +57,21 @@ def test_kept_answers_are_byte_identical_to_the_engine_in_every_format(stores):
     for name, named in named_queries().items():
         params = _params(named)
         first = query(name, params, graph=engine, timeout=None)  # the engine (then kept lazily)
+        plain = QueryResult(first.form, first.payload, store=engine.store)  # formatted as always
         again = query(name, params, graph=engine, timeout=None)  # the answer just kept
         built = query(name, params, graph=kept, timeout=None)  # kept at build (defaults), else engine
+        assert isinstance(again, KeptResult) and isinstance(built, KeptResult), name
         formats = GRAPH_FORMATS if first.form in ("construct", "describe") else TABLE_FORMATS
         for fmt in formats:
             for labels in (False, True):
-                expected = first.serialize(fmt, labels=labels)
-                assert again.serialize(fmt, labels=labels) == expected, (name, fmt, labels)
+                expected = plain.serialize(fmt, labels=labels)
+                assert first.serialize(fmt, labels=labels) == expected, (name, fmt, labels)  # text kept
+                assert again.serialize(fmt, labels=labels) == expected, (name, fmt, labels)  # text read
                 assert built.serialize(fmt, labels=labels) == expected, (name, fmt, labels)
+                assert query(name, params, graph=kept, timeout=None).serialize(fmt, labels=labels) == expected
     # the lazily kept answers are there now, parameterised ones included
     assert derived.kinds(engine.store)[ANSWERS] == len(named_queries())
+    assert derived.kinds(kept.store)[OUTPUTS] > 0
 
 
 def test_a_kept_answer_is_what_is_served(stores, tmp_path):
@@ -74,6 +79,7 @@ def test_a_kept_answer_is_what_is_served(stores, tmp_path):
     folder = tmp_path / "store"
     shutil.copytree(stores / "engine", folder)
     store = open_store(folder).store
+    shutil.rmtree(store.generation / "derived", ignore_errors=True)
     form, final = prepare("cio-roles")
     planted = b'{"head":{"vars":["name"]},"results":{"bindings":[{"name":{"type":"literal","value":"Kept"}}]}}'
     derived.put(store, ANSWERS, answer_key(form, final), {"form": form, "payload": planted.decode()})

@@ -40,13 +40,21 @@ growing with the square of the data, such as ``people-sharing-traits`` at a mill
 left out, and the engine answers it when asked, within the query's own limits."""
 
 
+BUILD_FORMATS = {"select": ("table", "csv"), "ask": ("table", "csv"), "construct": ("ttl",), "describe": ("ttl",)}
+"""The formats a default answer's text is kept in at build (the CLI's default and CSV); any other
+format's text is kept the first time it is asked for."""
+
+
 def keep_query_answers(graph: LeadGraph, store: DiskStore) -> None:
     """The answer of every named query with its default parameters (one with a required
     parameter has no default answer: it is kept the first time someone asks it), each computed
-    in a forked worker within :data:`KEEP_TIMEOUT` and the default memory limit."""
+    in a forked worker within :data:`KEEP_TIMEOUT` and the default memory limit, and its text in
+    :data:`BUILD_FORMATS`."""
     from leadgraph.errors import QueryError
     from leadgraph.sparql.named import named_queries
-    from leadgraph.sparql.run import answer_key, keep_answer, prepare
+    from leadgraph.sparql.results import QueryResult
+    from leadgraph.sparql.run import answer_key, keep_answer, keep_output, output_key, prepare
+    from leadgraph.tabular import MAX_WIDTH
     from leadgraph.sparql.sandbox import WorkFailed, parse_size, run_limited
 
     for named in named_queries().values():
@@ -58,7 +66,12 @@ def keep_query_answers(graph: LeadGraph, store: DiskStore) -> None:
                                   max_memory=parse_size("auto"), allow_network=False)
         except (QueryError, WorkFailed):
             continue
-        keep_answer(store, answer_key(form, final), form, payload)
+        key = answer_key(form, final)
+        if not keep_answer(store, key, form, payload):
+            continue
+        result = QueryResult(form, payload)
+        for fmt in BUILD_FORMATS.get(form, ()):
+            keep_output(store, output_key(key, fmt, False, MAX_WIDTH), result.serialize(fmt))
 
 
 def keep_validation(graph: LeadGraph, store: DiskStore) -> None:

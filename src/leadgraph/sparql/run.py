@@ -157,7 +157,7 @@ def query(
         kept = derived.get(base, ANSWERS, key)
         if isinstance(kept, dict) and kept.get("form") == form and isinstance(kept.get("payload"), str):
             labels_from = base if as_of is None else _AsOfLabels(base, as_of)
-            return QueryResult(form, kept["payload"].encode("utf-8"), store=labels_from)
+            return KeptResult(form, kept["payload"].encode("utf-8"), store=labels_from, kept_in=base, key=key)
     if as_of is not None:
         store = view_as_of(store, as_of).store
     if getattr(store, "remote", False):
@@ -169,8 +169,8 @@ def query(
         return store.answer(final)
 
     payload = _guarded(evaluate, timeout, allow_network, source, memory)
-    if key is not None:
-        keep_answer(base, key, form, payload)
+    if key is not None and keep_answer(base, key, form, payload):
+        return KeptResult(form, payload, store=store, kept_in=base, key=key)
     return QueryResult(form, payload, store=store)
 
 
@@ -209,6 +209,52 @@ def keep_answer(store: Any, key: str, form: str, payload: bytes) -> bool:
     if not derived.put(store, ANSWERS, key, {"form": form, "payload": text}):
         return False
     derived.trim(store, ANSWERS, entries=MAX_KEPT, size=MAX_KEPT_BYTES)
+    return True
+
+
+OUTPUTS = "query-output"
+"""The :mod:`leadgraph.store.derived` kind a kept answer's formatted text is kept under."""
+
+
+class KeptResult(QueryResult):
+    """A :class:`QueryResult` whose answer is kept with an on-disk generation: its text in each
+    format is kept too (formatting tens of thousands of rows costs more than reading them), so the
+    next ``serialize`` in that format is a file read. The bytes are those ``QueryResult`` writes."""
+
+    def __init__(self, form: str, payload: bytes, *, store: Any, kept_in: Any, key: str):
+        super().__init__(form, payload, store=store)
+        self._kept_in, self._key = kept_in, key
+
+    def serialize(self, fmt: str | None = None, *, labels: bool = False, width: int | None = None) -> bytes:
+        from leadgraph.tabular import MAX_WIDTH
+
+        width = MAX_WIDTH if width is None else width
+        graph_form = self.form in ("construct", "describe")
+        chosen = (fmt or ("ttl" if graph_form else "table")).lower()
+        key = output_key(self._key, chosen, labels, width)
+        kept = derived.get(self._kept_in, OUTPUTS, key)
+        if isinstance(kept, str):
+            return kept.encode("utf-8")
+        text = super().serialize(fmt, labels=labels, width=width)
+        keep_output(self._kept_in, key, text)
+        return text
+
+
+def output_key(answer: str, fmt: str, labels: bool, width: int) -> str:
+    """The key of the answer ``answer``'s text in ``fmt``."""
+    return derived.entry_key(OUTPUTS, {"answer": answer, "format": fmt, "labels": labels, "width": width},
+                             code=("leadgraph.sparql.results", "leadgraph.tabular", "leadgraph.labels"))
+
+
+def keep_output(store: Any, key: str, text: bytes) -> bool:
+    """Keep a kept answer's formatted ``text`` (bounded as the answers are)."""
+    try:
+        value = text.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    if not derived.put(store, OUTPUTS, key, value):
+        return False
+    derived.trim(store, OUTPUTS, entries=MAX_KEPT, size=MAX_KEPT_BYTES)
     return True
 
 
