@@ -155,3 +155,14 @@ def test_the_kept_answers_are_bounded(stores, tmp_path):
     left = sorted(derived.get(store, "example", derived.entry_key("example", n)) is not None for n in range(5))
     assert left == [False, False, True, True, True]
     assert derived.get(store, "example", derived.entry_key("example", 0)) is None  # the oldest went first
+
+
+def test_serving_a_kept_named_query_imports_no_rdflib(stores):
+    """rdflib's parser (0.3 s to import) is the safety check's second opinion for a risky word in a
+    comment or string: no bundled query may need it, or its kept answer costs start-up."""
+    code = ("import sys; from leadgraph.sparql.named import named_queries; from leadgraph.sparql.run import prepare; "
+            f"samples = {SAMPLES!r}; "
+            "[prepare(n, {p.name: samples[p.name] for p in q.params if p.required}) for n, q in named_queries().items()]; "
+            "print(sorted(m for m in sys.modules if m.startswith('rdflib')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

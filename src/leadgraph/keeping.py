@@ -34,7 +34,7 @@ from leadgraph.loading import update_store as _update_store
 from leadgraph.store.disk import DiskStore, UpdateReport
 
 
-KEEP_TIMEOUT = 10.0
+KEEP_TIMEOUT = 5.0
 """Seconds a named query may take in memory to be kept at build; one that takes longer (an answer
 growing with the square of the data, such as ``people-sharing-traits`` at a million triples) is
 left out, and the engine answers it when asked, within the query's own limits."""
