@@ -9,8 +9,9 @@ from leadgraph.cli import data_of
 _NO_ANSWERS = click.option(
     "--no-answers", "no_answers", is_flag=True,
     help="Do not keep answers with the new generation (named queries with their default parameters, the "
-    "validation report): saves the in-memory load and the queries (about 40% of a build's time at a million "
-    "triples), but then the first `query NAME` and `validate` run the on-disk engine, 10-20x slower.")
+    "validation report): saves the in-memory load and the queries (at a million triples a build takes 25 s of CPU "
+    "instead of 62 s, an update 1.6 s instead of 24.5 s), but then the first `query NAME` and `validate` run the "
+    "on-disk engine, 10-20x slower than in memory.")
 
 
 @click.group("store")
