@@ -30,7 +30,7 @@ CASES = [
         'warning at tests/fixtures/broken/csv-duplicate-person.csv:3 (row 3, column A): lgd:ann-example-2: the same person may be recorded twice: lgd:ann-example has the same name and a role at lgd:org-rbs',
     ]),
     ('csv-jobtitle-column.csv', [], 1, [
-        "error: tests/fixtures/broken/csv-jobtitle-column.csv:1: row 1, column C: unknown column 'jobtitle' (did you mean 'title'?) (a roles CSV has: person, id, variants, title, role_type, organisation, programme, start, end, as_of, current, description, supersedes, source, source_title, source_date, source_url, source_publisher, source_kind)",
+        "error: tests/fixtures/broken/csv-jobtitle-column.csv:1: row 1, column C: unknown column 'jobtitle' (did you mean 'title'?) (a roles CSV has: person, id, variants, role_id, title, role_type, organisation, programme, start, end, as_of, current, description, supersedes, source, source_title, source_date, source_url, source_publisher, source_kind)",
     ]),
     ('csv-role-no-type.csv', [], 1, [
         'error at tests/fixtures/broken/csv-role-no-type.csv:3 (row 3, column E): lgd:ann-example-role-rbq: a role must name its role type (org:role), or it drops out of every query by kind of role',

@@ -63,10 +63,24 @@ def validate(ctx: click.Context, fmt: str, shapes: str | None, engine: str, stri
     graph = graph_of(ctx)
     try:
         report = run_validation(graph, data=data_of(ctx), shapes=shapes, engine=engine, strict=strict)
-    except DataError:
-        if graph is not None:
-            raise
-        _every_reading_error(ctx)  # several broken files: each one's line, not only the first
+    except DataError as exc:
+        # Several broken files: each one's line, not only the first (each bad row, within a file).
+        errors = [exc] if graph is not None else _reading_errors(ctx, exc)
+        if fmt == "json":  # still JSON: one error finding per problem, with its file and line
+            from leadgraph.validation import ValidationReport
+
+            report = ValidationReport.unreadable(errors, strict=strict)
+            click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+            ctx.exit(1)
+        if len(errors) > 1:
+            from leadgraph.cli import one_line
+            from leadgraph.errors import shown_errors
+
+            for error in errors:
+                for line in shown_errors(error):
+                    click.echo("error: " + one_line(line), err=True)
+            click.echo(f"{len(errors)} files could not be read; fix them and validate again", err=True)
+            ctx.exit(1)
         raise
     if fmt == "json":
         click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
@@ -76,21 +90,16 @@ def validate(ctx: click.Context, fmt: str, shapes: str | None, engine: str, stri
         ctx.exit(1)
 
 
-def _every_reading_error(ctx: click.Context) -> None:
-    """Print every data file's reading error and exit 1, when there is more than one."""
-    from leadgraph.cli import one_line
+def _reading_errors(ctx: click.Context, first: Exception) -> list:
+    """Every data file's reading error (:func:`leadgraph.loading.load_errors`), or just ``first``."""
     from leadgraph.errors import DataError
     from leadgraph.loading import load_errors
 
     try:
         errors = load_errors(data_of(ctx))
-    except DataError:
-        return
-    if len(errors) > 1:
-        for exc in errors:
-            click.echo("error: " + one_line(str(exc)), err=True)
-        click.echo(f"{len(errors)} files could not be read; fix them and validate again", err=True)
-        ctx.exit(1)
+    except DataError as exc:  # a missing path: load_errors stops as load does
+        return [exc]
+    return errors or [first]
 
 
 @click.command("stats")
