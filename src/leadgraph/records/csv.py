@@ -44,7 +44,16 @@ from typing import Any
 
 from leadgraph.errors import DataError, DataErrors
 from leadgraph.namespaces import LG, LGD, RDF, RDFS, SCHEMA
-from leadgraph.records.mapping import NotARecord, RecordError, origins_in, record_of, show, source_triples, triples_of
+from leadgraph.records.mapping import (
+    NotARecord,
+    RecordError,
+    every_error,
+    origins_in,
+    record_of,
+    show,
+    source_triples,
+    triples_of,
+)
 from leadgraph.records.vocabulary import Reference, did_you_mean, expand, slug, suggest
 from leadgraph.store.readers import Reader, check_utf8, read_bytes
 from leadgraph.tabular import column_letter
@@ -217,56 +226,15 @@ class CsvRecordReader(Reader):
 
     def _person_errors(self, table: _Table, record: dict, where: dict, reference: Reference,
                        first: RecordError) -> list[DataError]:
-        """Every row of one person's record that is wrong, where :func:`triples_of` stops at the
-        first: each row is tried on its own (with the person and the sources), then the rows that
-        pass together, for what only rows together break (two rows naming one role)."""
-        lines = sorted({where[(s, i)][0] for s in _ROW_SECTIONS for i in range(len(record.get(s) or []))})
-        if len(lines) <= 1:
-            return [self._locate(table, where, first)]
-        found: list[DataError] = []
-        good = []
-        for line in lines:
-            exc = self._attempt(record, where, {line}, reference)
-            if exc is None:
-                good.append(line)
-            else:
-                found.append(self._locate(table, where, exc))
-        while good:
-            exc = self._attempt(record, where, set(good), reference)
-            if exc is None:
-                break
-            error = self._locate(table, where, exc)
-            found.append(error)
-            if error.line not in good:
-                break
-            good.remove(error.line)
-        return found or [self._locate(table, where, first)]
-
-    @staticmethod
-    def _attempt(record: dict, where: dict, lines: set[int], reference: Reference) -> RecordError | None:
-        """The error of ``record`` cut down to the facts from ``lines``, with its paths put back
-        into the whole record's numbering (so :meth:`_locate` finds the row); ``None`` if it reads."""
-        part = dict(record)
-        index: dict[tuple, tuple] = {}
+        """Every bad row of one person's record, where :func:`triples_of` stops at the first."""
+        rows: dict[int, list[tuple[str, int]]] = {}
         for section in _ROW_SECTIONS:
-            if record.get(section):
-                kept = [i for i in range(len(record[section])) if where[(section, i)][0] in lines]
-                part[section] = [record[section][i] for i in kept]
-                index.update({(section, j): (section, i) for j, i in enumerate(kept)})
-
-        def whole(path: tuple | None) -> tuple | None:
-            if path is None or len(path) < 2 or tuple(path[:2]) not in index:
-                return path
-            return index[tuple(path[:2])] + tuple(path[2:])
-
-        try:
-            triples_of(part, reference)
-        except RecordError as exc:
-            message = exc.message
-            if exc.also is not None:
-                message = message.replace(f"(also at {show(exc.also)})", f"(also at {show(whole(exc.also))})")
-            return RecordError(message, whole(exc.where), also=whole(exc.also))
-        return None
+            for i in range(len(record.get(section) or [])):
+                rows.setdefault(where[(section, i)][0], []).append((section, i))
+        if len(rows) <= 1:
+            return [self._locate(table, where, first)]
+        groups = [rows[line] for line in sorted(rows)]
+        return [self._locate(table, where, exc) for exc in every_error(record, reference, groups, first)]
 
     def _records(self, table: _Table, errors: list[DataError] | None = None
                  ) -> tuple[dict[str, dict], dict[str, dict[tuple, tuple[int, str | None]]], dict]:

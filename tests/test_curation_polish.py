@@ -1,0 +1,169 @@
+"""Curation rough edges: every bad row of a record file in one run, a roles CSV holding two roles
+at one organisation (``role_id``), ``validate --format json`` on data that cannot be read, and
+dates later than today or than their source flagged. Through the real command where the user
+meets it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from rdflib.compare import isomorphic
+
+from leadgraph.errors import DataError, DataErrors
+from leadgraph.records.csv import CsvRecordReader
+from leadgraph.records.yaml import YamlRecordReader
+
+HEADER = "person,title,role_type,organisation,as_of,source,source_title,source_date\n"
+GOOD = "Ann Example,CIO,CIO,RBS,2024-05-01,blog,Meet,2024-05-01\n"
+
+
+def _nt(triples):
+    import rdflib
+
+    graph = rdflib.Graph()
+    graph.parse(data="\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples), format="nt")
+    return graph
+
+
+# -- 1. every bad row ----------------------------------------------------------------------
+
+def test_a_csv_with_sixty_bad_rows_shows_fifty_then_how_many_more(cli, tmp_path):
+    path = tmp_path / "roles.csv"
+    path.write_text(HEADER + GOOD + "".join(f"Person {i},CIO,CIO,RZ{i:02d},2024-05-01,blog,,\n" for i in range(60)))
+    result = cli("--data", str(path), "validate")
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 51, result.stderr
+    assert all(line.startswith(f"error: {path}:") for line in lines)
+    assert lines[0].startswith(f"error: {path}:3: row 3, column D (organisation): unknown organisation code 'RZ00'")
+    assert lines[49].startswith(f"error: {path}:52: row 52, column D (organisation): unknown organisation code 'RZ49'")
+    assert lines[50] == f"error: {path}: and 10 more problems"
+    assert "Traceback" not in result.stderr
+    # JSON holds every one of them, each an error finding with its row and column.
+    report = json.loads(cli("--data", str(path), "validate", "--format", "json").stdout)
+    assert report["errors"] == 60 and [r["line"] for r in report["results"]] == list(range(3, 63))
+    assert {(r["level"], r["column"], r["file"]) for r in report["results"]} == {("error", 4, str(path))}
+
+
+def test_the_python_api_gives_every_problem_of_a_file(tmp_path):
+    path = tmp_path / "roles.csv"
+    path.write_text(HEADER + "Ann Example,CIO,Chief Happiness Officer,RBS,2024-05-01,blog,Meet,2024-05-01\n"
+                    "Bob Example,CIO,CIO,RBS,2024-13-01,blog,,\n")
+    with pytest.raises(DataErrors) as caught:
+        CsvRecordReader().read(path)
+    assert [(e.line, e.message.split(":")[0]) for e in caught.value.errors] == [
+        (2, "row 2, column C (role_type)"), (3, "row 3, column E (as_of)")]
+    assert str(caught.value).endswith("(and 1 more problem in this file)")
+    assert isinstance(caught.value, DataError)  # callers catching DataError still catch it
+
+
+def test_one_bad_row_is_one_plain_error_as_before(tmp_path):
+    path = tmp_path / "roles.csv"
+    path.write_text(HEADER + GOOD + "Bob Example,CIO,CIO,RBS,2024-13-01,blog,,\n")
+    with pytest.raises(DataError) as caught:
+        CsvRecordReader().read(path)
+    assert not isinstance(caught.value, DataErrors)
+    assert str(caught.value) == f"{path}:3: row 3, column E (as_of): bad date '2024-13-01': month must be in 1..12"
+
+
+def test_a_source_described_on_one_persons_row_serves_the_next_persons_rows(tmp_path):
+    # "The first row that uses a key describes it": across people too, not once per person.
+    path = tmp_path / "roles.csv"
+    path.write_text(HEADER + GOOD + "Bob Example,CDO,CDO,RBQ,2024-05-01,blog,,\n")
+    triples = CsvRecordReader().read(path)
+    assert {t.subject.value for t in triples} >= {"https://w3id.org/leadgraph/id/bob-example-role-rbq",
+                                                    "https://w3id.org/leadgraph/id/source-blog"}
+    path.write_text(HEADER + GOOD + "Bob Example,CDO,CDO,RBQ,2024-05-01,blog,Other,\n")
+    with pytest.raises(DataError, match=r"row 3, column G \(source_title\): source 'blog' has title 'Meet' on an "
+                                        r"earlier row, 'Other' here"):
+        CsvRecordReader().read(path)
+
+
+# -- 2. two roles at one organisation in a roles CSV -----------------------------------------
+
+TWO_ROLES = ("person,role_id,title,role_type,organisation,start,end,current,source,source_title,source_date\n"
+             "Ann Example,,Chief Digital Officer,CDO,RBS,2022,,true,blog,Meet our new CDO,2024-05-01\n"
+             "Ann Example,ann-example-role-rbs-2015,Head of IT,Head of IT,RBS,2015,2022,false,blog,,\n")
+
+
+def test_a_roles_csv_holds_two_roles_at_one_organisation_with_role_id(cli, tmp_path):
+    path = tmp_path / "roles.csv"
+    path.write_text(TWO_ROLES)
+    result = cli("--data", str(path), "validate", "--strict")
+    assert result.exit_code == 0, result.stdout + result.stderr
+    out = tmp_path / "roles.ttl"
+    assert cli("convert", str(path), "-o", str(out)).exit_code == 0
+    turtle = out.read_text()
+    assert "lgd:ann-example-role-rbs a org:Membership" in turtle  # no role_id: today's IRI
+    assert "lgd:ann-example-role-rbs-2015 a org:Membership" in turtle
+    assert 'time:inXSDgYear "2015"^^xsd:gYear' in turtle
+    # Back to CSV (as merge and forget write a record) and to YAML: the same graph.
+    reader = CsvRecordReader()
+    triples = reader.read(path)
+    written = reader.write(triples)
+    assert b",role_id," in written.splitlines()[0] and b",ann-example-role-rbs-2015," in written
+    (tmp_path / "again.csv").write_bytes(written)
+    assert isomorphic(_nt(triples), _nt(reader.read(tmp_path / "again.csv")))
+    (tmp_path / "again.yaml").write_bytes(YamlRecordReader().write(triples))
+    assert "id: ann-example-role-rbs-2015" in (tmp_path / "again.yaml").read_text()
+    assert isomorphic(_nt(triples), _nt(YamlRecordReader().read(tmp_path / "again.yaml")))
+
+
+def test_files_without_role_id_are_written_as_before(repo):
+    # No role_id column appears unless a role needs one, so no existing file changes shape.
+    reader = CsvRecordReader()
+    original = repo / "tests/fixtures/records/csv/roles.csv"
+    assert b"role_id" not in reader.write(reader.read(original))
+
+
+def test_a_bad_role_id_names_its_column(cli, tmp_path):
+    path = tmp_path / "roles.csv"
+    path.write_text(TWO_ROLES.replace("ann-example-role-rbs-2015", "ann example 2015"))
+    result = cli("--data", str(path), "validate")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (f"error: {path}:3: row 3, column B (role_id): bad id 'ann example 2015': use "
+                                     "letters, digits, '-', '.' and '_' (or lgd:NAME, or a full IRI)")
+
+
+# -- 3. validate --format json when a file cannot be read -----------------------------------
+
+@pytest.mark.parametrize("name,content,line,message", [
+    ("bad.yaml", "person: [\n", 2, "YAML syntax error: expected the node content, but found '<stream end>' (column 1)"),
+    ("bad.ttl", "@prefix lgd: <https://w3id.org/leadgraph/id/> .\nlgd:a lgd:b .\n", 2, None),
+    ("bad.csv", "person,title\n\xe9\n", None, None),
+    ("empty.csv", "", 1, "file is empty"),
+])
+def test_validate_json_stays_json_when_a_file_cannot_be_read(cli, tmp_path, name, content, line, message):
+    path = tmp_path / name
+    path.write_bytes(content.encode("latin-1"))
+    result = cli("--data", str(path), "validate", "--format", "json")
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert (report["conforms"], report["errors"]) == (False, 1)
+    [finding] = report["results"]
+    assert (finding["file"], finding["level"], finding["severity"]) == (str(path), "error", "Violation")
+    assert finding["message"] and finding["fix"]
+    if line is not None:
+        assert finding["line"] == line
+    if message is not None:
+        assert finding["message"] == message
+    text = cli("--data", str(path), "validate")  # the text report is unchanged: one error line
+    assert text.exit_code == 1 and text.stderr.startswith(f"error: {path}")
+
+
+def test_validate_json_for_a_missing_path_and_for_several_broken_files(cli, repo, monkeypatch):
+    monkeypatch.chdir(repo)
+    report = json.loads(cli("--data", "no-such-folder", "validate", "--format", "json").stdout)
+    assert [(r["file"], r["message"], r["level"]) for r in report["results"]] == [
+        ("no-such-folder", "no such file or folder", "error")]
+    result = cli("--data", "tests/fixtures/broken/yaml-jobtitle-key.yaml", "--data",
+                 "tests/fixtures/broken/csv-several-bad-rows.csv", "--data", "tests/fixtures/broken/ttl-valid.ttl",
+                 "validate", "--format", "json", "--strict")
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    places = [(Path(r["file"]).name, r["line"], r["column"]) for r in report["results"]]
+    assert places == [("yaml-jobtitle-key.yaml", 11, 5)] + [("csv-several-bad-rows.csv", n, c) for n, c in
+                                                          [(2, 5), (3, 6), (4, 4), (5, 7), (6, 1), (8, 5)]]
+    assert report["strict"] is True and report["errors"] == 7
