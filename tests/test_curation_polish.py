@@ -167,3 +167,54 @@ def test_validate_json_for_a_missing_path_and_for_several_broken_files(cli, repo
     assert places == [("yaml-jobtitle-key.yaml", 11, 5)] + [("csv-several-bad-rows.csv", n, c) for n, c in
                                                           [(2, 5), (3, 6), (4, 4), (5, 7), (6, 1), (8, 5)]]
     assert report["strict"] is True and report["errors"] == 7
+
+
+# -- 4. dates in the future ----------------------------------------------------------------
+
+def test_the_bundled_data_has_no_date_after_today_or_after_its_source(cli):
+    result = cli("validate", "--strict")  # today from the clock
+    assert result.exit_code == 0, result.stdout
+
+
+def test_today_is_injectable_and_every_kind_of_date_is_judged_against_it(bundled_graph):
+    import datetime as dt
+
+    import leadgraph
+
+    report = leadgraph.validate(bundled_graph, today=dt.date(2021, 6, 22))  # the day before the seed article
+    assert report.conforms and not report.errors  # warnings only
+    messages = {(r.focus_node, r.path, r.message) for r in report.results}
+    assert ("lgd:article-2021-06-23", "dcterms:issued",
+            "the source is dated 2021-06-23, later than today (2021-06-22)") in messages
+    assert ("lgd:phill-james-service-nhs", "lg:asOf",
+            "the statement is dated 2021-06-23, later than today (2021-06-22)") in messages
+    assert all(r.severity == "Warning" and r.file and r.line for r in report.results)
+    assert not leadgraph.validate(bundled_graph, today="2021-06-22", strict=True).conforms
+    assert leadgraph.validate(bundled_graph, today="2021-06-23", strict=True).conforms
+
+
+@pytest.mark.parametrize("start,end,flagged", [
+    ("2024", "", []),  # a year is compared as a year: 2024 is not later than 2024-05-01
+    ("2025", "", ["the role starts 2025, later than its source (lgd:source-blog, issued 2024-05-01)"]),
+    ("2019", "2024-05-01", []),
+    ("2019", "2024-05-02", ["the role ends 2024-05-02, later than its source (lgd:source-blog, issued 2024-05-01)"]),
+    ("2019", "3024", ["the role ends 3024, later than today (2026-11-30)"]),
+])
+def test_role_dates_are_compared_at_their_own_precision(cli, tmp_path, start, end, flagged):
+    path = tmp_path / "ann.yaml"
+    path.write_text("person: Ann Example\nsource: blog\nsources:\n  blog: {title: Meet, date: 2024-05-01}\n"
+                    "roles:\n  - {organisation: RBS, role_type: CIO, as_of: 2024-05-01, source: blog}\n"
+                    f"earlier_roles:\n  - {{organisation: RBQ, role_type: CIO, start: {start}"
+                    + (f", end: {end}" if end else "") + ", source: blog}\n")
+    result = cli("--data", str(path), "validate", "--strict", "--today", "2026-11-30")
+    found = [line.removeprefix("    message: ").split(": a source cannot")[0]
+             for line in result.stdout.splitlines() if line.startswith("    message: ")]
+    assert found == flagged, result.stdout
+    assert result.exit_code == (1 if flagged else 0)
+    if flagged:
+        assert f"    at:      {path}:8 (column 5)" in result.stdout  # the file and line of the role
+
+
+def test_today_must_be_a_date(cli):
+    result = cli("validate", "--today", "tomorrow")
+    assert result.exit_code == 2 and "'tomorrow' is not a date (YYYY-MM-DD)" in result.stderr

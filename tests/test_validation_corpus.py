@@ -67,6 +67,24 @@ CASES = [
         "error: tests/fixtures/broken/yaml-several-unknown-keys.yaml:15: roles[1]: missing 'source': every fact must cite a source key declared under 'sources' (column 5)",
         "error: tests/fixtures/broken/yaml-several-unknown-keys.yaml:18: roles[1].sorce: unknown key 'sorce' (did you mean 'source'?) (column 5)",
     ]),
+    # Dates later than today (given, so the test never depends on the clock): warnings; --strict fails.
+    ('csv-future-dates.csv', ['--today', '2026-11-30'], 0, [
+        'warning at tests/fixtures/broken/csv-future-dates.csv:2 (row 2, column E): lgd:ann-example-role-rbs: the statement is dated 2209-05-01, later than today (2026-11-30)',
+        'warning at tests/fixtures/broken/csv-future-dates.csv:2 (row 2, column G): lgd:source-blog: the source is dated 2209-05-01, later than today (2026-11-30)',
+    ]),
+    ('csv-future-dates.csv', ['--strict', '--today', '2026-11-30'], 1, [
+        'warning at tests/fixtures/broken/csv-future-dates.csv:2 (row 2, column E): lgd:ann-example-role-rbs: the statement is dated 2209-05-01, later than today (2026-11-30)',
+        'warning at tests/fixtures/broken/csv-future-dates.csv:2 (row 2, column G): lgd:source-blog: the source is dated 2209-05-01, later than today (2026-11-30)',
+    ]),
+    # Later than the source that states them: a typo or a plan written as a fact.
+    ('yaml-future-dates.yaml', ['--today', '2026-11-30'], 0, [
+        'warning at tests/fixtures/broken/yaml-future-dates.yaml:16 (column 5): lgd:ann-example-role-rbq: the role ends 2024-09-30, later than its source (lgd:source-blog, issued 2024-05-01): a source cannot report what had not happened when it was issued',
+        'warning at tests/fixtures/broken/yaml-future-dates.yaml:10 (column 5): lgd:ann-example-role-rbs: the statement is dated 2042-05-01, later than today (2026-11-30)',
+    ]),
+    # Impossible: an error (records refuse it when read; Turtle is caught by validation).
+    ('ttl-role-ends-before-it-starts.ttl', [], 1, [
+        'error at tests/fixtures/broken/ttl-role-ends-before-it-starts.ttl:31 (column 5): lgd:test-leader-role-rbs: the role ends (2019) before it starts (2021-03-01)',
+    ]),
     ('nt-jobtitle.nt', [], 1, [
         'error at tests/fixtures/broken/nt-jobtitle.nt:16 (column 43): lgd:test-role: lg:jobtitle is not a property the ontology declares (did you mean lg:jobTitle?)',
     ]),

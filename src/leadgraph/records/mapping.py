@@ -659,7 +659,9 @@ def origins_of(record: dict, reference: Reference) -> dict[str, Where]:
     (``("roles", 0)``), the person at ``("person",)``. For problem reports."""
     builder = _Builder(record, reference)
     builder.build()
-    return {**builder.declared, builder.person.value: ("person",), **builder.seen_ids}
+    described = {iri.value: ("sources", key) for key, iri in builder.sources.items()
+                 if (record.get("sources") or {}).get(key, {}).get("title")}  # not one only cited by id
+    return {**described, **builder.declared, builder.person.value: ("person",), **builder.seen_ids}
 
 
 def origins_in(record: dict, store: Any = None) -> dict[str, Where]:

@@ -19,13 +19,14 @@ after ``leadgraph store update`` only the nodes the changed files touch are chec
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
 from leadgraph import resources
 from leadgraph.errors import DataError, UsageError
 from leadgraph.loading import LeadGraph, load, store_of
-from leadgraph.validation import integrity
+from leadgraph.validation import dates, integrity
 from leadgraph.validation.engine import EXTRA_CHECKS, Namer, checks_for, run_checks
 from leadgraph.validation.provenance import Locator
 from leadgraph.validation.report import ValidationReport, ValidationResult, conforms, sort_results
@@ -43,6 +44,7 @@ def validate(
     shapes: str | Path | None = None,
     engine: str = "sparql",
     strict: bool = False,
+    today: dt.date | str | None = None,
 ) -> ValidationReport:
     """Validate ``graph`` (or ``load(data)`` when no graph is given) against the shapes, then run
     the integrity checks of :mod:`leadgraph.validation.integrity` (closed vocabulary, dangling
@@ -54,6 +56,10 @@ def validate(
     ``strict``, when warnings fail too. ``engine`` is ``"sparql"`` (the default: queries run by
     the store) or ``"pyshacl"`` (the reference; needs the graph in rdflib).
 
+    Dates later than ``today`` (the clock's date unless given, as a date or ``YYYY-MM-DD``), or
+    later than the source stating them, are warnings; a role ending before it starts is an error
+    (:mod:`leadgraph.validation.dates`).
+
     Every result carries a ``fix`` and, when the graph was loaded from files, the ``file``,
     ``line`` and ``column`` it comes from (:mod:`leadgraph.validation.provenance`).
 
@@ -63,7 +69,7 @@ def validate(
     before = _kept_report(graph)  # read first: the shapes' report replaces it
     graph, results = _shape_results(graph, data, shapes, engine)
     store = store_of(graph)
-    results = [*results, *_integrity(store, before)]
+    results = [*results, *_integrity(store, before), *dates.check(store, today)]
     if results and isinstance(graph, LeadGraph):
         locator = Locator(graph.data_paths, graph.ontology_paths, store, results)
         results = [locator.place(r) for r in results]
