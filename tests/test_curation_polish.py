@@ -218,3 +218,54 @@ def test_role_dates_are_compared_at_their_own_precision(cli, tmp_path, start, en
 def test_today_must_be_a_date(cli):
     result = cli("validate", "--today", "tomorrow")
     assert result.exit_code == 2 and "'tomorrow' is not a date (YYYY-MM-DD)" in result.stderr
+
+
+def _problems(text: str) -> list[str]:
+    return sorted(block.strip() for block in text.split("\n- ")[1:])
+
+
+def test_an_on_disk_store_keeps_the_date_findings_and_judges_again_only_what_an_update_changed(cli, repo, tmp_path,
+                                                                                               monkeypatch):
+    import shutil
+
+    from leadgraph.validation import dates
+
+    calls = []  # what each check was asked about: None for everything
+    real = dates.check
+    monkeypatch.setattr(dates, "check", lambda store, today=None, nodes=None: calls.append(nodes) or real(store, today, nodes))
+
+    data = tmp_path / "data"
+    shutil.copytree(repo / "data", data)
+    store = str(tmp_path / "graph.db")
+    assert cli("--data", str(data), "store", "build", store).exit_code == 0
+
+    def on_disk(*options):
+        return cli("--store", store, "validate", *options)
+
+    def in_memory(*options):
+        return cli("--data", str(data), "validate", *options)
+
+    assert on_disk("--strict", "--today", "2026-11-30").exit_code == 0
+    assert calls == [None]
+    assert on_disk("--strict", "--today", "2026-11-30").exit_code == 0
+    assert calls == [None]  # kept: asks nothing
+    # One person's file gains a date after today: an update judges that file again.
+    person = data / "people" / "phill-james.ttl"
+    person.write_text(person.read_text().replace('lg:asOf "2021-06-23"', 'lg:asOf "2031-06-23"', 1))
+    assert cli("--data", str(data), "store", "update", store).exit_code == 0
+    result = on_disk("--today", "2026-11-30")
+    assert result.exit_code == 0 and "later than today (2026-11-30)" in result.stdout, result.stdout
+    assert len(calls) == 2 and "https://w3id.org/leadgraph/id/phill-james" in calls[1]
+    assert "https://w3id.org/leadgraph/id/ayesha-rahim" not in calls[1]  # only what the changed file says
+    assert _problems(result.stdout) == _problems(in_memory("--today", "2026-11-30").stdout)
+    # Another day: judged again in full (the date has passed; it is still later than its source).
+    result = on_disk("--today", "2032-01-01")
+    assert "later than today" not in result.stdout and "later than its source" in result.stdout
+    assert _problems(result.stdout) == _problems(in_memory("--today", "2032-01-01").stdout)
+    # The source's own date moves before the statements citing it: those statements are judged again.
+    sources = data / "sources.ttl"
+    sources.write_text(sources.read_text().replace('dcterms:issued "2021-06-23"', 'dcterms:issued "2021-01-01"'))
+    assert cli("--data", str(data), "store", "update", store).exit_code == 0
+    result = on_disk("--today", "2032-01-01")
+    assert "later than its source (lgd:article-2021-06-23, issued 2021-01-01)" in result.stdout
+    assert _problems(result.stdout) == _problems(in_memory("--today", "2032-01-01").stdout)

@@ -69,7 +69,7 @@ def validate(
     before = _kept_report(graph)  # read first: the shapes' report replaces it
     graph, results = _shape_results(graph, data, shapes, engine)
     store = store_of(graph)
-    results = [*results, *_integrity(store, before), *dates.check(store, today)]
+    results = [*results, *_integrity(store, before), *_dates(store, before, today)]
     if results and isinstance(graph, LeadGraph):
         locator = Locator(graph.data_paths, graph.ontology_paths, store, results)
         results = [locator.place(r) for r in results]
@@ -116,6 +116,38 @@ def _integrity(store: Any, before: dict[str, Any]) -> list[ValidationResult]:
     saved = read_validation(store.generation) or {}
     if saved:  # keep it beside the shapes' report (written just before)
         write_validation(store.generation, {**saved, "integrity": {**stamp, "results": [asdict(r) for r in found]}})
+    return found
+
+
+def _dates(store: Any, before: dict[str, Any], today: Any) -> list[ValidationResult]:
+    """The date checks' results (:mod:`leadgraph.validation.dates`); on an on-disk store kept with
+    the generation's report for the day they were judged on, so validating again the same day
+    asks nothing, and after ``store update`` only what the changed files touch is judged again."""
+    from leadgraph.validation import incremental
+
+    day = dates.today_of(today).isoformat()
+    if not incremental.kept(store):
+        return dates.check(store, day)
+    from dataclasses import asdict
+
+    from leadgraph.store.disk import read_validation, write_validation
+
+    stamp = {"generation": store.generation.name, "version": dates.VERSION, "today": day}
+    kept = before.get("dates")
+    pending = before.get("pending")
+    same = isinstance(kept, dict) and all(kept.get(k) == stamp[k] for k in ("version", "today"))
+    if same and kept.get("generation") == stamp["generation"]:
+        return [ValidationResult(**r) for r in kept["results"]]
+    if same and isinstance(pending, dict) and not pending.get("full") and before.get("generation") == stamp["generation"]:
+        files = store.manifest["files"]
+        graphs = [files[p]["graph"] for p in pending.get("paths", []) if p in files]
+        found = dates.update(store, [ValidationResult(**r) for r in kept["results"]],
+                             {tuple(t) for t in pending.get("triples", [])}, graphs, day)
+    else:
+        found = dates.check(store, day)
+    saved = read_validation(store.generation) or {}
+    if saved:  # beside the shapes' and the integrity checks' reports
+        write_validation(store.generation, {**saved, "dates": {**stamp, "results": [asdict(r) for r in found]}})
     return found
 
 

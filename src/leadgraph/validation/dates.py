@@ -23,6 +23,7 @@ the store each time (it is not kept with an on-disk generation: tomorrow the ans
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from typing import Any
 
@@ -38,21 +39,26 @@ _PREFIXES = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in ("lg", "prov", "dc
 
 _STATED = _PREFIXES + """
 SELECT ?s ?d ?src ?issued WHERE {
+  %s
   ?s lg:asOf ?d .
   OPTIONAL { ?s prov:wasDerivedFrom|prov:wasQuotedFrom ?src . ?src dcterms:issued ?issued }
 }"""
 
 _PERIODS = _PREFIXES + """
 SELECT ?s ?which ?d ?src ?issued WHERE {
+  %s
   ?s org:memberDuring ?p .
   { ?p time:hasBeginning ?i . BIND("start" AS ?which) } UNION { ?p time:hasEnd ?i . BIND("end" AS ?which) }
   { ?i time:inXSDDate ?d } UNION { ?i time:inXSDgYear ?d }
   OPTIONAL { ?s prov:wasDerivedFrom ?src . ?src dcterms:issued ?issued }
 }"""
 
-_ISSUED = _PREFIXES + "SELECT ?s ?d WHERE { ?s dcterms:issued ?d }"
+_ISSUED = _PREFIXES + "SELECT ?s ?d WHERE { %s ?s dcterms:issued ?d }"
 
-_WORDS = {"start": "starts", "end": "ends", "asOf": "is stated as of"}
+VERSION = 1
+"""Bumped when the check changes, so results kept with an on-disk generation are redone."""
+
+_IRI_SAFE = re.compile(r"^[^\s<>\"{}|^`\\]+$")
 _PATHS = {"start": "org:memberDuring", "end": "org:memberDuring", "asOf": "lg:asOf", "issued": "dcterms:issued"}
 
 
@@ -65,17 +71,24 @@ def today_of(today: dt.date | str | None) -> dt.date:
     return dt.date.fromisoformat(str(today))
 
 
-def check(store: Any, today: dt.date | str | None = None) -> list[ValidationResult]:
+def check(store: Any, today: dt.date | str | None = None, nodes: set[str] | None = None) -> list[ValidationResult]:
     """Warnings for dates later than ``today`` or than their source, errors for roles ending
-    before they start (see the module documentation)."""
+    before they start (see the module documentation); only about ``nodes`` (IRIs) when given."""
     day = today_of(today)
     namer = Namer(store)
+    if nodes is not None:
+        safe = sorted(n for n in nodes if _IRI_SAFE.match(n))
+        if not safe:
+            return []
+        values = "VALUES ?s { " + " ".join(f"<{n}>" for n in safe) + " }"
+    else:
+        values = ""
     found: list[ValidationResult] = []
     # (statement, what) -> its date literal, and the latest date among the sources stating it
     dates: dict[tuple[Any, str], Literal] = {}
     sources: dict[tuple[Any, str], tuple[str, Any]] = {}
     for query, fixed in ((_STATED, "asOf"), (_PERIODS, None)):
-        for row in store.select(query):
+        for row in store.select(query % values):
             if not isinstance(row.get("d"), Literal):
                 continue
             key = (row["s"], fixed or row["which"].value)
@@ -96,7 +109,7 @@ def check(store: Any, today: dt.date | str | None = None) -> list[ValidationResu
                                   f"{_what(what)} {text}, later than its source ({compact(source.value)}, issued "
                                   f"{issued}): a source cannot report what had not happened when it was issued",
                                   "correct the date, or cite the later source that reports it"))
-    for row in store.select(_ISSUED):
+    for row in store.select(_ISSUED % values):
         value = row.get("d")
         if isinstance(value, Literal) and _later(value, day.isoformat()):
             found.append(_warning(namer, row["s"], "issued", value,
@@ -113,6 +126,32 @@ def check(store: Any, today: dt.date | str | None = None) -> list[ValidationResu
                 message=f"the role ends ({ends['end'].value}) before it starts ({ends['start'].value})",
                 fix="swap or correct the start and end dates", value=None))
     return found
+
+
+def update(store: Any, previous: list[ValidationResult], old: set[tuple[str, str, str]], graphs: list[str],
+           today: dt.date | str | None = None) -> list[ValidationResult]:
+    """The results of :func:`check` on an on-disk store after an update, from those before it
+    (``old``: the triples the reloaded or removed files had, as ``str`` of each term; ``graphs``:
+    the named graphs of the files reloaded or added). Only the nodes those files describe are
+    checked again, and the statements citing a source whose date they hold."""
+    from leadgraph.terms import NamedNode
+    from leadgraph.validation.provenance import expand
+
+    if any(expand(r.focus_node) is None for r in previous):
+        return check(store, today)  # a blank node cannot be looked up by name: check everything
+    new = [q.triple for g in graphs for q in store.oxigraph.quads_for_pattern(None, None, None, NamedNode(g))]
+    touched = {t.subject.value for t in new if isinstance(t.subject, NamedNode)}
+    touched |= {s[1:-1] for s, _, _ in old if s.startswith("<")}
+    issued = PREFIXES["dcterms"] + "issued"
+    sources = {t.subject.value for t in new if t.predicate.value == issued and isinstance(t.subject, NamedNode)}
+    sources |= {s[1:-1] for s, p, _ in old if p == issued and s.startswith("<")}
+    for source in sources:  # its date moved: every statement citing it is judged again
+        for link in ("wasDerivedFrom", "wasQuotedFrom"):
+            for t in store.triples(None, NamedNode(PREFIXES["prov"] + link), NamedNode(source)):
+                if isinstance(t.subject, NamedNode):
+                    touched.add(t.subject.value)
+    kept = [r for r in previous if expand(r.focus_node) not in touched]
+    return kept + check(store, today, touched)
 
 
 def _what(what: str) -> str:
