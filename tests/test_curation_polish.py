@@ -269,3 +269,12 @@ def test_an_on_disk_store_keeps_the_date_findings_and_judges_again_only_what_an_
     result = on_disk("--today", "2032-01-01")
     assert "later than its source (lgd:article-2021-06-23, issued 2021-01-01)" in result.stdout
     assert _problems(result.stdout) == _problems(in_memory("--today", "2032-01-01").stdout)
+
+
+def test_several_problems_survive_a_trip_between_processes():
+    import pickle
+
+    errors = DataErrors([DataError("b", path="f.csv", line=5), DataError("a", path="f.csv", line=2)])
+    again = pickle.loads(pickle.dumps(errors))
+    assert [(e.line, e.message) for e in again.errors] == [(2, "a"), (5, "b")]
+    assert str(again) == "f.csv:2: a (and 1 more problem in this file)"

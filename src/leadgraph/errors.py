@@ -78,6 +78,9 @@ class DataErrors(DataError):
         super().__init__(first.message, path=first.path, line=first.line, hint=first.hint)
         self.more = more
 
+    def __reduce__(self):  # pickled whole (a forked worker's error), not rebuilt from its message
+        return (DataErrors, (self.errors,))
+
     def __str__(self) -> str:
         text = super().__str__()
         if self.more:
