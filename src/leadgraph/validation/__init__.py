@@ -96,27 +96,9 @@ def _integrity(store: Any, before: dict[str, Any]) -> list[ValidationResult]:
 
     if not incremental.kept(store):
         return integrity.run(store)
-    from dataclasses import asdict
-
-    from leadgraph.store.disk import read_validation, write_validation
-
     stamp = {"generation": store.generation.name, "version": integrity.VERSION, "ontology": integrity.stamp()}
-    kept = before.get("integrity")
-    pending = before.get("pending")
-    same = isinstance(kept, dict) and all(kept.get(k) == stamp[k] for k in ("version", "ontology"))
-    if same and kept.get("generation") == stamp["generation"]:
-        return [ValidationResult(**r) for r in kept["results"]]
-    if same and isinstance(pending, dict) and not pending.get("full") and before.get("generation") == stamp["generation"]:
-        files = store.manifest["files"]
-        graphs = [files[p]["graph"] for p in pending.get("paths", []) if p in files]
-        found = integrity.update(store, [ValidationResult(**r) for r in kept["results"]],
-                                 {tuple(t) for t in pending.get("triples", [])}, graphs)
-    else:
-        found = integrity.run(store)
-    saved = read_validation(store.generation) or {}
-    if saved:  # keep it beside the shapes' report (written just before)
-        write_validation(store.generation, {**saved, "integrity": {**stamp, "results": [asdict(r) for r in found]}})
-    return found
+    return _kept_results(store, before, "integrity", stamp, lambda: integrity.run(store),
+                         lambda kept, old, graphs: integrity.update(store, kept, old, graphs))
 
 
 def _dates(store: Any, before: dict[str, Any], today: Any) -> list[ValidationResult]:
@@ -128,26 +110,36 @@ def _dates(store: Any, before: dict[str, Any], today: Any) -> list[ValidationRes
     day = dates.today_of(today).isoformat()
     if not incremental.kept(store):
         return dates.check(store, day)
+    stamp = {"generation": store.generation.name, "version": dates.VERSION, "today": day}
+    return _kept_results(store, before, "dates", stamp, lambda: dates.check(store, day),
+                         lambda kept, old, graphs: dates.update(store, kept, old, graphs, day))
+
+
+def _kept_results(store: Any, before: dict[str, Any], key: str, stamp: dict[str, Any], full: Any,
+                  update: Any) -> list[ValidationResult]:
+    """Results kept under ``key`` in an on-disk generation's report (``before``, read before the
+    shapes' report replaced it): reused when ``stamp`` matches, brought up to date by ``update``
+    (kept results, the triples the changed files had, their graphs) after ``store update``, else
+    ``full()``; then written back beside the shapes' report."""
     from dataclasses import asdict
 
     from leadgraph.store.disk import read_validation, write_validation
 
-    stamp = {"generation": store.generation.name, "version": dates.VERSION, "today": day}
-    kept = before.get("dates")
+    kept = before.get(key)
     pending = before.get("pending")
-    same = isinstance(kept, dict) and all(kept.get(k) == stamp[k] for k in ("version", "today"))
+    same = isinstance(kept, dict) and all(kept.get(k) == v for k, v in stamp.items() if k != "generation")
     if same and kept.get("generation") == stamp["generation"]:
         return [ValidationResult(**r) for r in kept["results"]]
     if same and isinstance(pending, dict) and not pending.get("full") and before.get("generation") == stamp["generation"]:
         files = store.manifest["files"]
         graphs = [files[p]["graph"] for p in pending.get("paths", []) if p in files]
-        found = dates.update(store, [ValidationResult(**r) for r in kept["results"]],
-                             {tuple(t) for t in pending.get("triples", [])}, graphs, day)
+        found = update([ValidationResult(**r) for r in kept["results"]], {tuple(t) for t in pending.get("triples", [])},
+                       graphs)
     else:
-        found = dates.check(store, day)
+        found = full()
     saved = read_validation(store.generation) or {}
-    if saved:  # beside the shapes' and the integrity checks' reports
-        write_validation(store.generation, {**saved, "dates": {**stamp, "results": [asdict(r) for r in found]}})
+    if saved:  # keep it beside the shapes' report (written just before)
+        write_validation(store.generation, {**saved, key: {**stamp, "results": [asdict(r) for r in found]}})
     return found
 
 
