@@ -261,7 +261,9 @@ def generate(people: int | None = None, seed: int = 0, *, triples: int | None = 
         title = f"Synthetic source {n}"
         return (_Block(f"lgd:synthetic-source-{n:06d}", "lg:Source", "prov:Entity")
                 .add("rdfs:label", _literal(title)).add("dcterms:title", _literal(title))
-                .add("dcterms:issued", _date(rng.randint(2018, 2025), rng.randint(1, 12), rng.randint(1, 28)))
+                # Issued after every date a person's statements carry (at most 2025-12-28), as a
+                # source reports what has happened: validate flags a date later than its source.
+                .add("dcterms:issued", _date(2026, rng.randint(1, 10), rng.randint(1, 28)))
                 .add("dcterms:type", _literal("Synthetic")))
 
     def programme(n: int) -> _Block:

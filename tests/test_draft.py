@@ -241,3 +241,40 @@ def test_cli_writes_records_sidecars_and_review_page(tmp_path, cli):
     page = review.read_text(encoding="utf-8")
     assert "Content-Security-Policy" in page and "default-src 'none'" in page
     assert 'url: "https://example.org/invented"' in (out / "priya-sandhu.yaml").read_text(encoding="utf-8")
+
+
+def test_an_earlier_role_gets_the_title_the_text_gives_it(tmp_path):
+    record = _record(_draft(tmp_path, "qa-leeds.txt"))
+    # "Before joining Leeds I was head of IT at Bradford Teaching Hospitals NHS Foundation Trust"
+    assert record["earlier_roles"] == [{"title": "head of IT", "role_type": "Head of IT", "organisation": "RAE",
+                                        "current": False, "source": record["source"]}]
+
+
+def test_start_years_are_drafted_for_the_role_they_start_with_their_evidence(tmp_path, cli):
+    result = _draft(tmp_path, "qa-start-years.txt")
+    record = _record(result)
+    assert [(r["organisation"], r.get("start")) for r in record["roles"]] == [("RR8", "2019")]
+    assert [(r["organisation"], r.get("title"), r.get("start")) for r in record["earlier_roles"]] == [
+        ("RAE", "Head of IT", "2012")]
+    text = result.files[0].read_text(encoding="utf-8")
+    assert "start year, confidence 0.75: “joined the trust in 2019”" in text
+    assert "start year, confidence 0.75: “joined in 2012”" in text
+    assert "2005" not in json.dumps(record["roles"] + record["earlier_roles"], default=str)  # "in the NHS since 2005": no role's start
+    sidecar = json.loads(next(result.files[0].parent.glob("*.evidence.json")).read_text(encoding="utf-8"))
+    body = (ARTICLES / "qa-start-years.txt").read_text(encoding="utf-8")
+    spans = [e for v in sidecar["values"] for e in v["evidence"] if e["text"].endswith(("2019", "2012"))]
+    assert len(spans) == 2 and all(body[e["start"]:e["end"]] == e["text"] for e in spans)
+    checked = cli("--data", "data", "--data", str(result.files[0]), "validate", "--strict")
+    assert checked.exit_code == 0, checked.stdout + checked.stderr
+
+
+def test_a_start_year_after_the_articles_date_is_a_note_not_a_value(tmp_path):
+    from leadgraph.drafting import draft
+
+    article = tmp_path / "later.txt"
+    article.write_text((ARTICLES / "qa-start-years.txt").read_text(encoding="utf-8").replace("in 2019", "in 2027"),
+                       encoding="utf-8")
+    result = draft(article, title="Invented", date="2026-01-15", output=tmp_path / "out")
+    record = _record(result)
+    assert "start" not in record["roles"][0]
+    assert "start year 2027 is after the article's date (not drafted)" in result.files[0].read_text(encoding="utf-8")

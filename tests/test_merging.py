@@ -192,16 +192,33 @@ def test_merge_rewrites_csv_rows(data):
     assert "P. James" in (data / "people" / "p-james.csv").read_text()
 
 
-def test_merge_refuses_a_file_it_cannot_rewrite(data, cli):
-    """A CSV roles file cannot keep a role's own IRI: when the role cannot take the survivor's
-    name (he already has a role of that name), the merge stops and nothing changes."""
+def test_merge_keeps_a_csv_role_that_cannot_take_the_survivors_name_through_role_id(data, cli):
+    """Phill James already has a role named lgd:phill-james-role-rx7: the twin's role at RX7 keeps
+    its own IRI, which a roles CSV now writes in its role_id column."""
     (data / "people" / "p-james.csv").write_text(TWIN_CSV.replace("RXR", "RX7"))
+    result = cli("--data", str(data), "merge", "Phill James", "P. James")
+    assert result.exit_code == 0, result.stderr
+    written = (data / "people" / "p-james.csv").read_text()
+    assert written.splitlines()[0].startswith("person,id,variants,role_id,") and ",p-james-role-rx7," in written
+    after = load([data])
+    role = NamedNode(LGD + "p-james-role-rx7")
+    assert values(after, role, ORG + "member") == {LGD + "phill-james"}
+    assert values(after, NamedNode(LGD + "phill-james-role-rx7"), ORG + "member") == {LGD + "phill-james"}
+    assert cli("--data", str(data), "validate").exit_code == 0
+
+
+def test_merge_refuses_a_file_it_cannot_rewrite(data, cli):
+    """A traits CSV cannot keep an attribution's own IRI: when it cannot take the survivor's name
+    (he already has a Resilience attribution), the merge stops and nothing changes."""
+    (data / "people" / "p-james.csv").write_text(TWIN_CSV)
+    traits = data / "people" / "p-james-traits.csv"
+    traits.write_text("person,trait,text,source,source_title,source_date\n"
+                      "P. James,Resilience,keeps going,sheet2,Another made-up sheet,2022-02-01\n")
     before = snapshot(data)
     result = cli("--data", str(data), "merge", "Phill James", "P. James")
     assert result.exit_code == 1
-    assert result.stderr.startswith(f"error: {data / 'people' / 'p-james.csv'}: cannot merge: this file cannot be "
-                                     "rewritten in its format (cannot write a CSV record: a roles CSV cannot keep a "
-                                     "role's own id or label (use YAML)")
+    assert result.stderr.startswith(f"error: {traits}: cannot merge: this file cannot be rewritten in its format "
+                                     "(cannot write a CSV record: a traits CSV cannot keep this attribution (use YAML)")
     assert "nothing was changed" in result.stderr and "Traceback" not in result.stderr
     assert snapshot(data) == before
 

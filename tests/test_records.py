@@ -269,7 +269,7 @@ BROKEN_CASES = {
     'csv-missing-source.csv':
         "error: csv-missing-source.csv:2: row 2, column H (source): empty 'source': every row needs one",
     'csv-repeated-row.csv':  # the other place as a row, not as the path in the record the rows make
-        "error: csv-repeated-row.csv:3: row 3, column E (organisation): two facts would have the IRI lgd:ann-example-role-rbs (also on row 2): delete the repeated row (a row's role is named after its person and organisation; two roles at one organisation need a YAML record, where a role takes an id)",
+        "error: csv-repeated-row.csv:3: row 3, column E (organisation): two facts would have the IRI lgd:ann-example-role-rbs (also on row 2): delete the repeated row, or give each role at that organisation its own role_id (a row's role is named after its person and organisation unless role_id names it)",
     'earlier-role-same-organisation.yaml':  # roles take an id, not a key: the message says so
         "error: earlier-role-same-organisation.yaml:17: earlier_roles[0]: two facts would have the IRI lgd:ann-example-role-rbs (also at roles[0]): give one a different id (column 5)",
     'csv-role-type-abbreviation-typo.csv':  # close to an abbreviation (CIO), far from every preferred label
@@ -283,7 +283,7 @@ BROKEN_CASES = {
     'csv-unclosed-quote.csv':  # not "empty 'organisation'": the quote swallowed the rest of the file
         "error: csv-unclosed-quote.csv:2: row 2: a quoted cell (opened with \") is never closed: the rest of the file would be one cell; close the quote or remove it",
     'csv-unknown-column.csv':
-        "error: csv-unknown-column.csv:1: row 1, column C: unknown column 'jobtitle' (did you mean 'title'?) (a roles CSV has: person, id, variants, title, role_type, organisation, programme, start, end, as_of, current, description, supersedes, source, source_title, source_date, source_url, source_publisher, source_kind)",
+        "error: csv-unknown-column.csv:1: row 1, column C: unknown column 'jobtitle' (did you mean 'title'?) (a roles CSV has: person, id, variants, role_id, title, role_type, organisation, programme, start, end, as_of, current, description, supersedes, source, source_title, source_date, source_url, source_publisher, source_kind)",
     'csv-unknown-organisation.csv':
         'error: csv-unknown-organisation.csv:2: row 2, column E (organisation): unknown organisation \'Alder Hay\' (did you mean \'Alder Hey\' or "Alder Hey Children\'s Hospital" or "Alder Hey Children\'s NHS Foundation Trust"?) (give its ODS code, load it first, or declare it under \'organisations\')',
     'csv-unknown-role-type.csv':

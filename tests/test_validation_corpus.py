@@ -30,7 +30,7 @@ CASES = [
         'warning at tests/fixtures/broken/csv-duplicate-person.csv:3 (row 3, column A): lgd:ann-example-2: the same person may be recorded twice: lgd:ann-example has the same name and a role at lgd:org-rbs',
     ]),
     ('csv-jobtitle-column.csv', [], 1, [
-        "error: tests/fixtures/broken/csv-jobtitle-column.csv:1: row 1, column C: unknown column 'jobtitle' (did you mean 'title'?) (a roles CSV has: person, id, variants, title, role_type, organisation, programme, start, end, as_of, current, description, supersedes, source, source_title, source_date, source_url, source_publisher, source_kind)",
+        "error: tests/fixtures/broken/csv-jobtitle-column.csv:1: row 1, column C: unknown column 'jobtitle' (did you mean 'title'?) (a roles CSV has: person, id, variants, role_id, title, role_type, organisation, programme, start, end, as_of, current, description, supersedes, source, source_title, source_date, source_url, source_publisher, source_kind)",
     ]),
     ('csv-role-no-type.csv', [], 1, [
         'error at tests/fixtures/broken/csv-role-no-type.csv:3 (row 3, column E): lgd:ann-example-role-rbq: a role must name its role type (org:role), or it drops out of every query by kind of role',
@@ -46,6 +46,44 @@ CASES = [
     ]),
     ('csv-unknown-trait.csv', [], 1, [
         "error: tests/fixtures/broken/csv-unknown-trait.csv:2: row 2, column B (trait): unknown trait 'listning' (did you mean 'Listening to the people around you'?)",
+    ]),
+    # Every bad row in one run (each on its own line), and what only two rows together break.
+    ('csv-several-bad-rows.csv', [], 1, [
+        'error: tests/fixtures/broken/csv-several-bad-rows.csv:2: row 2, column E (organisation): unknown organisation \'Alder Hay\' (did you mean \'Alder Hey\' or "Alder Hey Children\'s Hospital" or "Alder Hey Children\'s NHS Foundation Trust"?) (give its ODS code, load it first, or declare it under \'organisations\')',
+        "error: tests/fixtures/broken/csv-several-bad-rows.csv:3: row 3, column F (as_of): bad date '2019-13-01': month must be in 1..12",
+        "error: tests/fixtures/broken/csv-several-bad-rows.csv:4: row 4, column D (role_type): unknown role type 'Chief Happiness Officer' (did you mean 'Chief Digital and Information Officer' or 'Chief Data Officer' or 'Chief Digital Officer'?)",
+        "error: tests/fixtures/broken/csv-several-bad-rows.csv:5: row 5, column G (current): expected true or false, found 'maybe'",
+        "error: tests/fixtures/broken/csv-several-bad-rows.csv:6: row 6, column A (person): empty 'person': every row needs one",
+        "error: tests/fixtures/broken/csv-several-bad-rows.csv:8: row 8, column E (organisation): two facts would have the IRI lgd:dan-example-role-rbs (also on row 7): delete the repeated row, or give each role at that organisation its own role_id (a row's role is named after its person and organisation unless role_id names it)",
+    ]),
+    # Every entry at fault in one run, not only the first.
+    ('yaml-several-bad-entries.yaml', [], 1, [
+        'error: tests/fixtures/broken/yaml-several-bad-entries.yaml:12: roles[0].organisation: unknown organisation \'Alder Hay\' (did you mean \'Alder Hey\' or "Alder Hey Children\'s Hospital" or "Alder Hey Children\'s NHS Foundation Trust"?) (give its ODS code, load it first, or declare it under \'organisations\') (column 19)',
+        "error: tests/fixtures/broken/yaml-several-bad-entries.yaml:17: earlier_roles[0].role_type: unknown role type 'Chief Happiness Officer' (did you mean 'Chief Digital and Information Officer' or 'Chief Data Officer' or 'Chief Digital Officer'?) (column 16)",
+        "error: tests/fixtures/broken/yaml-several-bad-entries.yaml:21: traits[0].trait: unknown trait 'listning' (did you mean 'Listening to the people around you'?) (column 12)",
+    ]),
+    ('yaml-several-unknown-keys.yaml', [], 1, [
+        "error: tests/fixtures/broken/yaml-several-unknown-keys.yaml:10: roles[0].jobtitle: unknown key 'jobtitle' (did you mean 'title'?) (column 5)",
+        "error: tests/fixtures/broken/yaml-several-unknown-keys.yaml:15: roles[1]: missing 'source': every fact must cite a source key declared under 'sources' (column 5)",
+        "error: tests/fixtures/broken/yaml-several-unknown-keys.yaml:18: roles[1].sorce: unknown key 'sorce' (did you mean 'source'?) (column 5)",
+    ]),
+    # Dates later than today (given, so the test never depends on the clock): warnings; --strict fails.
+    ('csv-future-dates.csv', ['--today', '2026-11-30'], 0, [
+        'warning at tests/fixtures/broken/csv-future-dates.csv:2 (row 2, column E): lgd:ann-example-role-rbs: the statement is dated 2209-05-01, later than today (2026-11-30)',
+        'warning at tests/fixtures/broken/csv-future-dates.csv:2 (row 2, column G): lgd:source-blog: the source is dated 2209-05-01, later than today (2026-11-30)',
+    ]),
+    ('csv-future-dates.csv', ['--strict', '--today', '2026-11-30'], 1, [
+        'warning at tests/fixtures/broken/csv-future-dates.csv:2 (row 2, column E): lgd:ann-example-role-rbs: the statement is dated 2209-05-01, later than today (2026-11-30)',
+        'warning at tests/fixtures/broken/csv-future-dates.csv:2 (row 2, column G): lgd:source-blog: the source is dated 2209-05-01, later than today (2026-11-30)',
+    ]),
+    # Later than the source that states them: a typo or a plan written as a fact.
+    ('yaml-future-dates.yaml', ['--today', '2026-11-30'], 0, [
+        'warning at tests/fixtures/broken/yaml-future-dates.yaml:16 (column 5): lgd:ann-example-role-rbq: the role ends 2024-09-30, later than its source (lgd:source-blog, issued 2024-05-01): a source cannot report what had not happened when it was issued',
+        'warning at tests/fixtures/broken/yaml-future-dates.yaml:10 (column 5): lgd:ann-example-role-rbs: the statement is dated 2042-05-01, later than today (2026-11-30)',
+    ]),
+    # Impossible: an error (records refuse it when read; Turtle is caught by validation).
+    ('ttl-role-ends-before-it-starts.ttl', [], 1, [
+        'error at tests/fixtures/broken/ttl-role-ends-before-it-starts.ttl:31 (column 5): lgd:test-leader-role-rbs: the role ends (2019) before it starts (2021-03-01)',
     ]),
     ('nt-jobtitle.nt', [], 1, [
         'error at tests/fixtures/broken/nt-jobtitle.nt:16 (column 43): lgd:test-role: lg:jobtitle is not a property the ontology declares (did you mean lg:jobTitle?)',

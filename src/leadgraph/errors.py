@@ -54,6 +54,63 @@ class DataError(LeadgraphError):
     exit_code = 1
 
 
+class DataErrors(DataError):
+    """Several problems found in one file in one pass (every bad row of a CSV, every schema
+    problem of a YAML record), so a curator fixes them all in one run rather than one per run.
+
+    ``errors`` holds each problem as a :class:`DataError` (file, line, message), in file order.
+    As an exception it reads as the first problem and how many more there are; the CLI prints
+    each on its own line (the first :data:`SHOWN`, then "and N more").
+
+    >>> str(DataErrors([DataError("a", path="f.csv", line=2), DataError("b", path="f.csv", line=5)]))
+    'f.csv:2: a (and 1 more problem in this file)'
+    """
+
+    SHOWN = 50
+    """How many problems the command line prints before "and N more"."""
+
+    def __init__(self, errors: list[DataError]):
+        if not errors:
+            raise ValueError("DataErrors needs at least one error")
+        self.errors = sorted(errors, key=lambda e: (e.line or 0))
+        first = self.errors[0]
+        more = len(self.errors) - 1
+        super().__init__(first.message, path=first.path, line=first.line, hint=first.hint)
+        self.more = more
+
+    def __reduce__(self):  # pickled whole (a forked worker's error), not rebuilt from its message
+        return (DataErrors, (self.errors,))
+
+    def __str__(self) -> str:
+        text = super().__str__()
+        if self.more:
+            text += f" (and {self.more} more problem{'s' if self.more != 1 else ''} in this file)"
+        return text
+
+    @classmethod
+    def of(cls, errors: list[DataError]) -> DataError:
+        """One error as itself, several as a :class:`DataErrors` (raise the result)."""
+        return errors[0] if len(errors) == 1 else cls(errors)
+
+
+def each_error(exc: LeadgraphError) -> list[LeadgraphError]:
+    """The problems an error stands for: its ``errors`` when it holds several, else itself."""
+    return list(getattr(exc, "errors", None) or [exc])
+
+
+def shown_errors(exc: LeadgraphError, limit: int | None = None) -> list[str]:
+    """Each problem of ``exc`` as a line (``FILE:LINE: message``), at most ``limit`` (default
+    :attr:`DataErrors.SHOWN`) of them, then ``FILE: and N more problems``."""
+    problems = each_error(exc)
+    limit = DataErrors.SHOWN if limit is None else limit
+    lines = [str(p) for p in problems[:limit]]
+    if len(problems) > limit:
+        rest = len(problems) - limit
+        where = f"{problems[0].path}: " if problems[0].path else ""
+        lines.append(f"{where}and {rest} more problem{'s' if rest != 1 else ''}")
+    return lines
+
+
 class QueryError(LeadgraphError):
     """A query is malformed, unsafe, or ran past its time limit (exit 1)."""
 

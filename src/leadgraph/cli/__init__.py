@@ -18,7 +18,7 @@ from typing import Any
 import click
 
 from leadgraph import __version__
-from leadgraph.errors import LeadgraphError
+from leadgraph.errors import LeadgraphError, shown_errors
 
 # (module, command) pairs; each module defines a click command with that attribute name.
 COMMANDS: list[tuple[str, str]] = [
@@ -100,7 +100,8 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except LeadgraphError as exc:
-            click.echo("error: " + one_line(str(exc)), err=True)
+            for line in shown_errors(exc):  # several problems in one file: one line each
+                click.echo("error: " + one_line(line), err=True)
             ctx.exit(exc.exit_code)
 
 
@@ -151,7 +152,9 @@ def main(argv: list[str] | None = None) -> None:
         if isinstance(code, int) and code:
             sys.exit(code)
     except LeadgraphError as exc:
-        _fail(str(exc), exc.exit_code)
+        for line in shown_errors(exc)[:-1]:
+            click.echo("error: " + one_line(line), err=True)
+        _fail(shown_errors(exc)[-1], exc.exit_code)
     except click.exceptions.Abort:
         _fail("aborted", 1)
     except click.ClickException as exc:

@@ -35,13 +35,17 @@ def _format_option(*choices: str):
     "rdflib copy (slow: about 1 ms per triple).",
 )
 @click.option("--strict", is_flag=True, help="Warnings (likely mistakes) fail too: exit 1 on any warning or error.")
+@click.option("--today", metavar="YYYY-MM-DD", default=None,
+              help="Judge dates in the future against this day instead of the clock's (dates later than today, "
+              "or than their source, are warnings).")
 @click.pass_context
-def validate(ctx: click.Context, fmt: str, shapes: str | None, engine: str, strict: bool) -> None:
+def validate(ctx: click.Context, fmt: str, shapes: str | None, engine: str, strict: bool, today: str | None) -> None:
     """Check the data against the SHACL shapes and the integrity checks.
 
     Integrity checks: classes and properties the ontology does not declare, references to
     nodes nothing describes, concepts in no scheme, ODS codes unknown or claimed twice,
-    the same person recorded twice. Each problem is an error (broken data) or a warning
+    the same person recorded twice, dates later than today or than their source (warnings) and
+    roles that end before they start. Each problem is an error (broken data) or a warning
     (a likely mistake) and names the file and line it comes from, the node, the message
     and the fix.
 
@@ -56,17 +60,39 @@ def validate(ctx: click.Context, fmt: str, shapes: str | None, engine: str, stri
       leadgraph --data people.ttl --data orgs.ttl validate --format json
       leadgraph --store store/ validate
       leadgraph validate --engine pyshacl
+      leadgraph validate --today 2024-01-01
     """
     from leadgraph.errors import DataError
     from leadgraph.validation import validate as run_validation
 
+    if today is not None:
+        import datetime as dt
+
+        try:
+            dt.date.fromisoformat(today)
+        except ValueError:
+            raise click.BadParameter(f"{today!r} is not a date (YYYY-MM-DD)", param_hint="--today") from None
     graph = graph_of(ctx)
     try:
-        report = run_validation(graph, data=data_of(ctx), shapes=shapes, engine=engine, strict=strict)
-    except DataError:
-        if graph is not None:
-            raise
-        _every_reading_error(ctx)  # several broken files: each one's line, not only the first
+        report = run_validation(graph, data=data_of(ctx), shapes=shapes, engine=engine, strict=strict, today=today)
+    except DataError as exc:
+        # Several broken files: each one's line, not only the first (each bad row, within a file).
+        errors = [exc] if graph is not None else _reading_errors(ctx, exc)
+        if fmt == "json":  # still JSON: one error finding per problem, with its file and line
+            from leadgraph.validation import ValidationReport
+
+            report = ValidationReport.unreadable(errors, strict=strict)
+            click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+            ctx.exit(1)
+        if len(errors) > 1:
+            from leadgraph.cli import one_line
+            from leadgraph.errors import shown_errors
+
+            for error in errors:
+                for line in shown_errors(error):
+                    click.echo("error: " + one_line(line), err=True)
+            click.echo(f"{len(errors)} files could not be read; fix them and validate again", err=True)
+            ctx.exit(1)
         raise
     if fmt == "json":
         click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
@@ -76,21 +102,16 @@ def validate(ctx: click.Context, fmt: str, shapes: str | None, engine: str, stri
         ctx.exit(1)
 
 
-def _every_reading_error(ctx: click.Context) -> None:
-    """Print every data file's reading error and exit 1, when there is more than one."""
-    from leadgraph.cli import one_line
+def _reading_errors(ctx: click.Context, first: Exception) -> list:
+    """Every data file's reading error (:func:`leadgraph.loading.load_errors`), or just ``first``."""
     from leadgraph.errors import DataError
     from leadgraph.loading import load_errors
 
     try:
         errors = load_errors(data_of(ctx))
-    except DataError:
-        return
-    if len(errors) > 1:
-        for exc in errors:
-            click.echo("error: " + one_line(str(exc)), err=True)
-        click.echo(f"{len(errors)} files could not be read; fix them and validate again", err=True)
-        ctx.exit(1)
+    except DataError as exc:  # a missing path: load_errors stops as load does
+        return [exc]
+    return errors or [first]
 
 
 @click.command("stats")

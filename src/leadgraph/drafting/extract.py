@@ -27,6 +27,11 @@ _SPLIT = re.compile(r"\s+(at|for|with|of)\s+(?:the\s+)?")
 _ORG_CONNECT = {"and", "&", "of", "upon", "on", "the", "for", ","}
 _ORG_TAIL = {"service", "trust", "hospital", "hospitals", "foundation", "partnership", "board", "services"}
 _EARLIER = re.compile(r"\b(before|previously|formerly|former|earlier|prior to|used to|joined from|spent)\b", re.I)
+_EARLIER_TITLE = re.compile(r"\b(?:was|as|became|served as|worked as)\s+(?:the\s+|a\s+|an\s+|their\s+)?"
+                            r"(?P<title>[A-Za-z][\w&’' -]{1,80}?)\s+(?:at|for|with|of)\s+(?:the\s+)?$", re.I)
+_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+_START_YEAR = re.compile(r"\b(?:since|(?:joined|appointed|started|arrived)(?:\s+[\w’'&-]+){0,8}?\s+in)\s+"
+                         rf"(?:{_MONTH}\s+)?(?P<year>(?:19|20)\d{{2}})\b(?!\s*[-–]\s*\d)", re.I)
 _YEARS = re.compile(r"\b(?P<q>over|more than|at least|almost|nearly|around|about|some|approximately)?\s*"
                     r"(?P<n>\d{1,2})(?P<plus>\+)?\s+years?\b(?!\s+(?:old|ago|from now|time))", re.I)
 _TRUST_REF = re.compile(r"\b(?:the|this|our|my|his|her|their)\s+(?:trust|organisation|hospital)\b", re.I)
@@ -44,6 +49,7 @@ _APPROXIMATE = {"approx", "approx.", "approximately", "about", "around", "roughl
 _ABOVE = {"over", "more than", "nearly", "almost", "up to"}
 _SPEECH = re.compile(r"\b(says|said|told|explains|explained|adds|added|put it|puts it|writes|wrote)\b", re.I)
 _QUOTES = re.compile(r"“(?P<a>[^”]*)(?:”|$)|‘(?P<b>(?:[^’]|’(?=[A-Za-z]))*)(?:’|$)|\"(?P<c>[^\"]*)(?:\"|$)", re.M)
+_NHS = object()  # a year about the NHS as a whole, not about one role
 MAX_QUOTE = 400
 MAX_ORG_WORDS = 14  # the longest organisation name tried: keeps a long capitalised run cheap
 
@@ -269,6 +275,7 @@ class Drafter:
             said = self._attributed(person, qa)
             quotes = self._quotes(person, qa)
             self._earlier(person, said)
+            self._start_years(person, said)
             self._service(person, said)
             self._scale(person, said)
             self._background(person, said)
@@ -397,13 +404,76 @@ class Drafter:
                                              _ev(self.article, start, end, s, 0.4, "earlier organisation")))
                     continue
                 seen.add(org.iri)
-                data = {"organisation": self._use(org), "current": False}
-                self._type_not_stated(data)
-                fact = Fact("earlier_roles", data,
-                            [_ev(self.article, start, end, s, 0.7 * org.score / 100, "earlier organisation")])
+                data: dict[str, Any] = {}
+                evidence = [_ev(self.article, start, end, s, 0.7 * org.score / 100, "earlier organisation")]
+                # "I was head of IT at <organisation>": the title written just before it.
+                titled = _EARLIER_TITLE.search(self.text[s.start:start])
+                title = titled.group("title").strip() if titled else ""
+                if title and _ROLE_WORDS.search(title) and len(title.split()) <= 10:
+                    a = s.start + titled.start("title")
+                    data["title"] = title
+                    types = self._concepts_in("role type", title)
+                    if types:
+                        data["role_type"] = types[0] if len(types) == 1 else types
+                    evidence.insert(0, _ev(self.article, a, a + len(title), s, 0.7, "earlier title"))
+                data.update({"organisation": self._use(org), "current": False})
+                if "role_type" not in data:
+                    self._type_not_stated(data)
+                fact = Fact("earlier_roles", data, evidence)
                 fact.notes.append(f"{self.text[start:end]!r} read as {org.label} ({org.word}); "
-                                  f"no title or dates drafted: add them if the source gives them")
+                                  + ("" if title else "no title drafted; ")
+                                  + "dates drafted only where the text gives a year: add them if the source gives them")
                 person.facts.append(fact)
+
+    # -- start years -------------------------------------------------------------------------
+    def _start_years(self, person: PersonDraft, said: list[Span]) -> None:
+        """"since 2015", "joined the trust in 2019": the start year of the role at the organisation
+        the sentence names (or "the trust": the current one), drafted only when that is one role."""
+        roles = [f for f in person.facts if f.section in ("roles", "earlier_roles")]
+        latest = int(self.article.date[:4]) if re.match(r"\d{4}", self.article.date or "") else None
+        for s in said:
+            for m in _START_YEAR.finditer(s.text):
+                year = m.group("year")
+                ev = _ev(self.article, s.start + m.start(), s.start + m.end(), s, 0.75, "start year")
+                if latest is not None and int(year) > latest:
+                    person.notes.append(Note(f"start year {year} is after the article's date (not drafted)", ev))
+                    continue
+                target = self._role_named(person, s, m.start(), roles)
+                if target is _NHS:
+                    continue
+                if target is None:
+                    person.notes.append(Note(f"start year {year}: which role it starts is not clear (not drafted)", ev))
+                    continue
+                if target.data.get("start") not in (None, year):
+                    person.notes.append(Note(f"start year {year}: a second year for the role at "
+                                             f"{target.data['organisation']} (not drafted)", ev))
+                    continue
+                target.data["start"] = year
+                target.evidence.append(ev)
+
+    def _role_named(self, person: PersonDraft, s: Span, at: int, roles: list[Fact]) -> Any:
+        """The drafted role at the organisation nearest ``at`` in ``s`` ("the trust", "joined
+        Leeds", the NHS as a whole not being a role), or the current role in its introduction."""
+        places: list[tuple[int, str | None]] = []
+        named = find_organisations(s.text, self.gaz)
+        for m in _NHS_REF.finditer(s.text):
+            if not any(a <= m.start() < b for a, b, _org in named):  # not the "NHS" of a trust's name
+                places.append((abs(m.start() - at), None))
+        for m in _TRUST_REF.finditer(s.text):
+            if person.current_org is not None:
+                places.append((abs(m.start() - at), person.current_org.iri))
+        for start, _end, org in named:
+            places.append((abs(start - at), None if self._is_nhs(org.iri) else org.iri))
+        if not places:
+            intro = _sentence_at(self.article, person.intro.start)
+            iri = person.current_org.iri if person.current_org and intro.start == s.start else None
+        else:
+            iri = min(places, key=lambda p: p[0])[1]
+            if iri is None:
+                return _NHS  # "in the NHS since 2005": years of service, not a role's start
+        word = (self.gaz.org_code.get(iri) or self.gaz.org_label.get(iri, iri)) if iri else None  # as OrgMatch.word
+        found = [f for f in roles if word is not None and f.data.get("organisation") == word]
+        return found[0] if len(found) == 1 else None
 
     def _type_not_stated(self, data: dict[str, Any]) -> None:
         if self.gaz.role_not_stated:

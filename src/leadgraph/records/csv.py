@@ -6,7 +6,9 @@ a ``trait`` column is a traits CSV, one with a ``corrects`` column a corrections
 names ignore case and spaces (``Role type`` is ``role_type``).
 
 Roles: ``person`` (full name), ``organisation`` (ODS code or name) and ``source`` are required;
-optional ``id`` (the person's IRI), ``variants`` (``;``-separated), ``title``, ``role_type``
+optional ``id`` (the person's IRI), ``variants`` (``;``-separated), ``role_id`` (the role's own
+IRI, as a YAML role's ``id``: needed only for a second role at the same organisation, since a
+role is otherwise ``lgd:<person>-role-<organisation>``), ``title``, ``role_type``
 (``;``-separated), ``programme``, ``start``, ``end``, ``as_of``, ``current`` (true/false;
 default true), ``description``, ``supersedes`` (``;``-separated ids of the earlier statements
 this row replaces: how a later source ends a role, see Corrections and history).
@@ -28,7 +30,7 @@ details for one key are an error). A key written as an IRI (``lgd:article-2021-0
 refers to a source described in another file and needs no details.
 
 Errors name the file, the row (the line, counting the header as row 1) and the column, by
-letter and name.
+letter and name. Every bad row is reported, not only the first (:class:`~leadgraph.errors.DataErrors`).
 """
 
 from __future__ import annotations
@@ -40,22 +42,32 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from leadgraph.errors import DataError
+from leadgraph.errors import DataError, DataErrors
 from leadgraph.namespaces import LG, LGD, RDF, RDFS, SCHEMA
-from leadgraph.records.mapping import NotARecord, RecordError, origins_in, record_of, show, source_triples, triples_of
+from leadgraph.records.mapping import (
+    NotARecord,
+    RecordError,
+    every_error,
+    origins_in,
+    record_of,
+    show,
+    source_triples,
+    triples_of,
+)
 from leadgraph.records.vocabulary import Reference, did_you_mean, expand, slug, suggest
 from leadgraph.store.readers import Reader, check_utf8, read_bytes
 from leadgraph.tabular import column_letter
 from leadgraph.terms import Literal, NamedNode, Triple
 
 _SOURCE = ["source", "source_title", "source_date", "source_url", "source_publisher", "source_kind"]
-ROLE_COLUMNS = ["person", "id", "variants", "title", "role_type", "organisation", "programme", "start", "end",
+ROLE_COLUMNS = ["person", "id", "variants", "role_id", "title", "role_type", "organisation", "programme", "start", "end",
                 "as_of", "current", "description", "supersedes"] + _SOURCE
 TRAIT_COLUMNS = ["person", "trait", "key", "text", "quote", "quote_key"] + _SOURCE
 CORRECTION_COLUMNS = ["person", "corrects", "key", "description", "as_of"] + _SOURCE
 _COLUMNS = {"roles": ROLE_COLUMNS, "traits": TRAIT_COLUMNS, "corrections": CORRECTION_COLUMNS}
 _REQUIRED = {"roles": ["person", "organisation", "source"], "traits": ["person", "trait", "source"],
              "corrections": ["person", "corrects", "source"]}
+_ROW_SECTIONS = ("roles", "traits", "quotes", "corrections")  # the lists a row adds one fact to
 _TRUE, _FALSE = {"true", "yes", "y", "1"}, {"false", "no", "n", "0"}
 
 
@@ -99,6 +111,7 @@ class _Table:
                                 f"{', '.join(_REQUIRED[self.kind])})", path=path, line=1)
         if not self.rows:
             raise DataError("no rows: only a header", path=path, line=1)
+        self.described: dict[str, tuple[dict, dict, int]] = {}  # source key -> (record, entry, row) first describing it
 
     def error(self, line: int, column: str | None, message: str) -> DataError:
         where = f"row {line}"
@@ -188,13 +201,15 @@ class CsvRecordReader(Reader):
 
     def _read(self, path: Path, reference: Reference) -> list[Triple]:
         table = _Table(path)
-        people, places, unattached = self._records(table)
+        errors: list[DataError] = []  # every bad row, not only the first: one run shows them all
+        people, places, unattached = self._records(table, errors)
         triples: list[Triple] = []
         for pslug, record in people.items():
             try:
                 found = triples_of(record, reference)
             except RecordError as exc:
-                raise self._locate(table, places[pslug], exc) from None
+                errors.extend(self._person_errors(table, record, places[pslug], reference, exc))
+                continue
             if table.kind != "roles":
                 # The person is described in another file: only their attributions, quotes or corrections are here.
                 person = NamedNode(LGD + pslug if not record.get("id") else (expand(record["id"]) or LGD + record["id"]))
@@ -203,44 +218,71 @@ class CsvRecordReader(Reader):
         try:
             triples.extend(source_triples(unattached["sources"], reference))
         except RecordError as exc:
-            raise table.error(table.rows[0][0], "source", exc.message) from None
+            errors.append(table.error(table.rows[0][0], "source", exc.message))
+        if errors:
+            unique = {(e.line, e.message): e for e in errors}
+            raise DataErrors.of(sorted(unique.values(), key=lambda e: e.line or 0))
         return triples
 
-    def _records(self, table: _Table) -> tuple[dict[str, dict], dict[str, dict[tuple, tuple[int, str | None]]], dict]:
-        """The rows as person records, with where each part of a record came from."""
+    def _person_errors(self, table: _Table, record: dict, where: dict, reference: Reference,
+                       first: RecordError) -> list[DataError]:
+        """Every bad row of one person's record, where :func:`triples_of` stops at the first."""
+        rows: dict[int, list[tuple[str, int]]] = {}
+        for section in _ROW_SECTIONS:
+            for i in range(len(record.get(section) or [])):
+                rows.setdefault(where[(section, i)][0], []).append((section, i))
+        if len(rows) <= 1:
+            return [self._locate(table, where, first)]
+        groups = [rows[line] for line in sorted(rows)]
+        return [self._locate(table, where, exc) for exc in every_error(record, reference, groups, first)]
+
+    def _records(self, table: _Table, errors: list[DataError] | None = None
+                 ) -> tuple[dict[str, dict], dict[str, dict[tuple, tuple[int, str | None]]], dict]:
+        """The rows as person records, with where each part of a record came from. With ``errors``,
+        a bad row is added to it and the next row read; without, the first bad row raises."""
         people: dict[str, dict] = {}
         places: dict[str, dict[tuple, tuple[int, str | None]]] = {}  # person -> record path -> (line, column)
         unattached: dict = {"sources": {}}
         for line, cells in table.rows:
-            if len(cells) > len(table.columns):
-                raise table.error(line, None, f"{len(cells)} cells but only {len(table.columns)} columns in the header")
-            value = {c: table.cell(cells, c) for c in table.columns}
-            if not any(v for c, v in value.items() if c not in _SOURCE) and value.get("source"):
-                # A source-only row: a source no role (or trait) cites any more, kept described.
-                self._source(table, line, value, unattached, {})
-                continue
-            for name in _REQUIRED[table.kind]:
-                if not value.get(name):
-                    raise table.error(line, name, f"empty {name!r}: every row needs one")
-            person = value["person"]
-            pslug = slug(value.get("id") or person)
-            if not pslug:
-                raise table.error(line, "person", f"cannot make an IRI from {person!r}: use letters or digits")
-            record = people.setdefault(pslug, {"person": person, "sources": {}, "source": []})
-            where = places.setdefault(pslug, {("person",): (line, "person")})
-            if value.get("id"):
-                record["id"] = value["id"]
-            key = self._source(table, line, value, record, where)
-            if key not in record["source"]:
-                record["source"].append(key)
-                where[("source", len(record["source"]) - 1)] = (line, "source")
-            if table.kind == "roles":
-                self._role(table, line, value, record, where, key)
-            elif table.kind == "traits":
-                self._trait(table, line, value, record, where, key)
-            else:
-                self._correction(line, value, record, where, key)
+            try:
+                self._row(table, line, cells, people, places, unattached)
+            except DataError as exc:
+                if errors is None:
+                    raise
+                errors.append(exc)
         return people, places, unattached
+
+    def _row(self, table: _Table, line: int, cells: list[str], people: dict, places: dict, unattached: dict) -> None:
+        if len(cells) > len(table.columns):
+            raise table.error(line, None, f"{len(cells)} cells but only {len(table.columns)} columns in the header")
+        value = {c: table.cell(cells, c) for c in table.columns}
+        if not any(v for c, v in value.items() if c not in _SOURCE) and value.get("source"):
+            # A source-only row: a source no role (or trait) cites any more, kept described.
+            self._source(table, line, value, unattached, {})
+            return
+        for name in _REQUIRED[table.kind]:
+            if not value.get(name):
+                raise table.error(line, name, f"empty {name!r}: every row needs one")
+        person = value["person"]
+        pslug = slug(value.get("id") or person)
+        if not pslug:
+            raise table.error(line, "person", f"cannot make an IRI from {person!r}: use letters or digits")
+        # A new person is kept only once their first row has read: a bad row leaves no half record.
+        record = people.get(pslug) or {"person": person, "sources": {}, "source": []}
+        where = places.get(pslug) or {("person",): (line, "person")}
+        if value.get("id"):
+            record["id"] = value["id"]
+        key = self._source(table, line, value, record, where)
+        if key not in record["source"]:
+            record["source"].append(key)
+            where[("source", len(record["source"]) - 1)] = (line, "source")
+        if table.kind == "roles":
+            self._role(table, line, value, record, where, key)
+        elif table.kind == "traits":
+            self._trait(table, line, value, record, where, key)
+        else:
+            self._correction(line, value, record, where, key)
+        people[pslug], places[pslug] = record, where
 
     def _locate(self, table: _Table, where: dict, exc: RecordError) -> DataError:
         path = exc.where
@@ -254,10 +296,10 @@ class CsvRecordReader(Reader):
                 also = also[:-1]
             if also in where:
                 message = message.replace(f"(also at {show(exc.also)})", f"(also on row {where[also][0]})")
-            if message.endswith(": give one a different id"):  # a roles CSV has no column naming a role
+            if message.endswith(": give one a different id"):  # in a roles CSV, a role's id is its role_id
                 message = message.removesuffix(": give one a different id") + (
-                    ": delete the repeated row (a row's role is named after its person and organisation; two "
-                    "roles at one organisation need a YAML record, where a role takes an id)")
+                    ": delete the repeated row, or give each role at that organisation its own role_id (a row's "
+                    "role is named after its person and organisation unless role_id names it)")
         return table.error(line, column, message)
 
     def _source(self, table: _Table, line: int, value: dict, record: dict, where: dict) -> str:
@@ -273,12 +315,18 @@ class CsvRecordReader(Reader):
                 raise table.error(line, "source", f"bad source key {key!r}: use letters, digits, '-', '_' and '.'")
             entry_key, entry = key, {}
         known = record["sources"].get(entry_key)
+        described = table.described.get(entry_key)
+        if known is None and described is not None and record is not described[0]:
+            # Described on an earlier row of another person: the key means the same source here.
+            known = record["sources"][entry_key] = dict(described[1])
+            where[("sources", entry_key)] = (described[2], "source")
         if known is None:
             if iri is None and "title" not in details:
                 raise table.error(line, "source_title", f"source {key!r} is not described: give source_title "
                                   f"(and source_date, source_url) on its first row, or write the key as lgd:ID")
             entry.update(details)
             record["sources"][entry_key] = entry
+            table.described.setdefault(entry_key, (record, entry, line))
             for k in details:
                 where[("sources", entry_key, k)] = (line, "source_" + k)
             where[("sources", entry_key)] = (line, "source")
@@ -299,6 +347,8 @@ class CsvRecordReader(Reader):
         for column in ("title", "programme", "start", "end", "as_of", "description"):
             if value.get(column):
                 role[column] = value[column]
+        if value.get("role_id"):  # the role's own IRI, as a YAML role's id: two roles at one organisation
+            role["id"] = value["role_id"]
         for column in ("role_type", "supersedes"):
             if value.get(column):
                 words = _split(value[column])
@@ -310,7 +360,7 @@ class CsvRecordReader(Reader):
         index = len(roles)
         roles.append(role)
         for column in list(role) + ["role_type"]:
-            where[("roles", index, column)] = (line, column)
+            where[("roles", index, column)] = (line, "role_id" if column == "id" else column)
         where[("roles", index)] = (line, "organisation")
 
     def _trait(self, table: _Table, line: int, value: dict, record: dict, where: dict, key: str) -> None:
@@ -366,8 +416,6 @@ class CsvRecordReader(Reader):
             classes = {o for ts in types.values() for o in ts}
             columns = (ROLE_COLUMNS if leaders else TRAIT_COLUMNS if LG + "TraitAttribution" in classes
                        else CORRECTION_COLUMNS if LG + "Correction" in classes else ROLE_COLUMNS)
-            writer = _csv.writer(out, lineterminator="\n")
-            writer.writerow(columns)
             rows: list[dict] = []
             if columns is ROLE_COLUMNS:
                 for person in sorted(leaders):
@@ -379,6 +427,10 @@ class CsvRecordReader(Reader):
                     else:
                         rows += self._correction_rows(person, triples, reference)
             rows += self._source_rows(triples, types, rows)
+            if columns is ROLE_COLUMNS and not any(row.get("role_id") for row in rows):
+                columns = [c for c in columns if c != "role_id"]  # only where a role needs one: files stay as they were
+            writer = _csv.writer(out, lineterminator="\n")
+            writer.writerow(columns)
             for row in rows:
                 writer.writerow([row.get(c, "") for c in columns])
         except NotARecord as exc:
@@ -409,14 +461,14 @@ class CsvRecordReader(Reader):
         rows = []
         for section in ("roles", "earlier_roles"):
             for role in rec.get(section, []):
-                if set(role) & {"id", "label"}:
-                    raise NotARecord(f"a roles CSV cannot keep a role's own id or label (use YAML): {role}")
+                if "label" in role:
+                    raise NotARecord(f"a roles CSV cannot keep a role's own label (use YAML): {role}")
                 if isinstance(role.get("source"), list):
                     raise NotARecord("a roles CSV row cites one source")
                 row = {"person": rec["person"], "id": rec.get("id", ""), "variants": "; ".join(rec.get("variants", [])),
                        "current": "true" if section == "roles" else "false"}
                 for k, v in role.items():
-                    row[k] = "; ".join(v) if isinstance(v, list) else str(v)
+                    row["role_id" if k == "id" else k] = "; ".join(v) if isinstance(v, list) else str(v)
                 row.update(self._source_cells(rec, role["source"]))
                 rows.append(row)
         return rows

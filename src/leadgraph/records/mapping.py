@@ -588,12 +588,80 @@ def triples_of(record: dict, reference: Reference) -> list[Triple]:
     return _Builder(record, reference).build()
 
 
+def every_error(record: dict, reference: Reference, groups: list[list[tuple[str, int]]],
+                first: RecordError | None = None) -> list[RecordError]:
+    """Every problem of ``record``, where :func:`triples_of` stops at the first.
+
+    ``groups`` are the facts (``(section, index)``) that stand or fall together: a CSV row, or
+    one YAML list entry. Each group is tried on its own, beside the facts in no group (the
+    person, the sources, the quotations traits cite), then the groups that passed are tried
+    together, for what only facts together break (two roles with one IRI), dropping each one
+    at fault until the rest read. Paths are in ``record``'s own numbering. ``first`` (the
+    error :func:`triples_of` gave) is returned when no group is found at fault alone.
+    """
+    found: list[RecordError] = []
+    good = []
+    for group in groups:
+        exc = _attempt(record, reference, group, groups)
+        if exc is None:
+            good.append(group)
+        else:
+            found.append(exc)
+    while good:
+        exc = _attempt(record, reference, [f for g in good for f in g], groups)
+        if exc is None:
+            break
+        found.append(exc)
+        at_fault = [g for g in good if exc.where[:2] in g]
+        if not at_fault:
+            break
+        good.remove(at_fault[0])
+    if not found and first is not None:
+        found.append(first)
+    unique: dict[tuple, RecordError] = {}
+    for exc in found:
+        unique.setdefault((exc.where, exc.message), exc)
+    return list(unique.values())
+
+
+def _attempt(record: dict, reference: Reference, keep: list[tuple[str, int]],
+             groups: list[list[tuple[str, int]]]) -> RecordError | None:
+    """The first error of ``record`` cut down to the facts in ``keep`` and those in no group,
+    with its paths in ``record``'s numbering; ``None`` when that reads."""
+    grouped = {f for g in groups for f in g}
+    wanted = set(keep)
+    part = dict(record)
+    index: dict[tuple, tuple] = {}
+    for section in SECTIONS:
+        if isinstance(record.get(section), list):
+            kept = [i for i in range(len(record[section]))
+                    if (section, i) in wanted or (section, i) not in grouped]
+            part[section] = [record[section][i] for i in kept]
+            index.update({(section, j): (section, i) for j, i in enumerate(kept)})
+
+    def whole(path: Where | None) -> Where | None:
+        if path is None or len(path) < 2 or tuple(path[:2]) not in index:
+            return path
+        return index[tuple(path[:2])] + tuple(path[2:])
+
+    try:
+        triples_of(part, reference)
+    except RecordError as exc:
+        message = exc.message
+        if exc.also is not None:
+            message = message.replace(f"(also at {show(exc.also)})", f"(also at {show(whole(exc.also))})")
+        return RecordError(message, whole(exc.where), also=whole(exc.also))
+    return None
+
+
 def origins_of(record: dict, reference: Reference) -> dict[str, Where]:
     """Where in the record each node :func:`triples_of` makes comes from: IRI -> path in the record
     (``("roles", 0)``), the person at ``("person",)``. For problem reports."""
     builder = _Builder(record, reference)
     builder.build()
-    return {**builder.declared, builder.person.value: ("person",), **builder.seen_ids}
+    described = {iri.value: ("sources", key) for key, iri in builder.sources.items()
+                 if (record.get("sources") or {}).get(key, {}).get("title")}  # not one only cited by id
+    return {**described, **builder.declared, builder.person.value: ("person",), **builder.seen_ids}
 
 
 def origins_in(record: dict, store: Any = None) -> dict[str, Where]:

@@ -21,10 +21,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from leadgraph.errors import DataError
+from leadgraph.errors import DataError, DataErrors
 from leadgraph.records.mapping import (
+    SECTIONS,
     NotARecord,
     RecordError,
+    every_error,
     origins_in,
     record_of,
     show,
@@ -140,7 +142,11 @@ class YamlRecordReader(Reader):
         try:
             return triples_of(record, reference)
         except RecordError as exc:
-            raise located(exc.message, exc.where, document, path) from None
+            # Every entry at fault, not only the first: each list entry is tried on its own.
+            groups = [[(section, i)] for section in SECTIONS if section != "quotes" and isinstance(record.get(section), list)
+                      for i in range(len(record[section]))]
+            problems = every_error(record, reference, groups, exc) if len(groups) > 1 else [exc]
+            raise DataErrors.of([located(p.message, p.where, document, path) for p in problems]) from None
 
 
 def parse(path: Path) -> Any:
@@ -244,15 +250,19 @@ def located(message: str, where: tuple, document: Any, path: Path, *, key: bool 
 # -- schema errors, said plainly ------------------------------------------------------------
 
 def check(record: dict, document: Any, path: Path) -> None:
-    """Check ``record`` against the JSON Schema; raise the first problem (by position in the file)."""
+    """Check ``record`` against the JSON Schema; raise every problem, in file order (one
+    :class:`~leadgraph.errors.DataError`, or :class:`~leadgraph.errors.DataErrors` for several)."""
     problems = []
     for error in _validator().iter_errors(record):
         where, message, on_key = explain(error)
         line, column = position(document, where, key=on_key)
         problems.append(((line or 0, column or 0, -len(where)), where, message, on_key))
     if problems:
-        _, where, message, on_key = min(problems, key=lambda p: p[0])
-        raise located(message, where, document, path, key=on_key)
+        found = {}
+        for _, where, message, on_key in sorted(problems, key=lambda p: p[0]):
+            error = located(message, where, document, path, key=on_key)
+            found.setdefault((error.line, error.message), error)
+        raise DataErrors.of(list(found.values()))
 
 
 _TYPE_WORDS = {"string": "text", "integer": "a whole number", "boolean": "true or false", "array": "a list",

@@ -19,13 +19,14 @@ after ``leadgraph store update`` only the nodes the changed files touch are chec
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
 from leadgraph import resources
 from leadgraph.errors import DataError, UsageError
 from leadgraph.loading import LeadGraph, load, store_of
-from leadgraph.validation import integrity
+from leadgraph.validation import dates, integrity
 from leadgraph.validation.engine import EXTRA_CHECKS, Namer, checks_for, run_checks
 from leadgraph.validation.provenance import Locator
 from leadgraph.validation.report import ValidationReport, ValidationResult, conforms, sort_results
@@ -43,6 +44,7 @@ def validate(
     shapes: str | Path | None = None,
     engine: str = "sparql",
     strict: bool = False,
+    today: dt.date | str | None = None,
 ) -> ValidationReport:
     """Validate ``graph`` (or ``load(data)`` when no graph is given) against the shapes, then run
     the integrity checks of :mod:`leadgraph.validation.integrity` (closed vocabulary, dangling
@@ -54,6 +56,10 @@ def validate(
     ``strict``, when warnings fail too. ``engine`` is ``"sparql"`` (the default: queries run by
     the store) or ``"pyshacl"`` (the reference; needs the graph in rdflib).
 
+    Dates later than ``today`` (the clock's date unless given, as a date or ``YYYY-MM-DD``), or
+    later than the source stating them, are warnings; a role ending before it starts is an error
+    (:mod:`leadgraph.validation.dates`).
+
     Every result carries a ``fix`` and, when the graph was loaded from files, the ``file``,
     ``line`` and ``column`` it comes from (:mod:`leadgraph.validation.provenance`).
 
@@ -63,7 +69,7 @@ def validate(
     before = _kept_report(graph)  # read first: the shapes' report replaces it
     graph, results = _shape_results(graph, data, shapes, engine)
     store = store_of(graph)
-    results = [*results, *_integrity(store, before)]
+    results = [*results, *_integrity(store, before), *_dates(store, before, today)]
     if results and isinstance(graph, LeadGraph):
         locator = Locator(graph.data_paths, graph.ontology_paths, store, results)
         results = [locator.place(r) for r in results]
@@ -90,26 +96,50 @@ def _integrity(store: Any, before: dict[str, Any]) -> list[ValidationResult]:
 
     if not incremental.kept(store):
         return integrity.run(store)
+    stamp = {"generation": store.generation.name, "version": integrity.VERSION, "ontology": integrity.stamp()}
+    return _kept_results(store, before, "integrity", stamp, lambda: integrity.run(store),
+                         lambda kept, old, graphs: integrity.update(store, kept, old, graphs))
+
+
+def _dates(store: Any, before: dict[str, Any], today: Any) -> list[ValidationResult]:
+    """The date checks' results (:mod:`leadgraph.validation.dates`); on an on-disk store kept with
+    the generation's report for the day they were judged on, so validating again the same day
+    asks nothing, and after ``store update`` only what the changed files touch is judged again."""
+    from leadgraph.validation import incremental
+
+    day = dates.today_of(today).isoformat()
+    if not incremental.kept(store):
+        return dates.check(store, day)
+    stamp = {"generation": store.generation.name, "version": dates.VERSION, "today": day}
+    return _kept_results(store, before, "dates", stamp, lambda: dates.check(store, day),
+                         lambda kept, old, graphs: dates.update(store, kept, old, graphs, day))
+
+
+def _kept_results(store: Any, before: dict[str, Any], key: str, stamp: dict[str, Any], full: Any,
+                  update: Any) -> list[ValidationResult]:
+    """Results kept under ``key`` in an on-disk generation's report (``before``, read before the
+    shapes' report replaced it): reused when ``stamp`` matches, brought up to date by ``update``
+    (kept results, the triples the changed files had, their graphs) after ``store update``, else
+    ``full()``; then written back beside the shapes' report."""
     from dataclasses import asdict
 
     from leadgraph.store.disk import read_validation, write_validation
 
-    stamp = {"generation": store.generation.name, "version": integrity.VERSION, "ontology": integrity.stamp()}
-    kept = before.get("integrity")
+    kept = before.get(key)
     pending = before.get("pending")
-    same = isinstance(kept, dict) and all(kept.get(k) == stamp[k] for k in ("version", "ontology"))
+    same = isinstance(kept, dict) and all(kept.get(k) == v for k, v in stamp.items() if k != "generation")
     if same and kept.get("generation") == stamp["generation"]:
         return [ValidationResult(**r) for r in kept["results"]]
     if same and isinstance(pending, dict) and not pending.get("full") and before.get("generation") == stamp["generation"]:
         files = store.manifest["files"]
         graphs = [files[p]["graph"] for p in pending.get("paths", []) if p in files]
-        found = integrity.update(store, [ValidationResult(**r) for r in kept["results"]],
-                                 {tuple(t) for t in pending.get("triples", [])}, graphs)
+        found = update([ValidationResult(**r) for r in kept["results"]], {tuple(t) for t in pending.get("triples", [])},
+                       graphs)
     else:
-        found = integrity.run(store)
+        found = full()
     saved = read_validation(store.generation) or {}
     if saved:  # keep it beside the shapes' report (written just before)
-        write_validation(store.generation, {**saved, "integrity": {**stamp, "results": [asdict(r) for r in found]}})
+        write_validation(store.generation, {**saved, key: {**stamp, "results": [asdict(r) for r in found]}})
     return found
 
 

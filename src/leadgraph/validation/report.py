@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -126,6 +127,16 @@ class ValidationReport:
         lines.extend(result.text() for result in self.results)
         return "\n".join(lines)
 
+    @classmethod
+    def unreadable(cls, errors: list[Any], *, strict: bool = False) -> ValidationReport:
+        """The report for data that could not even be read: one error per problem of each
+        :class:`~leadgraph.errors.DataError` (a file that cannot be parsed, every bad row of a CSV),
+        with its file, line and column, so ``--format json`` stays JSON whatever went wrong."""
+        from leadgraph.errors import each_error
+
+        results = [reading_result(problem) for exc in errors for problem in each_error(exc)]
+        return cls(False, results, strict=strict)
+
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON output."""
         return {
@@ -144,3 +155,31 @@ def conforms(results: list[ValidationResult], strict: bool = False) -> bool:
     ``strict``, when warnings fail too."""
     failing = ("Violation", "Warning") if strict else ("Violation",)
     return not any(r.severity in failing for r in results)
+
+
+_YAML_COLUMN = re.compile(r" \(column (\d+)\)$")
+_CSV_COLUMN = re.compile(r"^row \d+, column ([A-Z]+)\b")
+
+
+def reading_result(error: Any) -> ValidationResult:
+    """A :class:`ValidationResult` (an error) for a problem that stopped a file from being read."""
+    message, column = error.message, None
+    if error.hint:
+        message += f" ({error.hint})"
+    found = _YAML_COLUMN.search(message)
+    if found:
+        column = int(found.group(1))
+    elif (found := _CSV_COLUMN.match(message)) is not None:
+        column = column_index(found.group(1))
+    return ValidationResult(focus_node=error.path or "(data)", path=None, message=message, severity="Violation",
+                            source_shape=None, file=error.path, line=error.line, column=column,
+                            fix="correct the file where the message says, then validate again (nothing in "
+                                "it was checked further)")
+
+
+def column_index(letters: str) -> int:
+    """The 1-based number of a spreadsheet column letter (``A`` 1, ``AA`` 27); see ``column_letter``."""
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - ord("A") + 1
+    return number
