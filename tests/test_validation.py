@@ -237,3 +237,22 @@ def test_line_scanner_places_match_a_full_read(repo):
                 k: v for k, v in full.items() if isinstance(k, tuple) and k[0] == subject}, (path, subject)
         line, column = full[subjects[0]]
         assert text.splitlines()[line - 1][column - 1:].startswith(("lgd:", "<"))
+
+
+def test_line_scanner_many_names_in_one_pass_give_the_same_places(repo):
+    # Thousands of findings are matched in one pass over the text instead of one search per name:
+    # the places must be the same as reading everything, for every subject named.
+    from leadgraph.store import positions
+
+    files = [*sorted((repo / "data").rglob("*.ttl")), *sorted((FIXTURES / "formats").glob("sample.[tn]*"))]
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        full = positions.turtle_origins(text)
+        subjects = [k for k in full if isinstance(k, str)]
+        names = {s.rsplit("/", 1)[-1] for s in subjects} | {f"unused-name-{i}" for i in range(positions._FEW + 1)}
+        assert len(names) > positions._FEW
+        near = positions.turtle_origins(text, sorted(names))
+        for subject in subjects:
+            assert near[subject] == full[subject], (path, subject)
+            assert {k: v for k, v in near.items() if isinstance(k, tuple) and k[0] == subject} == {
+                k: v for k, v in full.items() if isinstance(k, tuple) and k[0] == subject}, (path, subject)
