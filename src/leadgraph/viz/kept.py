@@ -44,14 +44,13 @@ _LIBRARIES = ("networkx", "numpy", "scipy")
 
 
 def key(graph: Any, **options: Any) -> str | None:
-    """The name of the kept page data of ``graph`` drawn with ``options`` (the keyword arguments
+    """The name of the kept page data of ``graph`` (a LeadGraph, or its store) drawn with ``options`` (the keyword arguments
     of :func:`leadgraph.viz.page.build_page` but ``data``), or ``None`` when ``graph`` keeps none
     (not opened from an on-disk store) or the options name a query file that cannot be read (then
     the page is computed, and says what is wrong with it)."""
     from leadgraph.store import derived
 
-    store = getattr(graph, "store", None)
-    if store is None or derived.folder_of(store) is None:
+    if derived.folder_of(_store(graph)) is None:
         return None
     recipe = {name: value for name, value in options.items() if name != "criteria"}
     criteria = options.get("criteria")
@@ -74,7 +73,7 @@ def read(graph: Any, name: str | None) -> tuple[str, str, bool] | None:
 
     if name is None:
         return None
-    found = derived.get(graph.store, KIND, name)
+    found = derived.get(_store(graph), KIND, name)
     if not isinstance(found, dict):
         return None
     title, data, compressed = found.get("title"), found.get("data"), found.get("compressed")
@@ -90,7 +89,28 @@ def keep(graph: Any, name: str | None, title: str, data: str, compressed: bool) 
 
     if name is None:
         return False
-    return derived.put(graph.store, KIND, name, {"title": title, "data": data, "compressed": compressed})
+    return derived.put(_store(graph), KIND, name, {"title": title, "data": data, "compressed": compressed})
+
+
+DEFAULTS: dict[str, Any] = {"title": None, "seed": 1, "criteria": None, "view": "auto", "communities": True,
+                            "coverage": True, "role_group": None, "as_of": None}
+"""The options of a plain ``leadgraph viz -o page.html``: what :func:`keep_default_page` keeps."""
+
+
+def keep_default_page(graph: Any, store: Any) -> bool:
+    """Compute the data of the page a plain ``leadgraph --store DIR viz`` draws from ``graph`` and
+    keep it with ``store`` (a :class:`~leadgraph.store.disk.DiskStore` generation that holds the
+    same triples, such as one just written from the files ``graph`` was loaded from), so even
+    the first page drawn from that generation only reads it. The signature of a keeper that
+    ``store build`` and ``store update`` run before they publish a generation."""
+    from leadgraph.viz.page import page_data
+
+    name = key(store, **DEFAULTS)
+    return name is not None and keep(store, name, *page_data(graph, **DEFAULTS))
+
+
+def _store(graph: Any) -> Any:
+    return getattr(graph, "store", graph)
 
 
 def _plain(value: Any) -> Any:

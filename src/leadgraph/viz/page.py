@@ -293,7 +293,7 @@ def build_page(
                    communities=communities, coverage=coverage, role_group=role_group, as_of=as_of)
     key = kept.key(graph_or_nx, **options)
     found = kept.read(graph_or_nx, key)
-    if found is not None:
+    if found is not None and _inert(*found[1:]):
         return _page(*found)
     source = graph_or_nx
     if key is not None:
@@ -301,11 +301,29 @@ def build_page(
 
         # The projection runs several times faster over memory than over the store's RocksDB.
         source = load_store_files(graph_or_nx) or graph_or_nx
-    nxgraph, title, extras = prepare(source, title=title, data=data, criteria=options["criteria"],
+    made = page_data(source, data=data, **options)
+    kept.keep(graph_or_nx, key, *made)
+    return _page(*made)
+
+
+def page_data(
+    graph_or_nx: LeadGraph | nx.Graph | None,
+    *,
+    title: str | None = None,
+    seed: int = SEED,
+    data: str | Path | list[str | Path] | None = None,
+    criteria: Criteria | None = None,
+    view: str = "auto",
+    communities: bool = True,
+    coverage: bool = True,
+    role_group: str | None = None,
+    as_of: Any = None,
+) -> tuple[str, str, bool]:
+    """``(title, data block, compressed)`` of the page :func:`build_page` makes (same arguments),
+    always computed: what :mod:`leadgraph.viz.kept` keeps."""
+    nxgraph, title, extras = prepare(graph_or_nx, title=title, data=data, criteria=criteria,
                                      communities=communities, coverage=coverage, role_group=role_group, as_of=as_of)
-    encoded = encode_data(page_payload(nxgraph, title, seed=seed, view=view, **extras))
-    kept.keep(graph_or_nx, key, title, *encoded)
-    return _page(title, *encoded)
+    return (title, *encode_data(page_payload(nxgraph, title, seed=seed, view=view, **extras)))
 
 
 def prepare(
@@ -854,7 +872,7 @@ def _short(label: str) -> str:
 
 def _page(title: str, data: str, compressed: bool) -> str:
     """The page around a data block made by :func:`encode_data` (only ever that: it goes in as it is)."""
-    if not (_BASE64.fullmatch(data) if compressed else _INERT.fullmatch(data)):
+    if not _inert(data, compressed):
         raise ValueError("the data block is not one encode_data makes: it could end its <script> element")
     vis_js, vis_css = _vis_assets()
     app_js = _asset("viz.js")
@@ -881,6 +899,12 @@ def _page(title: str, data: str, compressed: bool) -> str:
     }
     # One pass over the trusted template: substituted text is never scanned for markers again.
     return _MARKER.sub(lambda m: values[m.group(1)], _asset("viz.html"))
+
+
+def _inert(data: str, compressed: bool) -> bool:
+    """Whether ``data`` is a data block :func:`encode_data` could have made: nothing in it can end
+    or break out of its ``<script>`` element (checked again on data read back from a store)."""
+    return bool(_BASE64.fullmatch(data) if compressed else _INERT.fullmatch(data))
 
 
 def _script_json(value: Any) -> str:
