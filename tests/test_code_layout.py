@@ -18,7 +18,7 @@ LAYERS: list[set[str]] = [
     {"loading", "lookup", "reference", "history"},  # the graph from files; finding nodes by name; the ODS layer; dates
     {"sparql", "validation", "statistics"},  # asking questions of the graph
     {"network", "privacy", "merging"},  # the graph as a network; erasure; merging people
-    {"exporting", "viz", "publishing", "drafting"},  # outputs for other tools, for people and for servers; drafts from articles
+    {"exporting", "viz", "publishing", "drafting", "keeping"},  # outputs for other tools, for people and for servers; drafts from articles
     {"cli", "docs", "__main__"},  # the command line and the references generated from it
 ]
 

@@ -62,6 +62,8 @@ _LAZY: dict[str, str] = {
     "Validity": "leadgraph.history",
     "view_as_of": "leadgraph.history",
     "draft": "leadgraph.drafting",
+    "build_store": "leadgraph.keeping",
+    "update_store": "leadgraph.keeping",
     "DraftResult": "leadgraph.drafting",
 }
 

@@ -23,7 +23,7 @@ leadgraph.errors.DataError: ...broken.nt:1: ...
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +32,7 @@ from leadgraph import resources
 from leadgraph.errors import DataError, UsageError
 from leadgraph.namespaces import PREFIXES
 from leadgraph.store.disk import (
+    DiskStore,
     UpdateReport,
     open_generation,
     published_manifest,
@@ -153,29 +154,65 @@ def store_of(graph: Any = None, data: str | Path | Iterable[str | Path] | None =
                      f"not {type(graph).__name__}")
 
 
+Keeper = Callable[["LeadGraph", DiskStore], None]
+"""Something kept with a new generation: called with the generation's files loaded in memory
+(fast to ask) and the generation itself (where :mod:`leadgraph.store.derived` keeps answers)."""
+
+
 def build_store(folder: str | Path, data: str | Path | Iterable[str | Path] | None = None, *,
-                progress: bool = False) -> UpdateReport:
+                progress: bool = False, keepers: Iterable[Keeper] = ()) -> UpdateReport:
     """Load the ontology, the reference layer and ``data`` (bundled data when ``None``) into an
     on-disk store in ``folder`` (see :mod:`leadgraph.store.disk`), one named graph per file.
 
     Every file is read and checked exactly as :func:`load` reads it; a bad file publishes
-    nothing. Returns an :class:`~leadgraph.store.disk.UpdateReport`.
+    nothing. Each of ``keepers`` runs before the generation is published (see :data:`Keeper`;
+    :func:`leadgraph.keeping.build_store` passes the registered ones). Returns an
+    :class:`~leadgraph.store.disk.UpdateReport`.
     """
     sources = None if data is None else [str(Path(d).resolve()) for d in _as_list(data)]
-    return write_generation(folder, _store_files(sources), sources=sources, rebuild=True, progress=progress)
+    return write_generation(folder, _store_files(sources), sources=sources, rebuild=True, progress=progress,
+                            before_publish=_keeping(list(keepers), progress))
 
 
-def update_store(folder: str | Path, *, progress: bool = False) -> UpdateReport:
+def update_store(folder: str | Path, *, progress: bool = False, keepers: Iterable[Keeper] = ()) -> UpdateReport:
     """Bring the store in ``folder`` up to date with the files it was built from: walk its data
     folders again and reload only the files whose content changed (new files are added, deleted
-    ones removed). Readers keep working meanwhile; two updates never interleave."""
+    ones removed). Readers keep working meanwhile; two updates never interleave. ``keepers`` as
+    for :func:`build_store`."""
     sources = stored_sources(folder)
     wanted = _store_files(sources)
     noted = _note_changes(folder, wanted)
-    report = write_generation(folder, wanted, sources=sources, rebuild=False, progress=progress)
-    if noted is not None:
+    report = write_generation(folder, wanted, sources=sources, rebuild=False, progress=progress,
+                              before_publish=_keeping(list(keepers), progress))
+    if noted is not None and read_validation(Path(folder) / report.generation) is None:
         _carry_validation(Path(folder), report, *noted)
     return report
+
+
+def _keeping(keepers: list[Keeper], progress: bool) -> Callable[[DiskStore], None] | None:
+    """The work done on a finished generation before it is published: its files loaded into
+    memory once, then every keeper."""
+    if not keepers:
+        return None
+
+    def work(store: DiskStore) -> None:
+        graph = _build(store.files("ontology"), store.files("data"))
+        if len(graph) != len(store):  # not the same graph (never seen): keep nothing rather than wrong answers
+            return
+        for keeper in _progress(keepers, progress, "keeping answers"):
+            keeper(graph, store)
+
+    return work
+
+
+def _progress(items: list[Keeper], show: bool, what: str) -> Iterable[Keeper]:
+    import sys
+
+    if not show or not sys.stderr.isatty():
+        return items
+    from tqdm import tqdm
+
+    return tqdm(items, desc=what, unit="step", file=sys.stderr)
 
 
 PENDING_LIMIT = 200_000

@@ -1,10 +1,16 @@
-"""``leadgraph store``: thin wrappers over :func:`leadgraph.loading.build_store` and friends."""
+"""``leadgraph store``: thin wrappers over :func:`leadgraph.keeping.build_store` and friends."""
 
 from __future__ import annotations
 
 import click
 
 from leadgraph.cli import data_of
+
+_NO_ANSWERS = click.option(
+    "--no-answers", "no_answers", is_flag=True,
+    help="Do not keep answers with the new generation (named queries with their default parameters, the "
+    "validation report, the data of the default `viz` page): saves the in-memory load, the queries and the "
+    "page, but then the first `query NAME`, `validate` and `viz` compute their answers.")
 
 
 @click.group("store")
@@ -30,8 +36,9 @@ def store() -> None:
 @click.argument("folder", type=click.Path(file_okay=False), metavar="DIR")
 @click.option("--data", "paths", multiple=True, type=click.Path(), metavar="PATH",
               help="Data file or folder to load (repeatable; default: the global --data, else the bundled data).")
+@_NO_ANSWERS
 @click.pass_context
-def build(ctx: click.Context, folder: str, paths: tuple[str, ...]) -> None:
+def build(ctx: click.Context, folder: str, paths: tuple[str, ...], no_answers: bool) -> None:
     """Load everything into a new store in DIR (created if missing), replacing what it held.
 
     \b
@@ -39,16 +46,17 @@ def build(ctx: click.Context, folder: str, paths: tuple[str, ...]) -> None:
       leadgraph store build graph.db
       leadgraph --data my-data/ store build graph.db
     """
-    from leadgraph.loading import build_store
+    from leadgraph.keeping import build_store
 
     parent = ctx.find_root()
-    report = build_store(folder, list(paths) or data_of(parent), progress=True)
+    report = build_store(folder, list(paths) or data_of(parent), answers=not no_answers, progress=True)
     click.echo(report.text())
 
 
 @store.command("update")
 @click.argument("folder", type=click.Path(file_okay=False), metavar="DIR")
-def update(folder: str) -> None:
+@_NO_ANSWERS
+def update(folder: str, no_answers: bool) -> None:
     """Reload only the files whose content changed since the store was built or last updated.
 
     New files in the data folders are added and deleted ones removed; everything else
@@ -58,6 +66,6 @@ def update(folder: str) -> None:
     Examples:
       leadgraph store update graph.db
     """
-    from leadgraph.loading import update_store
+    from leadgraph.keeping import update_store
 
-    click.echo(update_store(folder, progress=True).text())
+    click.echo(update_store(folder, answers=not no_answers, progress=True).text())

@@ -47,6 +47,7 @@ from leadgraph.sparql.params import bind, resolve
 from leadgraph.sparql.results import QueryResult
 from leadgraph.sparql.safety import analyse, check_shape
 from leadgraph.sparql.sandbox import WorkFailed, parse_size, run_limited
+from leadgraph.store import derived
 from leadgraph.store.rdf import write_triples
 from leadgraph.terms import Triple
 
@@ -148,7 +149,15 @@ def query(
                            allow_network=allow_network, max_memory=memory)
     bound = resolve(params, shape, declared, allow_file=allow_network)
     final = bind(text, shape, bound)
-    store = store_of(graph, data)
+    store = base = store_of(graph, data)
+    # An on-disk generation keeps answers (leadgraph.store.derived): the same query text on the
+    # same generation has the same answer, so a kept one is served as the engine gave it.
+    key = answer_key(form, final, as_of) if derived.folder_of(base) is not None and not allow_network else None
+    if key is not None:
+        kept = derived.get(base, ANSWERS, key)
+        if isinstance(kept, dict) and kept.get("form") == form and isinstance(kept.get("payload"), str):
+            labels_from = base if as_of is None else _AsOfLabels(base, as_of)
+            return KeptResult(form, kept["payload"].encode("utf-8"), store=labels_from, kept_in=base, key=key)
     if as_of is not None:
         store = view_as_of(store, as_of).store
     if getattr(store, "remote", False):
@@ -160,7 +169,115 @@ def query(
         return store.answer(final)
 
     payload = _guarded(evaluate, timeout, allow_network, source, memory)
+    if key is not None and keep_answer(base, key, form, payload):
+        return KeptResult(form, payload, store=store, kept_in=base, key=key)
     return QueryResult(form, payload, store=store)
+
+
+# -- answers kept with an on-disk generation -------------------------------------------
+
+ANSWERS = "query"
+"""The :mod:`leadgraph.store.derived` kind query answers are kept under."""
+MAX_KEPT = 2000
+"""Answers a generation keeps at most (beyond that the oldest kept lazily are dropped)..."""
+MAX_KEPT_BYTES = 256 * 1024 * 1024
+"""...and the most bytes (compressed) they may take together."""
+
+
+def answer_key(form: str, final: str, as_of: Any = None) -> str:
+    """The :mod:`leadgraph.store.derived` key of the answer to ``final`` (the query text with its
+    parameters bound) on the graph as of ``as_of``: everything that changes the answer besides the
+    data. The engine's version is part of it; time and memory limits are not (an answer is whole
+    or is not kept)."""
+    import pyoxigraph
+
+    day = None if as_of is None else parse_day(as_of).isoformat()
+    recipe = {"form": form, "text": final, "as_of": day, "engine": pyoxigraph.__version__}
+    return derived.entry_key(ANSWERS, recipe, code=("leadgraph.history",) if day else ())
+
+
+def keep_answer(store: Any, key: str, form: str, payload: bytes) -> bool:
+    """Keep ``payload`` (the engine's answer) as the answer ``key`` of ``store``'s generation,
+    then drop the oldest answers beyond :data:`MAX_KEPT` / :data:`MAX_KEPT_BYTES`. ``False`` when
+    it is not kept (not an on-disk store, a read-only folder, or not UTF-8)."""
+    if form not in ("select", "ask", "construct", "describe"):
+        return False
+    try:
+        text = payload.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    if not derived.put(store, ANSWERS, key, {"form": form, "payload": text}):
+        return False
+    derived.trim(store, ANSWERS, entries=MAX_KEPT, size=MAX_KEPT_BYTES)
+    return True
+
+
+OUTPUTS = "query-output"
+"""The :mod:`leadgraph.store.derived` kind a kept answer's formatted text is kept under."""
+
+
+class KeptResult(QueryResult):
+    """A :class:`QueryResult` whose answer is kept with an on-disk generation: its text in each
+    format is kept too (formatting tens of thousands of rows costs more than reading them), so the
+    next ``serialize`` in that format is a file read. The bytes are those ``QueryResult`` writes."""
+
+    def __init__(self, form: str, payload: bytes, *, store: Any, kept_in: Any, key: str):
+        super().__init__(form, payload, store=store)
+        self._kept_in, self._key = kept_in, key
+
+    def serialize(self, fmt: str | None = None, *, labels: bool = False, width: int | None = None) -> bytes:
+        from leadgraph.tabular import MAX_WIDTH
+
+        width = MAX_WIDTH if width is None else width
+        graph_form = self.form in ("construct", "describe")
+        chosen = (fmt or ("ttl" if graph_form else "table")).lower()
+        key = output_key(self._key, chosen, labels, width)
+        kept = derived.get(self._kept_in, OUTPUTS, key)
+        if isinstance(kept, str):
+            return kept.encode("utf-8")
+        text = super().serialize(fmt, labels=labels, width=width)
+        keep_output(self._kept_in, key, text)
+        return text
+
+
+def output_key(answer: str, fmt: str, labels: bool, width: int) -> str:
+    """The key of the answer ``answer``'s text in ``fmt``."""
+    return derived.entry_key(OUTPUTS, {"answer": answer, "format": fmt, "labels": labels, "width": width},
+                             code=("leadgraph.sparql.results", "leadgraph.tabular", "leadgraph.labels"))
+
+
+def keep_output(store: Any, key: str, text: bytes) -> bool:
+    """Keep a kept answer's formatted ``text`` (bounded as the answers are)."""
+    try:
+        value = text.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    if not derived.put(store, OUTPUTS, key, value):
+        return False
+    derived.trim(store, OUTPUTS, entries=MAX_KEPT, size=MAX_KEPT_BYTES)
+    return True
+
+
+def prepare(query: Any, params: Mapping[str, Any] | None = None) -> tuple[str, str]:
+    """``(form, final text)`` of a read-only query with ``params`` bound, as :func:`query` runs it."""
+    text, named, source = resolve_query(query)
+    try:
+        shape = analyse(text)
+        form = check_shape(text, shape, allow_network=False, allow_update=False)
+    except QueryError as exc:
+        raise _located(exc, source) from None
+    bound = resolve(params, shape, named.params if named is not None else None, allow_file=False)
+    return form, bind(text, shape, bound)
+
+
+class _AsOfLabels:
+    """Labels of the graph as of a day, the view built only when labels are asked for."""
+
+    def __init__(self, store: Any, as_of: Any):
+        self.store, self.as_of = store, as_of
+
+    def labels(self, nodes: Any) -> dict[str, str]:
+        return view_as_of(self.store, self.as_of).store.labels(nodes)
 
 
 def resolve_query(query: str | os.PathLike[str]) -> tuple[str, named_queries.NamedQuery | None, str | None]:

@@ -108,6 +108,7 @@ def get(store: Any, kind: str, key: str) -> Any:
 def put(store: Any, kind: str, key: str, value: Any) -> bool:
     """Keep ``value`` (anything JSON can write) as the answer ``kind``/``key``; ``False`` when
     the store keeps none or its folder cannot be written."""
+    from leadgraph.errors import LeadgraphError
     from leadgraph.fileio import atomic_write
 
     path = path_of(store, kind, key)
@@ -116,7 +117,7 @@ def put(store: Any, kind: str, key: str, value: Any) -> bool:
     data = json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode("utf-8")
     try:
         atomic_write(path, gzip.compress(data, compresslevel=1, mtime=0))
-    except OSError:
+    except (OSError, LeadgraphError):  # atomic_write names a folder it cannot write as a LeadgraphError
         return False
     return True
 
@@ -127,3 +128,32 @@ def kinds(store: Any) -> dict[str, int]:
     if folder is None or not folder.is_dir():
         return {}
     return {sub.name: sum(1 for _ in sub.glob("*.json.gz")) for sub in sorted(folder.iterdir()) if sub.is_dir()}
+
+
+def trim(store: Any, kind: str, *, entries: int, size: int) -> int:
+    """Drop the oldest answers of ``kind`` (by modification time) until at most ``entries`` remain
+    taking at most ``size`` bytes; returns how many were dropped (0 when nothing can be written)."""
+    folder = folder_of(store)
+    if folder is None:
+        return 0
+    found = []
+    try:
+        for path in (folder / kind).glob("*.json.gz"):
+            stat = path.stat()
+            found.append((stat.st_mtime_ns, path.name, stat.st_size, path))
+    except OSError:
+        return 0
+    total = sum(item[2] for item in found)
+    if len(found) <= entries and total <= size:
+        return 0
+    dropped = 0
+    for _, _, bytes_, path in sorted(found):
+        if len(found) - dropped <= entries and total <= size:
+            break
+        try:
+            path.unlink()
+        except OSError:
+            return dropped
+        dropped += 1
+        total -= bytes_
+    return dropped

@@ -44,7 +44,7 @@ import shutil
 import sys
 import time
 import traceback
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -137,13 +137,18 @@ def published_manifest(folder: str | os.PathLike[str]) -> dict[str, Any] | None:
 
 
 def write_generation(folder: str | os.PathLike[str], wanted: dict[str, str], *, sources: list[str] | None,
-                     rebuild: bool, progress: bool = False) -> UpdateReport:
+                     rebuild: bool, progress: bool = False,
+                     before_publish: Callable[[DiskStore], None] | None = None) -> UpdateReport:
     """Publish a new generation holding exactly the files of ``wanted`` (absolute path -> role).
 
     ``rebuild`` loads every file afresh; otherwise the published generation is copied and only
     files whose SHA-256 changed are reloaded (new ones added, missing ones removed). ``sources``
     (the data arguments the files came from) is kept in the manifest for the next update.
     Updates of one folder are serialised by a lock; readers are never blocked.
+
+    ``before_publish`` is called with the finished generation opened read-only, before readers
+    can see it, to keep what is computed from it (:mod:`leadgraph.store.derived`); if it fails,
+    nothing is published.
     """
     folder = Path(folder)
     started = time.monotonic()
@@ -190,10 +195,25 @@ def write_generation(folder: str | os.PathLike[str], wanted: dict[str, str], *, 
         del engine  # closes RocksDB before the generation becomes visible
         (target / _MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
         (target / _READERS).touch()
+        if before_publish is not None:
+            _prepare(folder, target, manifest, before_publish)
         _publish(folder, target.name)
         _collect(folder, keep=target.name)
     return UpdateReport(str(folder), target.name, sorted(added), sorted(changed), sorted(removed),
                         len(wanted) - len(added) - len(changed), triples, time.monotonic() - started)
+
+
+def _prepare(folder: Path, target: Path, manifest: dict[str, Any], work: Callable[[DiskStore], None]) -> None:
+    store = DiskStore(folder, target, manifest)
+    try:
+        work(store)
+    except BaseException as exc:
+        traceback.clear_frames(exc.__traceback__)
+        store.close()
+        del store
+        shutil.rmtree(target, ignore_errors=True)
+        raise
+    store.close()
 
 
 def _graph_iri(path: str) -> str:

@@ -63,20 +63,21 @@ def validate(store: DiskStore, shapes_path: Path) -> list[ValidationResult]:
         namer = Namer(store)
         scope = None if not usable or pending.get("full") else _scope(store, pending, schema, checks)
         if scope is None:
-            entries = [_entry(namer, f) for f in run_checks(store, everything)]
+            entries = [entry(namer, f) for f in run_checks(store, everything)]
         else:
             restriction, blanks, drop = scope
             entries = [e for e in saved["results"] if e["key"] not in drop]
             if restriction:
-                entries += [_entry(namer, f) for f in run_checks(store, everything, restriction)]
+                entries += [entry(namer, f) for f in run_checks(store, everything, restriction)]
             for blank in blanks:
-                entries += [_entry(namer, f) for f in run_checks(_Bound(store, blank), everything)]
+                entries += [entry(namer, f) for f in run_checks(_Bound(store, blank), everything)]
         entries = list({(e["key"], tuple(sorted(e["result"].items()))): e for e in entries}.values())
         write_validation(store.generation, {**wanted, "generation": store.generation.name, "results": entries})
     return sort_results(ValidationResult(**e["result"]) for e in entries)
 
 
-def _entry(namer: Namer, finding: Finding) -> dict[str, Any]:
+def entry(namer: Namer, finding: Finding) -> dict[str, Any]:
+    """One result as the kept report holds it: the focus node's key beside the result."""
     return {"key": str(finding.focus), "result": asdict(namer.result(finding))}
 
 

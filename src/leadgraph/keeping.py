@@ -1,0 +1,154 @@
+"""What ``store build`` and ``store update`` keep with a new generation: answers computed once.
+
+A published generation never changes (:mod:`leadgraph.store.disk`), so an answer computed from
+it stays true while it exists (:mod:`leadgraph.store.derived`). Before a new generation is
+published, its files are loaded into memory once (a few seconds at a million triples, where the
+same questions asked of the on-disk engine take ten to twenty times longer) and every keeper in
+:data:`KEEPERS` runs on that graph, writing its answers into the generation: readers never see
+a generation without them.
+
+A keeper is a callable ``keeper(graph, store)``: ``graph`` the in-memory
+:class:`~leadgraph.loading.LeadGraph`, ``store`` the new generation's
+:class:`~leadgraph.store.disk.DiskStore`. Adding one is one line in :data:`KEEPERS`.
+
+>>> import tempfile, pathlib
+>>> from leadgraph.loading import open_store
+>>> from leadgraph.store import derived
+>>> folder = pathlib.Path(tempfile.mkdtemp()) / "store"
+>>> _ = build_store(folder)
+>>> store = open_store(folder).store
+>>> derived.kinds(store)["query"] > 0
+True
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from leadgraph.loading import Keeper, LeadGraph
+from leadgraph.loading import build_store as _build_store
+from leadgraph.loading import update_store as _update_store
+from leadgraph.store.disk import DiskStore, UpdateReport
+
+
+KEEP_TIMEOUT = 5.0
+"""Seconds a named query may take in memory to be kept at build; one that takes longer (an answer
+growing with the square of the data, such as ``people-sharing-traits`` at a million triples) is
+left out, and the engine answers it when asked, within the query's own limits."""
+
+
+BUILD_FORMATS = {"select": ("table", "csv"), "ask": ("table", "csv"), "construct": ("ttl",), "describe": ("ttl",)}
+"""The formats a default answer's text is kept in at build (the CLI's default and CSV); any other
+format's text is kept the first time it is asked for."""
+
+
+def keep_query_answers(graph: LeadGraph, store: DiskStore) -> None:
+    """The answer of every named query with its default parameters (one with a required
+    parameter has no default answer: it is kept the first time someone asks it), each computed
+    in a forked worker within :data:`KEEP_TIMEOUT` and the default memory limit, and its text in
+    :data:`BUILD_FORMATS`."""
+    from leadgraph.errors import QueryError
+    from leadgraph.sparql.named import named_queries
+    from leadgraph.sparql.results import QueryResult
+    from leadgraph.sparql.run import answer_key, keep_answer, keep_output, output_key, prepare
+    from leadgraph.tabular import MAX_WIDTH
+    from leadgraph.sparql.sandbox import WorkFailed, parse_size, run_limited
+
+    for named in named_queries().values():
+        if any(param.required for param in named.params):
+            continue
+        form, final = prepare(named)
+        try:
+            payload = run_limited(lambda: graph.store.answer(final), timeout=KEEP_TIMEOUT,
+                                  max_memory=parse_size("auto"), allow_network=False)
+        except (QueryError, WorkFailed):
+            continue
+        key = answer_key(form, final)
+        if not keep_answer(store, key, form, payload):
+            continue
+        result = QueryResult(form, payload)
+        for fmt in BUILD_FORMATS.get(form, ()):
+            keep_output(store, output_key(key, fmt, False, MAX_WIDTH), result.serialize(fmt))
+
+
+def keep_validation(graph: LeadGraph, store: DiskStore) -> None:
+    """The full validation report (shapes and integrity checks) in the format
+    :mod:`leadgraph.validation.incremental` keeps, so ``validate --store`` reads it. Not kept when a
+    result is about a blank node: those are named by the engine differently in memory and on
+    disk, and the report would not match the generation (``validate`` then computes it)."""
+    from dataclasses import asdict
+
+    from leadgraph import resources
+    from leadgraph.store.disk import write_validation
+    from leadgraph.validation import compiled, incremental, integrity
+    from leadgraph.validation.engine import EXTRA_CHECKS, Namer, checks_for, run_checks
+
+    shapes_path = resources.shapes_path()
+    memory = graph.store
+    try:
+        checks, _ = checks_for(memory, shapes_path)
+    except compiled.Unsupported:
+        return
+    namer = Namer(memory)
+    entries = [incremental.entry(namer, f) for f in run_checks(memory, [*checks, *EXTRA_CHECKS])]
+    if any(e["key"].startswith("_:") for e in entries):
+        return
+    entries = list({(e["key"], tuple(sorted(e["result"].items()))): e for e in entries}.values())
+    found = integrity.run(memory)
+    name = store.generation.name
+    write_validation(store.generation, {
+        **incremental.stamp(shapes_path), "generation": name, "results": entries,
+        "integrity": {"generation": name, "version": integrity.VERSION, "ontology": integrity.stamp(),
+                      "results": [asdict(r) for r in found]},
+    })
+
+
+def keep_page(graph: LeadGraph, store: DiskStore) -> None:
+    """The data of the page a plain ``leadgraph --store DIR viz`` draws
+    (:func:`leadgraph.viz.kept.keep_default_page`): even the first page from the generation is
+    read back (under a second at 10,000 people), not computed (tens of seconds)."""
+    from leadgraph.viz.kept import keep_default_page
+
+    keep_default_page(graph, store)
+
+
+KEEPERS: dict[str, Keeper] = {
+    "query answers": keep_query_answers,
+    "validation": keep_validation,
+    "page": keep_page,
+}
+"""Every keeper ``store build`` / ``store update`` runs, by name (in this order)."""
+
+
+def build_store(folder: str | os.PathLike[str], data: str | Path | Iterable[str | Path] | None = None, *,
+                answers: bool = True, progress: bool = False) -> UpdateReport:
+    """:func:`leadgraph.loading.build_store`, keeping the answers of :data:`KEEPERS` with the new
+    generation unless ``answers`` is false."""
+    return _build_store(folder, data, progress=progress, keepers=_chosen(answers))
+
+
+def update_store(folder: str | os.PathLike[str], *, answers: bool = True, progress: bool = False) -> UpdateReport:
+    """:func:`leadgraph.loading.update_store`, keeping the answers of :data:`KEEPERS` with the new
+    generation unless ``answers`` is false.
+
+    The validation report is the exception when the published generation keeps one: the update
+    hands it on with what changed, and the next ``validate`` checks only that (a fraction of a
+    second, where validating everything again here would take seconds to minutes)."""
+    from leadgraph.store.disk import open_generation, read_validation
+
+    skip: set[str] = set()
+    if answers:
+        published = open_generation(folder)
+        try:
+            if read_validation(published.generation) is not None:
+                skip.add("validation")
+        finally:
+            published.close()
+    return _update_store(folder, progress=progress, keepers=_chosen(answers, skip))
+
+
+def _chosen(answers: bool, skip: set[str] = frozenset()) -> list[Callable[[Any, Any], None]]:
+    return [keeper for name, keeper in KEEPERS.items() if name not in skip] if answers else []
