@@ -142,3 +142,23 @@ def test_the_keeper_keeps_the_default_page_for_a_new_generation(store, data, tmp
     assert (tmp_path / "store.html").read_bytes() == (tmp_path / "files.html").read_bytes()
     assert derived.kinds(store.store) == {kept.KIND: 1}
     assert not kept.keep_default_page(memory, load([data]).store)  # a memory store keeps nothing
+
+
+def test_store_build_keeps_the_default_page(tmp_path, data, run_cli):
+    folder = tmp_path / "store"
+    built = run_cli("store", "build", str(folder), "--data", str(data))
+    assert built.exit_code == 0, built.stderr
+    graph = open_store(folder)
+    assert derived.kinds(graph.store).get(kept.KIND) == 1
+    assert kept.read(graph, kept.key(graph, **kept.DEFAULTS)) is not None
+    graph.store.close()
+    out = tmp_path / "page.html"
+    drawn = run_cli("--store", str(folder), "viz", "-o", str(out))
+    assert drawn.exit_code == 0, drawn.stderr
+    write_html(None, tmp_path / "files.html", data=[data])
+    assert out.read_bytes() == (tmp_path / "files.html").read_bytes()
+    skipped = run_cli("store", "build", str(tmp_path / "bare"), "--data", str(data), "--no-answers")
+    assert skipped.exit_code == 0, skipped.stderr
+    bare = open_store(tmp_path / "bare")
+    assert kept.KIND not in derived.kinds(bare.store)
+    bare.store.close()
