@@ -162,3 +162,13 @@ def test_store_build_keeps_the_default_page(tmp_path, data, run_cli):
     bare = open_store(tmp_path / "bare")
     assert kept.KIND not in derived.kinds(bare.store)
     bare.store.close()
+
+
+def test_a_generation_keeps_a_bounded_number_of_pages(store, monkeypatch):
+    monkeypatch.setattr(kept, "MAX_KEPT", 2)
+    for seed in (1, 2, 3):
+        build_page(store, **SMALL, seed=seed)
+    assert derived.kinds(store.store) == {kept.KIND: 2}
+    options = dict(title=None, criteria=_criteria(SMALL), view="auto", communities=True, coverage=True,
+                   role_group=None, as_of=None)
+    assert kept.read(store, kept.key(store, seed=3, **options)) is not None

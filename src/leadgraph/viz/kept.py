@@ -41,6 +41,11 @@ KIND = "viz-page"
 """The kind of the kept entries (``DIR/gen-N/derived/viz-page/KEY.json.gz``)."""
 
 _LIBRARIES = ("networkx", "numpy", "scipy")
+MAX_KEPT = 100
+"""Pages' data a generation keeps at the most (beyond, the oldest go first; they are computed
+again when asked for): one per set of options, 3 MB each for a national page."""
+MAX_KEPT_BYTES = 512 * 1024 * 1024
+"""And the bytes they take at the most."""
 
 
 def key(graph: Any, **options: Any) -> str | None:
@@ -83,13 +88,18 @@ def read(graph: Any, name: str | None) -> tuple[str, str, bool] | None:
 
 
 def keep(graph: Any, name: str | None, title: str, data: str, compressed: bool) -> bool:
-    """Keep the page data (:func:`leadgraph.viz.page.encode_data`'s) under ``name``; ``False``
-    when ``graph`` keeps none or its store folder cannot be written."""
+    """Keep the page data (:func:`leadgraph.viz.page.encode_data`'s) under ``name``, then drop the
+    oldest beyond :data:`MAX_KEPT` / :data:`MAX_KEPT_BYTES`; ``False`` when ``graph`` keeps none
+    or its store folder cannot be written."""
     from leadgraph.store import derived
 
     if name is None:
         return False
-    return derived.put(_store(graph), KIND, name, {"title": title, "data": data, "compressed": compressed})
+    store = _store(graph)
+    if not derived.put(store, KIND, name, {"title": title, "data": data, "compressed": compressed}):
+        return False
+    derived.trim(store, KIND, entries=MAX_KEPT, size=MAX_KEPT_BYTES)
+    return True
 
 
 DEFAULTS: dict[str, Any] = {"title": None, "seed": 1, "criteria": None, "view": "auto", "communities": True,
