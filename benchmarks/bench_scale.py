@@ -637,6 +637,8 @@ def write_docs(figures: dict, sizes: list[int]) -> None:
         f"average at the start of each size: {loads}), Python {figures['python']}, pyoxigraph {figures['pyoxigraph']};",
         f"{figures['minutes']:.1f} minutes in all. Times are wall-clock unless marked CPU; memory is the",
         "peak resident set of the process doing the work. Baselines ran in the same run, beside each figure.",
+        f"The time targets are judged on {'CPU' if figures.get('clock') == 'cpu' else 'wall-clock'} seconds "
+        f"(`--clock {figures.get('clock', 'wall')}`).",
         "",
         "## Targets",
         "",

@@ -45,11 +45,17 @@ BUILD_FORMATS = {"select": ("table", "csv"), "ask": ("table", "csv"), "construct
 format's text is kept the first time it is asked for."""
 
 
+KEEP_MAX_BYTES = 50 * 1024 * 1024
+"""An answer larger than this (as SPARQL JSON) is not kept at build: formatting it as a table and
+as CSV would cost the build more than it saves (the largest default answer at a million synthetic
+triples is 19 MB; ``people-sharing-traits`` at 100,000 is 384,022 pairs)."""
+
+
 def keep_query_answers(graph: LeadGraph, store: DiskStore) -> None:
     """The answer of every named query with its default parameters (one with a required
     parameter has no default answer: it is kept the first time someone asks it), each computed
     in a forked worker within :data:`KEEP_TIMEOUT` and the default memory limit, and its text in
-    :data:`BUILD_FORMATS`."""
+    :data:`BUILD_FORMATS`; none larger than :data:`KEEP_MAX_BYTES`."""
     from leadgraph.errors import QueryError
     from leadgraph.sparql.named import named_queries
     from leadgraph.sparql.results import QueryResult
@@ -65,6 +71,8 @@ def keep_query_answers(graph: LeadGraph, store: DiskStore) -> None:
             payload = run_limited(lambda: graph.store.answer(final), timeout=KEEP_TIMEOUT,
                                   max_memory=parse_size("auto"), allow_network=False)
         except (QueryError, WorkFailed):
+            continue
+        if len(payload) > KEEP_MAX_BYTES:
             continue
         key = answer_key(form, final)
         if not keep_answer(store, key, form, payload):

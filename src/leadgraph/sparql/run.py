@@ -189,10 +189,8 @@ def answer_key(form: str, final: str, as_of: Any = None) -> str:
     parameters bound) on the graph as of ``as_of``: everything that changes the answer besides the
     data. The engine's version is part of it; time and memory limits are not (an answer is whole
     or is not kept)."""
-    import pyoxigraph
-
     day = None if as_of is None else parse_day(as_of).isoformat()
-    recipe = {"form": form, "text": final, "as_of": day, "engine": pyoxigraph.__version__}
+    recipe = {"form": form, "text": final, "as_of": day, "engine": derived.engine_version()}
     return derived.entry_key(ANSWERS, recipe, code=("leadgraph.history",) if day else ())
 
 

@@ -70,6 +70,13 @@ def entry_key(kind: str, recipe: Any, *, code: Iterable[str] = ()) -> str:
     return hashlib.sha256(text.encode("ascii")).hexdigest()[:32]
 
 
+def engine_version() -> str:
+    """The version of the engine answers are computed by (part of a query answer's key)."""
+    import pyoxigraph
+
+    return str(pyoxigraph.__version__)
+
+
 def _fingerprint(module: str) -> list[Any]:
     loaded = sys.modules.get(module)
     path = getattr(loaded, "__file__", None)
