@@ -29,6 +29,8 @@ _LAZY: dict[str, str] = {
     "Stats": "leadgraph.statistics",
     "render_html": "leadgraph.viz.page",
     "write_html": "leadgraph.viz.page",
+    "build_page": "leadgraph.viz.page",
+    "page_data": "leadgraph.viz.page",
     "write_picture": "leadgraph.viz.picture",
     "to_networkx": "leadgraph.network.projection",
     "select": "leadgraph.network.selection",

@@ -114,9 +114,19 @@ def keep_validation(graph: LeadGraph, store: DiskStore) -> None:
     })
 
 
+def keep_page(graph: LeadGraph, store: DiskStore) -> None:
+    """The data of the page a plain ``leadgraph --store DIR viz`` draws
+    (:func:`leadgraph.viz.kept.keep_default_page`): even the first page from the generation is
+    read back (under a second at 10,000 people), not computed (tens of seconds)."""
+    from leadgraph.viz.kept import keep_default_page
+
+    keep_default_page(graph, store)
+
+
 KEEPERS: dict[str, Keeper] = {
     "query answers": keep_query_answers,
     "validation": keep_validation,
+    "page": keep_page,
 }
 """Every keeper ``store build`` / ``store update`` runs, by name (in this order)."""
 

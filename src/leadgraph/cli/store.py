@@ -9,9 +9,10 @@ from leadgraph.cli import data_of
 _NO_ANSWERS = click.option(
     "--no-answers", "no_answers", is_flag=True,
     help="Do not keep answers with the new generation (named queries with their default parameters, the "
-    "validation report): saves the in-memory load and the queries (at a million triples a build takes 25 s of CPU "
-    "instead of 62 s, an update 1.6 s instead of 24.5 s), but then the first `query NAME` and `validate` run the "
-    "on-disk engine, 10-20x slower than in memory.")
+    "validation report, the data of the default `viz` page): saves the in-memory load, the queries and the page "
+    "(at a million triples the queries and report take a build from 25 s of CPU to 62 s and the page about 25 s "
+    "more; an update 1.6 s instead of 24.5 s, plus the page), but then the first `query NAME`, `validate` and "
+    "`viz` compute their answers, the first two on the on-disk engine, 10-20x slower than in memory.")
 
 
 @click.group("store")

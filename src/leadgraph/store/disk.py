@@ -160,7 +160,7 @@ def write_generation(folder: str | os.PathLike[str], wanted: dict[str, str], *, 
     with _update_lock(folder):
         published = _published(folder)
         old = _read_manifest(published) if published is not None else None
-        hashes = {path: _sha256(Path(path)) for path in wanted}
+        hashes = {path: file_sha256(Path(path)) for path in wanted}
         before = {} if rebuild or old is None else old["files"]
         added = [p for p in wanted if p not in before]
         changed = [p for p in wanted if p in before and before[p]["sha256"] != hashes[p]]
@@ -277,7 +277,8 @@ def _unload(engine: ox.Store, graph_iri: str) -> None:
     engine.remove_graph(graph)
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file's bytes, in hex: what the manifest records of each file."""
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):

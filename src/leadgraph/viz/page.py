@@ -137,6 +137,8 @@ _FACT_ORDER = ("types", "job_title", "role", "organisation", "programme", "curre
 
 _LABEL_MAX = 48
 _MARKER = re.compile(r"\{\{(\w+)\}\}")
+_BASE64 = re.compile(r"[A-Za-z0-9+/=]*")
+_INERT = re.compile(r"[^<>&\u2028\u2029]*")
 
 
 def render_html(
@@ -176,10 +178,41 @@ def render_html(
     >>> len(extract_payload(page)["nodes"])
     3
     """
+    return _page(title, *encode_data(page_payload(nxgraph, title, seed=seed, positions=positions, view=view,
+                                                  places=places, communities=communities, coverage=coverage)))
+
+
+def page_payload(
+    nxgraph: nx.Graph,
+    title: str = DEFAULT_TITLE,
+    *,
+    seed: int = SEED,
+    positions: Mapping[Any, tuple[float, float]] | None = None,
+    view: str = "auto",
+    places: Mapping[str, Mapping[str, str]] | None = None,
+    communities: Mapping[Any, Any] | None = None,
+    coverage: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The data :func:`render_html` puts in the page (before :func:`encode_data`): same arguments."""
     payload = _build(nxgraph, title, seed, positions, view, places, communities)
     if coverage is not None:
         payload["coverage"] = _coverage(coverage, {node: i for i, node in enumerate(nxgraph.nodes)})
-    return _page(title, payload)
+    return payload
+
+
+def encode_data(payload: Mapping[str, Any]) -> tuple[str, bool]:
+    """``(text, compressed)``: the page's data block for ``payload``, as it goes inside the page.
+
+    JSON that cannot end its ``<script>`` element; over :data:`COMPRESS_BYTES` it is gzip-compressed
+    and base64-encoded (``compressed`` true), which the page inflates offline.
+    """
+    data = _script_json(payload)
+    if len(data) <= COMPRESS_BYTES:
+        return data, False
+    import gzip
+
+    # Base64 of gzip: only the characters A-Z a-z 0-9 + / =, inert inside the element.
+    return base64.b64encode(gzip.compress(data.encode("ascii"), compresslevel=6, mtime=0)).decode("ascii"), True
 
 
 def write_html(
@@ -222,15 +255,75 @@ def write_html(
     """
     from leadgraph.fileio import atomic_write
 
-    nxgraph, title, extras = prepare(graph_or_nx, title=title, data=data, criteria=criteria, communities=communities,
-                                     coverage=coverage, role_group=role_group, as_of=as_of, **selection)
-    page = render_html(nxgraph, title=title, seed=seed, view=view, **extras)
+    page = build_page(graph_or_nx, title=title, seed=seed, data=data, criteria=criteria, view=view,
+                      communities=communities, coverage=coverage, role_group=role_group, as_of=as_of, **selection)
     written = Path(atomic_write(path, page))
     if open_browser:
         import webbrowser
 
         webbrowser.open(written.resolve().as_uri())
     return written
+
+
+def build_page(
+    graph_or_nx: LeadGraph | nx.Graph | None,
+    *,
+    title: str | None = None,
+    seed: int = SEED,
+    data: str | Path | list[str | Path] | None = None,
+    criteria: Criteria | None = None,
+    view: str = "auto",
+    communities: bool = True,
+    coverage: bool = True,
+    role_group: str | None = None,
+    as_of: Any = None,
+    **selection: Any,
+) -> str:
+    """The page :func:`write_html` writes (same arguments), as text.
+
+    For a graph opened from an on-disk store (:func:`leadgraph.loading.open_store`) the page's
+    data is kept beside the store's generation (:mod:`leadgraph.viz.kept`): the first page with
+    given options computes it (from the store's files loaded into memory when they still hold
+    what the store holds: :func:`leadgraph.loading.load_store_files`), later ones with the same
+    options read it back.
+    """
+    from leadgraph.viz import kept
+
+    options = dict(title=title, seed=seed, criteria=_criteria(criteria, selection), view=view,
+                   communities=communities, coverage=coverage, role_group=role_group, as_of=as_of)
+    key = kept.key(graph_or_nx, **options)
+    found = kept.read(graph_or_nx, key)
+    if found is not None and _inert(*found[1:]):
+        return _page(*found)
+    source = graph_or_nx
+    if key is not None:
+        from leadgraph.loading import load_store_files
+
+        # The projection runs several times faster over memory than over the store's RocksDB.
+        source = load_store_files(graph_or_nx) or graph_or_nx
+    made = page_data(source, data=data, **options)
+    kept.keep(graph_or_nx, key, *made)
+    return _page(*made)
+
+
+def page_data(
+    graph_or_nx: LeadGraph | nx.Graph | None,
+    *,
+    title: str | None = None,
+    seed: int = SEED,
+    data: str | Path | list[str | Path] | None = None,
+    criteria: Criteria | None = None,
+    view: str = "auto",
+    communities: bool = True,
+    coverage: bool = True,
+    role_group: str | None = None,
+    as_of: Any = None,
+) -> tuple[str, str, bool]:
+    """``(title, data block, compressed)`` of the page :func:`build_page` makes (same arguments),
+    always computed: what :mod:`leadgraph.viz.kept` keeps."""
+    nxgraph, title, extras = prepare(graph_or_nx, title=title, data=data, criteria=criteria,
+                                     communities=communities, coverage=coverage, role_group=role_group, as_of=as_of)
+    return (title, *encode_data(page_payload(nxgraph, title, seed=seed, view=view, **extras)))
 
 
 def prepare(
@@ -285,6 +378,12 @@ def prepare(
         if given:
             title += ": " + ", ".join(f"{key} {value}" for key, value in given.items())
     return nxgraph, title, extras
+
+
+def _criteria(criteria: Criteria | None, selection: Mapping[str, Any]) -> Criteria:
+    from leadgraph.network.criteria import Criteria
+
+    return Criteria.of(criteria, selection)
 
 
 def page_extras(graph: LeadGraph, nxgraph: nx.Graph, *, communities: bool = True, coverage: bool = True,
@@ -771,7 +870,10 @@ def _short(label: str) -> str:
 # ---------------------------------------------------------------- the page
 
 
-def _page(title: str, payload: dict[str, Any]) -> str:
+def _page(title: str, data: str, compressed: bool) -> str:
+    """The page around a data block made by :func:`encode_data` (only ever that: it goes in as it is)."""
+    if not _inert(data, compressed):
+        raise ValueError("the data block is not one encode_data makes: it could end its <script> element")
     vis_js, vis_css = _vis_assets()
     app_js = _asset("viz.js")
     scripts = (vis_js, app_js)
@@ -783,14 +885,7 @@ def _page(title: str, payload: dict[str, Any]) -> str:
         "base-uri 'none'",
         "form-action 'none'",
     ])
-    data = _script_json(payload)
-    encoding = ""
-    if len(data) > COMPRESS_BYTES:
-        # Base64 of gzip: only the characters A-Z a-z 0-9 + / =, inert inside the element.
-        import gzip
-
-        data = base64.b64encode(gzip.compress(data.encode("ascii"), compresslevel=6, mtime=0)).decode("ascii")
-        encoding = ' data-encoding="gzip+base64"'
+    encoding = ' data-encoding="gzip+base64"' if compressed else ""
     values = {
         "csp": csp,
         "encoding": encoding,
@@ -804,6 +899,12 @@ def _page(title: str, payload: dict[str, Any]) -> str:
     }
     # One pass over the trusted template: substituted text is never scanned for markers again.
     return _MARKER.sub(lambda m: values[m.group(1)], _asset("viz.html"))
+
+
+def _inert(data: str, compressed: bool) -> bool:
+    """Whether ``data`` is a data block :func:`encode_data` could have made: nothing in it can end
+    or break out of its ``<script>`` element (checked again on data read back from a store)."""
+    return bool(_BASE64.fullmatch(data) if compressed else _INERT.fullmatch(data))
 
 
 def _script_json(value: Any) -> str:

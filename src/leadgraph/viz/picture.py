@@ -116,7 +116,7 @@ def write_picture(
     ``format`` defaults to the suffix of ``path`` (.png or .svg); ``as_of`` draws the graph as it stood that day.
     """
     from leadgraph.fileio import atomic_write
-    from leadgraph.viz.page import prepare, render_html
+    from leadgraph.viz.page import build_page
 
     if format is None:
         format = Path(path).suffix.lower().lstrip(".")  # noqa: A001
@@ -124,7 +124,6 @@ def write_picture(
             raise UsageError(f"say --format png or svg: cannot tell the picture format from {str(path)!r}")
     if format not in FORMATS:
         raise UsageError(f"picture format must be one of {', '.join(FORMATS)}, not {format!r}")
-    nxgraph, title, extras = prepare(graph_or_nx, title=title, data=data, criteria=criteria, communities=communities,
-                                     coverage=coverage, role_group=role_group, as_of=as_of, **selection)
-    page = render_html(nxgraph, title=title, seed=seed, view=view, **extras)
+    page = build_page(graph_or_nx, title=title, seed=seed, view=view, data=data, criteria=criteria,
+                      communities=communities, coverage=coverage, role_group=role_group, as_of=as_of, **selection)
     return Path(atomic_write(path, picture(page, format, width=width, height=height)))
