@@ -339,3 +339,41 @@ def test_integrity_after_an_update_equals_a_full_run(tmp_path, monkeypatch):
         assert report.results == validate(data=folder).results
     dangling = {(r.focus_node, r.value) for r in report.results if "not described" in r.message}
     assert ("lgd:other-leader-role-rbs", "lgd:test-article") in dangling  # b.ttl, unchanged by the last two edits
+
+
+def test_people_twice_after_an_update_equals_a_full_run(tmp_path, monkeypatch):
+    # After store update the "recorded twice" warning reads only the people sharing a name with
+    # what changed (or with someone flagged before), never everyone with their roles, and the
+    # report still equals a full validation: a twin added, renamed (both warnings go), named
+    # back, and removed.
+    from leadgraph.loading import build_store, open_store, update_store
+    from leadgraph.validation import integrity
+
+    folder = tmp_path / "data"
+    shutil.copytree(FIXTURES.parent.parent / "data", folder)
+    original = (folder / "people" / "ayesha-rahim.ttl").read_text(encoding="utf-8")
+    twin = folder / "people" / "ayesha-twin.ttl"
+    build_store(tmp_path / "store", [folder])
+    assert validate(open_store(tmp_path / "store")).conforms
+    asked = []
+    full_twice = integrity.people_twice
+    monkeypatch.setattr(integrity, "people_twice",
+                        lambda store, ontology, namer, names=None: asked.append(names) or
+                        full_twice(store, ontology, namer, names))
+    edits = [
+        lambda: twin.write_text(original.replace("lgd:ayesha-rahim", "lgd:ayesha-twin"), encoding="utf-8"),
+        lambda: twin.write_text(twin.read_text(encoding="utf-8").replace('foaf:name "Ayesha Rahim"',
+                                                                         'foaf:name "Ayesha Other"'), encoding="utf-8"),
+        lambda: twin.write_text(original.replace("lgd:ayesha-rahim", "lgd:ayesha-twin"), encoding="utf-8"),
+        lambda: twin.unlink(),
+    ]
+    twice = []
+    for edit in edits:
+        edit()
+        update_store(tmp_path / "store")
+        asked.clear()
+        report = validate(open_store(tmp_path / "store"))
+        assert asked and all(names is not None for names in asked), "read every person again"
+        assert report.results == validate(data=folder).results
+        twice.append(sorted(r.focus_node for r in report.results if "recorded twice" in r.message))
+    assert twice == [["lgd:ayesha-rahim", "lgd:ayesha-twin"], [], ["lgd:ayesha-rahim", "lgd:ayesha-twin"], []]

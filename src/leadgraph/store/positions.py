@@ -22,7 +22,6 @@ Keys of the returned table, each mapped to its first ``(line, column)`` (1-based
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -60,15 +59,22 @@ def turtle_origins(text: str, near: Iterable[str] | None = None) -> Origins:
     (each from the start of the line its subject is written on, as Turtle is laid out), which is
     what makes finding a few problems in a large file fast.
     """
-    newlines = [m.start() for m in re.finditer("\n", text)]
+    # Line numbers are counted as the scan moves forward (it nearly always does), not
+    # from a table of every line break: that table cost 0.4 s for a 50 MB file with two findings.
+    last = [0, 0]  # an offset, and how many line breaks come before it
     table: Origins = {}
     prefixes: dict[str, str] = {}
     stack = [_Frame(None, "subject")]
     directive: list[str] = []  # a @prefix / PREFIX / @base / BASE being read
 
     def where(offset: int) -> tuple[int, int]:
-        line = bisect.bisect_right(newlines, offset - 1)
-        start = newlines[line - 1] + 1 if line else 0
+        at, breaks = last
+        if offset >= at:
+            line = breaks + text.count("\n", at, offset)
+        else:  # a statement read again from a little earlier: count back, not from the top
+            line = breaks - text.count("\n", offset, at)
+        last[:] = [offset, line]
+        start = text.rfind("\n", 0, offset) + 1
         return line + 1, offset - start + 1
 
     def term(kind: str, value: str) -> str | None:
@@ -184,7 +190,7 @@ def turtle_origins(text: str, near: Iterable[str] | None = None) -> Origins:
     if near is None:
         scan(0, False)
         return table
-    prefixes.update((m.group(1), m.group(2)) for m in _PREFIX_LINE.finditer(text))
+    prefixes.update(_prefix_lines(text))
     starts = {_statement_start(text, at) for at in _mentions(text, {n for n in near if n})}
     for begin in sorted(starts):
         stack[:] = [_Frame(None, "subject")]
@@ -216,6 +222,35 @@ def _mentions(text: str, names: set[str]) -> Iterable[int]:
             yield match.start()
 
 
+def _prefix_lines(text: str) -> Iterable[tuple[str, str]]:
+    """``(prefix, namespace)`` of every prefix line, found by searching for the word rather than
+    trying the pattern at every line (0.6 s in a 50 MB file, against 0.1 s)."""
+    if text.isascii():  # lower() keeps every offset of ASCII text
+        lowered = text.lower()
+        candidates: Iterable[int] = _all(lowered, "prefix")
+    else:
+        candidates = (m.start() for m in _PREFIX_WORD.finditer(text))
+    done = -1
+    for at in candidates:
+        if at <= done:
+            continue
+        line_start = text.rfind("\n", 0, at) + 1
+        match = _PREFIX_LINE.match(text, line_start)
+        if match:
+            yield match.group(1), match.group(2)
+        done = text.find("\n", at)
+        if done < 0:
+            return
+
+
+def _all(text: str, word: str) -> Iterable[int]:
+    at = text.find(word)
+    while at >= 0:
+        yield at
+        at = text.find(word, at + len(word))
+
+
+_PREFIX_WORD = re.compile("[pP][rR][eE][fF][iI][xX]")
 _PREFIX_LINE = re.compile(r"^[ \t]*(?:@prefix|PREFIX)[ \t]+([A-Za-z0-9_.-]*):[ \t]*<([^>\s]*)>", re.MULTILINE | re.IGNORECASE)
 
 

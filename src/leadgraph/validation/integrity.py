@@ -339,10 +339,27 @@ def normalised_name(name: str) -> str:
     return " ".join(re.sub(r"[^\w]+", " ", plain).split())
 
 
-def people_twice(store: Any, ontology: Ontology, namer: Namer) -> list[ValidationResult]:
-    """Two person IRIs with the same name holding roles at the same organisation (a warning)."""
+_LEADER_NAMES = f"""
+SELECT ?person ?name WHERE {{ ?person a <{LG}Leader> ; <http://xmlns.com/foaf/0.1/name> ?name }}"""
+_FOAF_NAME = "http://xmlns.com/foaf/0.1/name"
+
+
+def people_twice(store: Any, ontology: Ontology, namer: Namer, names: set[str] | None = None) -> list[ValidationResult]:
+    """Two person IRIs with the same name holding roles at the same organisation (a warning).
+
+    ``names``: only people whose normalised name is one of these (what an update touched): their
+    names alone are read from the whole graph, their roles one person at a time.
+    """
     seen: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for r in store.select(_PEOPLE):
+    if names is None:
+        rows = store.select(_PEOPLE)
+    else:
+        rows = []
+        for r in store.select(_LEADER_NAMES):
+            if isinstance(r.get("name"), Literal) and normalised_name(r["name"].value) in names:
+                for role in store.triples(None, NamedNode(ORG + "member"), r["person"]):
+                    rows += [{**r, "org": t.object} for t in store.triples(role.subject, NamedNode(ORG + "organization"), None)]
+    for r in rows:
         if isinstance(r.get("name"), Literal) and isinstance(r.get("person"), NamedNode):
             seen[(normalised_name(r["name"].value), r["org"].value)].add(r["person"].value)
     out: dict[str, ValidationResult] = {}
@@ -413,9 +430,45 @@ def update(store: Any, previous: list[ValidationResult], old: set[tuple[str, str
             for t in store.triples(None, None, node):
                 if t.predicate.value not in _NOT_REFERENCES:
                     found.append(_dangling(store, namer, t.subject, t.predicate, node))
-    for check in (concept_schemes, ods_codes, people_twice):
+    for check in (concept_schemes, ods_codes):
         found.extend(check(store, ontology, namer))
+    found.extend(_people_twice_again(store, ontology, namer, previous, new, old))
     return sorted(set(found), key=lambda r: (r.focus_node, r.path or "", r.message, r.value or ""))
+
+
+_TWICE = "the same person may be recorded twice: "
+
+
+def _people_twice_again(store: Any, ontology: Ontology, namer: Namer, previous: list[ValidationResult],
+                        new: list[Any], old: set[tuple[str, str, str]]) -> list[ValidationResult]:
+    """:func:`people_twice` after an update, reading only the people it can have changed: those
+    sharing a name with any node the changed files name (subjects and objects, before and after;
+    a role's file names its person as an object) or with someone flagged before. Reading every
+    person with their roles cost 1.7 s at a million triples; this reads the names alone."""
+    from leadgraph.validation.provenance import expand
+
+    nodes = {t.subject.value for t in new if isinstance(t.subject, NamedNode)}
+    nodes |= {t.object.value for t in new if isinstance(t.object, NamedNode)}
+    nodes |= {term[1:-1] for s, _, o in old for term in (s, o) if term.startswith("<")}
+    flagged = [expand(r.focus_node) for r in previous if r.message.startswith(_TWICE)]
+    if None in flagged:
+        return people_twice(store, ontology, namer)  # someone flagged cannot be named again: read everyone
+    nodes |= set(flagged)
+
+    def names_of(iri: str) -> set[str]:
+        return {normalised_name(t.object.value) for t in store.triples(NamedNode(iri), NamedNode(_FOAF_NAME), None)
+                if isinstance(t.object, Literal)}
+
+    names = set().union(*(names_of(iri) for iri in nodes)) if nodes else set()
+    # Names the changed files held before (a person renamed or removed leaves them behind).
+    names |= {normalised_name(_literal_text(o)) for _s, p, o in old if p == _FOAF_NAME and o.startswith('"')}
+    return people_twice(store, ontology, namer, names) if names else []
+
+
+def _literal_text(term: str) -> str:
+    """The lexical form of a literal written as ``str(Literal)`` (``"text"``, ``"text"@en``, ``"text"^^<dt>``)."""
+    end = term.rfind('"')
+    return term[1:end] if end > 0 else term
 
 
 def _kind(result: ValidationResult) -> str | None:
