@@ -377,3 +377,33 @@ def test_people_twice_after_an_update_equals_a_full_run(tmp_path, monkeypatch):
         assert report.results == validate(data=folder).results
         twice.append(sorted(r.focus_node for r in report.results if "recorded twice" in r.message))
     assert twice == [["lgd:ayesha-rahim", "lgd:ayesha-twin"], [], ["lgd:ayesha-rahim", "lgd:ayesha-twin"], []]
+
+
+def test_a_store_with_no_kept_report_is_validated_from_its_files_in_memory(tmp_path, monkeypatch):
+    # A store built without answers keeps no report: validate makes it from the files loaded in
+    # memory (when they still hold what the store holds) and keeps it, with the same findings as
+    # validating the files; once a file changed since the build, the checks run over the store.
+    from leadgraph.loading import build_store, open_store
+    from leadgraph.store.disk import DiskStore, read_validation
+    from leadgraph.validation import integrity
+
+    folder = tmp_path / "data"
+    shutil.copytree(FIXTURES.parent.parent / "data", folder)
+    shutil.copy(FIXTURES / "broken" / "ttl-jobtitle.ttl", folder / "typo.ttl")
+    build_store(tmp_path / "store", [folder])
+    assert read_validation(open_store(tmp_path / "store").store.generation) is None
+    stores = []
+    full_run = integrity.run
+    monkeypatch.setattr(integrity, "run", lambda store: stores.append(type(store)) or full_run(store))
+    report = validate(open_store(tmp_path / "store"))
+    assert stores and DiskStore not in stores
+    assert report.results == validate(data=folder).results and report.results
+    assert read_validation(open_store(tmp_path / "store").store.generation)["integrity"]["results"]
+
+    build_store(tmp_path / "again", [folder])
+    (folder / "typo.ttl").write_text((folder / "typo.ttl").read_text(encoding="utf-8") + "\n# edited\n",
+                                     encoding="utf-8")
+    stores.clear()
+    again = validate(open_store(tmp_path / "again"))
+    assert DiskStore in stores
+    assert [(r.focus_node, r.message) for r in again.results] == [(r.focus_node, r.message) for r in report.results]

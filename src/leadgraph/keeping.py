@@ -84,34 +84,11 @@ def keep_query_answers(graph: LeadGraph, store: DiskStore) -> None:
 
 def keep_validation(graph: LeadGraph, store: DiskStore) -> None:
     """The full validation report (shapes and integrity checks) in the format
-    :mod:`leadgraph.validation.incremental` keeps, so ``validate --store`` reads it. Not kept when a
-    result is about a blank node: those are named by the engine differently in memory and on
-    disk, and the report would not match the generation (``validate`` then computes it)."""
-    from dataclasses import asdict
+    :mod:`leadgraph.validation.incremental` keeps, so ``validate --store`` reads it
+    (:func:`leadgraph.validation.incremental.keep_report`)."""
+    from leadgraph.validation.incremental import keep_report
 
-    from leadgraph import resources
-    from leadgraph.store.disk import write_validation
-    from leadgraph.validation import compiled, incremental, integrity
-    from leadgraph.validation.engine import EXTRA_CHECKS, Namer, checks_for, run_checks
-
-    shapes_path = resources.shapes_path()
-    memory = graph.store
-    try:
-        checks, _ = checks_for(memory, shapes_path)
-    except compiled.Unsupported:
-        return
-    namer = Namer(memory)
-    entries = [incremental.entry(namer, f) for f in run_checks(memory, [*checks, *EXTRA_CHECKS])]
-    if any(e["key"].startswith("_:") for e in entries):
-        return
-    entries = list({(e["key"], tuple(sorted(e["result"].items()))): e for e in entries}.values())
-    found = integrity.run(memory)
-    name = store.generation.name
-    write_validation(store.generation, {
-        **incremental.stamp(shapes_path), "generation": name, "results": entries,
-        "integrity": {"generation": name, "version": integrity.VERSION, "ontology": integrity.stamp(),
-                      "results": [asdict(r) for r in found]},
-    })
+    keep_report(graph, store)
 
 
 def keep_page(graph: LeadGraph, store: DiskStore) -> None:
