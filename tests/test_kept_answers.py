@@ -166,3 +166,16 @@ def test_serving_a_kept_named_query_imports_no_rdflib(stores):
             "print(sorted(m for m in sys.modules if m.startswith('rdflib')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_a_key_does_not_depend_on_what_the_process_imported():
+    # The code stamp in every key is read from the package's files, not from the modules a process
+    # happens to have imported, so a build and a later query name the same answer alike.
+    import subprocess
+    import sys
+
+    program = ("import sys\nFIRST\nfrom leadgraph.store import derived\n"
+               "print(derived.entry_key('answers', {'text': 'ASK {}'}))")
+    keys = {subprocess.run([sys.executable, "-c", program.replace("FIRST", first)], capture_output=True, text=True,
+                           check=True).stdout for first in ("", "import leadgraph.history, leadgraph.sparql.results")}
+    assert len(keys) == 1 and keys != {""}

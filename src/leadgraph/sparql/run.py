@@ -191,7 +191,7 @@ def answer_key(form: str, final: str, as_of: Any = None) -> str:
     or is not kept)."""
     day = None if as_of is None else parse_day(as_of).isoformat()
     recipe = {"form": form, "text": final, "as_of": day, "engine": derived.engine_version()}
-    return derived.entry_key(ANSWERS, recipe, code=("leadgraph.history",) if day else ())
+    return derived.entry_key(ANSWERS, recipe)
 
 
 def keep_answer(store: Any, key: str, form: str, payload: bytes) -> bool:
@@ -240,8 +240,7 @@ class KeptResult(QueryResult):
 
 def output_key(answer: str, fmt: str, labels: bool, width: int) -> str:
     """The key of the answer ``answer``'s text in ``fmt``."""
-    return derived.entry_key(OUTPUTS, {"answer": answer, "format": fmt, "labels": labels, "width": width},
-                             code=("leadgraph.sparql.results", "leadgraph.tabular", "leadgraph.labels"))
+    return derived.entry_key(OUTPUTS, {"answer": answer, "format": fmt, "labels": labels, "width": width})
 
 
 def keep_output(store: Any, key: str, text: bytes) -> bool:

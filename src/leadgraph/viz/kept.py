@@ -10,9 +10,8 @@ update publishes a new generation, which starts with nothing kept.
 
 The key holds everything besides the data that changes the page's data: the title, seed, view,
 selection options (and the content of a ``--query`` file), communities, coverage, role group,
-"as of" day, and the code that computes it (the size and modification time of every leadgraph
-module, and the versions of networkx, numpy and scipy), so an edited or upgraded leadgraph
-computes afresh. The page around the data (scripts, styles, the Content-Security-Policy) is
+"as of" day, and the versions of networkx, numpy and scipy (the leadgraph code is in every
+key of :mod:`leadgraph.store.derived`), so an edited or upgraded leadgraph computes afresh. The page around the data (scripts, styles, the Content-Security-Policy) is
 always the current code's: only the data block is kept, and it is checked again before it goes
 into a page (:func:`leadgraph.viz.page._page`).
 
@@ -33,7 +32,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -68,7 +66,7 @@ def key(graph: Any, **options: Any) -> str | None:
     recipe["criteria"] = {name: _plain(value) for name, value in chosen.items()}
     if recipe.get("as_of") is not None:
         recipe["as_of"] = str(recipe["as_of"])
-    recipe["code"] = _code()
+    recipe["libraries"] = _libraries()
     return derived.entry_key(KIND, recipe)
 
 
@@ -134,20 +132,12 @@ def _plain(value: Any) -> Any:
         return str(value)
 
 
-@lru_cache(maxsize=1)
-def _code() -> list[Any]:
-    """What the page's data was computed by: every leadgraph module (path, size, modification
-    time) and the versions of the libraries that shape it (communities, layout)."""
+def _libraries() -> list[Any]:
+    """The versions of the libraries that shape the page's data (communities, layout); the
+    leadgraph code itself is in every key (:func:`leadgraph.store.derived.code_stamp`)."""
     from importlib.metadata import PackageNotFoundError, version
 
-    root = Path(__file__).resolve().parent.parent
     stamps: list[Any] = []
-    for folder, subfolders, names in os.walk(root):
-        subfolders[:] = sorted(d for d in subfolders if d != "__pycache__")
-        for name in sorted(names):
-            if name.endswith(".py"):
-                stat = os.stat(os.path.join(folder, name))
-                stamps.append([os.path.relpath(os.path.join(folder, name), root), stat.st_size, stat.st_mtime_ns])
     for library in _LIBRARIES:
         try:
             stamps.append([library, version(library)])
