@@ -82,6 +82,93 @@ def keep_query_answers(graph: LeadGraph, store: DiskStore) -> None:
             keep_output(store, output_key(key, fmt, False, MAX_WIDTH), result.serialize(fmt))
 
 
+MAX_VALUES = 1000
+"""Values of one parameter whose answers are kept at build at most (a named query's ``keep:``
+SELECT lists them, the ones it lists first winning)."""
+
+VALUES_CHUNK = 50
+"""Answers computed per forked worker; a chunk that takes longer than :data:`KEEP_TIMEOUT` per
+answer stops the query's values there (the engine answers the rest when asked)."""
+
+
+def keep_value_answers(graph: LeadGraph, store: DiskStore) -> None:
+    """For every named query whose header says ``keep: PARAM SELECT ...``, the answer for each
+    value the SELECT lists on the new generation (at most :data:`MAX_VALUES`, each answer within
+    :data:`KEEP_MAX_BYTES`): asking ``leaders-at-organisation`` about any organisation someone
+    works at is then a file read on disk, where the engine takes up to a second at a million
+    triples. Only the answer is kept; its text in a format is kept the first time it is asked."""
+    import json
+
+    from leadgraph.errors import QueryError, UsageError
+    from leadgraph.sparql.named import named_queries
+    from leadgraph.sparql.run import answer_key, keep_answer, prepare
+    from leadgraph.sparql.sandbox import WorkFailed, parse_size, run_limited
+
+    for named in named_queries().values():
+        if named.keep is None:
+            continue
+        param, select = named.keep
+        if any(p.required and p.name != param for p in named.params):
+            continue  # another required parameter: no value of this one alone makes a question
+        try:
+            values = _listed(graph, select, param)[:MAX_VALUES]
+        except (QueryError, WorkFailed, ValueError):
+            continue
+        questions = []
+        for value in values:
+            try:
+                questions.append(prepare(named, {param: value}))
+            except (QueryError, UsageError):
+                continue
+        for start in range(0, len(questions), VALUES_CHUNK):
+            chunk = questions[start:start + VALUES_CHUNK]
+
+            def answers(chunk: list[tuple[str, str]] = chunk) -> bytes:
+                found = [graph.store.answer(final) for _, final in chunk]
+                return json.dumps([a.decode("utf-8") if len(a) <= KEEP_MAX_BYTES else None for a in found]).encode()
+
+            try:
+                payloads = json.loads(run_limited(answers, timeout=KEEP_TIMEOUT * len(chunk),
+                                                  max_memory=parse_size("auto"), allow_network=False))
+            except (QueryError, WorkFailed, UnicodeDecodeError):
+                break
+            for (form, final), payload in zip(chunk, payloads):
+                if payload is not None:
+                    keep_answer(store, answer_key(form, final), form, payload.encode("utf-8"))
+
+
+def _listed(graph: LeadGraph, select: str, param: str) -> list[Any]:
+    """The values of ``?param`` a ``keep:`` SELECT lists, in its order, without repeats."""
+    from leadgraph.sparql.run import prepare
+    from leadgraph.sparql.sandbox import parse_size, run_limited
+
+    form, final = prepare(select)
+    if form != "select":
+        raise ValueError("a keep: query is a SELECT")
+    payload = run_limited(lambda: graph.store.answer(final), timeout=KEEP_TIMEOUT,
+                          max_memory=parse_size("auto"), allow_network=False)
+    import json
+
+    rows = json.loads(payload)["results"]["bindings"]
+    seen: dict[str, Any] = {}
+    for row in rows:
+        cell = row.get(param)
+        if cell is not None and cell.get("type") == "uri":
+            seen.setdefault(cell["value"], None)
+    from leadgraph.terms import NamedNode
+
+    return [NamedNode(iri) for iri in seen]
+
+
+def keep_names(graph: LeadGraph, store: DiskStore) -> None:
+    """The generation's name index (:func:`leadgraph.lookup.keep_leader_names`): a named query
+    with ``narrow: VAR by PARAM`` (``name-search``) looks the text up there and hands the engine
+    only the leaders it finds."""
+    from leadgraph.lookup import keep_leader_names
+
+    keep_leader_names(graph.store, store)
+
+
 def keep_validation(graph: LeadGraph, store: DiskStore) -> None:
     """The full validation report (shapes and integrity checks) in the format
     :mod:`leadgraph.validation.incremental` keeps, so ``validate --store`` reads it
@@ -102,6 +189,8 @@ def keep_page(graph: LeadGraph, store: DiskStore) -> None:
 
 KEEPERS: dict[str, Keeper] = {
     "query answers": keep_query_answers,
+    "answers for each value": keep_value_answers,
+    "names": keep_names,
     "validation": keep_validation,
     "page": keep_page,
 }

@@ -27,7 +27,7 @@ import re
 from collections.abc import Callable, Iterable
 
 from leadgraph.namespaces import FOAF, LG, PREFIXES, RDFS, SCHEMA, SKOS
-from leadgraph.terms import term_id
+from leadgraph.terms import NamedNode, term_id
 
 NAME_PREDICATES = (
     RDFS + "label",
@@ -204,3 +204,78 @@ def _name_rows(store) -> Iterable[tuple[str, str, str]]:
     values = " ".join(f"<{p}>" for p in (*NAME_PREDICATES, *GIVEN_NAME_PREDICATES, *FAMILY_NAME_PREDICATES))
     for row in store.select(f"SELECT ?n ?p ?v WHERE {{ VALUES ?p {{ {values} }} ?n ?p ?v FILTER(isLiteral(?v)) }}"):
         yield term_id(row["n"]), _what(row["p"].value), row["v"].value
+
+
+# -- the leaders' names kept with an on-disk generation ---------------------------------
+
+LEADER_NAMES = "leader-names"
+"""The :mod:`leadgraph.store.derived` kind of a generation's leader name index."""
+
+
+def folded(text: str) -> str:
+    """``text`` case-folded with every space taken out, one character at a time.
+
+    Taken character by character, it keeps containment: if the engine's ``LCASE(a)`` contains
+    ``LCASE(b)``, whatever spaces the query collapsed first, ``folded(a)`` contains
+    ``folded(b)``. So the leaders it finds are never fewer than a ``CONTAINS`` filter finds.
+
+    >>> folded("Gary  HARRIS"), "ryha" in folded("Garry Harris")
+    ('garyharris', True)
+    """
+    return "".join(c.casefold() for c in text if not c.isspace())
+
+
+def leader_name_table(store) -> dict[str, list[str]]:
+    """Every leader (``a lg:Leader``) with its names (:data:`NAME_PREDICATES`, given and family
+    names, any value) and IRI, as ``{"leaders": [iri, ...], "folded": [text, ...]}``: the
+    :func:`folded` forms of one leader joined by newlines (which :func:`folded` never leaves in
+    a text, so a match never spans two names)."""
+    predicates = " ".join(f"<{p}>" for p in (*NAME_PREDICATES, *GIVEN_NAME_PREDICATES, *FAMILY_NAME_PREDICATES))
+    texts: dict[str, list[str]] = {}
+    for row in store.select(f"SELECT DISTINCT ?n WHERE {{ ?n a <{LG}Leader> }}"):
+        if not isinstance(row["n"], NamedNode):
+            return {"leaders": [], "folded": [], "blank": True}  # no VALUES can name it: never narrow
+        iri = row["n"].value
+        local = iri[len(PREFIXES["lgd"]):] if iri.startswith(PREFIXES["lgd"]) else ""
+        texts[iri] = [iri, f"lgd:{local}"]
+    for row in store.select(f"SELECT ?n ?v WHERE {{ ?n a <{LG}Leader> . VALUES ?p {{ {predicates} }} ?n ?p ?v }}"):
+        if row["n"].value in texts:
+            texts[row["n"].value].append(row["v"].value)
+    leaders = sorted(texts)
+    return {"leaders": leaders, "folded": ["\n".join(folded(t) for t in texts[iri]) for iri in leaders]}
+
+
+def _names_key() -> str:
+    from leadgraph.store import derived
+
+    return derived.entry_key(LEADER_NAMES, {"predicates": [*NAME_PREDICATES, *GIVEN_NAME_PREDICATES,
+                                                           *FAMILY_NAME_PREDICATES]})
+
+
+def keep_leader_names(source, store) -> bool:
+    """Keep :func:`leader_name_table` of ``source`` (the same triples as ``store``, perhaps
+    loaded in memory) with ``store``'s on-disk generation."""
+    from leadgraph.store import derived
+
+    return derived.put(store, LEADER_NAMES, _names_key(), leader_name_table(source))
+
+
+def leaders_containing(store, texts: Iterable[str]) -> list[str] | None:
+    """The leaders of an on-disk ``store`` whose names or IRI may contain one of ``texts``
+    (ignoring case and spaces): never fewer than ``name-search`` finds. From the generation's
+    kept index (made now, and kept, when there is none). ``None`` when ``store`` keeps nothing,
+    or when most leaders would be found (binding them gains nothing)."""
+    from leadgraph.store import derived
+
+    if derived.folder_of(store) is None:
+        return None
+    table = derived.get(store, LEADER_NAMES, _names_key())
+    if not (isinstance(table, dict) and isinstance(table.get("leaders"), list)
+            and isinstance(table.get("folded"), list) and len(table["leaders"]) == len(table["folded"])):
+        table = leader_name_table(store)
+        derived.put(store, LEADER_NAMES, _names_key(), table)
+    if table.get("blank"):
+        return None
+    wanted = [folded(t) for t in texts]
+    found = [iri for iri, names in zip(table["leaders"], table["folded"]) if any(w in names for w in wanted)]
+    return None if len(found) * 2 > len(table["leaders"]) else found

@@ -12,9 +12,22 @@ so a user's file can shadow a bundled one). Its leading comment lines form the h
     # param: min (integer, default 2) Keep people sharing at least this many.
     # param: region (iri, optional) Unbound when not given.
     # example: leadgraph query leaders-with-trait --param trait=lgd:trait-resilience
+    # keep: trait SELECT DISTINCT ?trait WHERE { ?a lg:trait/skos:broader* ?trait }
+    # narrow: person by name
 
 ``title`` is required; ``param`` and ``example`` may repeat. Parameter types are
 those of :data:`leadgraph.sparql.params.TYPES`.
+
+The last two fields make the query quick on an on-disk store (:mod:`leadgraph.keeping`),
+where each lookup costs the engine ten to twenty times what it costs in memory; neither
+changes an answer:
+
+* ``keep: PARAM SELECT ...`` -- ``store build`` and ``store update`` keep the answer for every
+  value of ``PARAM`` the SELECT (one variable, run on the new generation) lists, at most
+  :data:`leadgraph.keeping.MAX_VALUES` of them, so asking for one of those is a file read.
+* ``narrow: VAR by PARAM`` -- the query only ever answers leaders whose names (or IRI) contain
+  the text of ``PARAM``, ignoring case and spaces; on a store, ``?VAR`` is bound to the leaders
+  the generation's kept name index finds (:mod:`leadgraph.lookup`) before the engine runs.
 
 >>> header = parse_header('# title: T\\n# param: n (integer, default 2) How many.\\nASK {}\\n')
 >>> header.title, header.params[0]
@@ -39,7 +52,9 @@ _CONTINUATION = re.compile(r"#\s{2,}(?P<value>\S.*)")
 _PARAM = re.compile(
     r"(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*\((?P<spec>[^)]*)\)\s*(?P<description>.*)"
 )
-_KEYS = ("title", "description", "param", "example")
+_KEYS = ("title", "description", "param", "example", "keep", "narrow")
+_KEEP = re.compile(r"(?P<param>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<select>SELECT\b.*)", re.IGNORECASE | re.DOTALL)
+_NARROW = re.compile(r"(?P<var>[A-Za-z_][A-Za-z0-9_]*)\s+by\s+(?P<param>[A-Za-z_][A-Za-z0-9_]*)")
 
 
 @dataclass
@@ -52,6 +67,10 @@ class NamedQuery:
     description: str = ""
     params: list[Param] = field(default_factory=list)
     examples: list[str] = field(default_factory=list)
+    keep: tuple[str, str] | None = None
+    """``(parameter, SELECT listing its values)`` whose answers a store keeps at build."""
+    narrow: tuple[str, str] | None = None
+    """``(variable, text parameter)``: the variable is a leader whose names contain the text."""
 
     @property
     def text(self) -> str:
@@ -65,6 +84,8 @@ class Header:
     description: str = ""
     params: list[Param] = field(default_factory=list)
     examples: list[str] = field(default_factory=list)
+    keep: tuple[str, str] | None = None
+    narrow: tuple[str, str] | None = None
 
 
 def parse_header(text: str, path: Path | None = None) -> Header:
@@ -83,7 +104,7 @@ def parse_header(text: str, path: Path | None = None) -> Header:
             last = None
             continue
         continuation = _CONTINUATION.fullmatch(raw.rstrip())
-        if continuation and last in ("description", "param", "example"):
+        if continuation and last in ("description", "param", "example", "keep"):
             _extend(header, last, continuation.group("value").strip())
             continue
         match = _FIELD.fullmatch(line)
@@ -102,6 +123,10 @@ def parse_header(text: str, path: Path | None = None) -> Header:
             header.description = value
         elif key == "param":
             header.params.append(_param(value, path, number))
+        elif key == "keep":
+            header.keep = _keep(value, path, number)
+        elif key == "narrow":
+            header.narrow = _narrow(value, path, number)
         else:
             header.examples.append(value)
         last = key
@@ -110,6 +135,11 @@ def parse_header(text: str, path: Path | None = None) -> Header:
     names = [p.name for p in header.params]
     if len(names) != len(set(names)):
         raise QueryError("a parameter is declared twice", path=path, line=1)
+    for field_name, named in (("keep", header.keep), ("narrow", header.narrow)):
+        wanted = None if named is None else named[0] if field_name == "keep" else named[1]
+        if wanted is not None and wanted not in names:
+            raise QueryError(f"'{field_name}:' names {wanted!r}, which is not a declared parameter",
+                             path=path, line=1)
     return header
 
 
@@ -118,6 +148,9 @@ def _extend(header: Header, key: str, value: str) -> None:
         header.description = f"{header.description} {value}".strip()
     elif key == "example":
         header.examples[-1] = f"{header.examples[-1]} {value}"
+    elif key == "keep":
+        assert header.keep is not None
+        header.keep = (header.keep[0], f"{header.keep[1]} {value}")
     else:
         last = header.params[-1]
         header.params[-1] = Param(last.name, last.type, f"{last.description} {value}".strip(), last.default,
@@ -144,6 +177,20 @@ def _param(value: str, path: Path | None, line: int) -> Param:
             raise QueryError(f"unknown parameter option {part!r} (use 'default VALUE' or 'optional')",
                              path=path, line=line)
     return Param(match.group("name"), kind, match.group("description").strip(), default, required)
+
+
+def _keep(value: str, path: Path | None, line: int) -> tuple[str, str]:
+    match = _KEEP.fullmatch(value)
+    if not match:
+        raise QueryError("a keep line reads 'keep: PARAM SELECT ?PARAM WHERE { ... }'", path=path, line=line)
+    return match.group("param"), match.group("select").strip()
+
+
+def _narrow(value: str, path: Path | None, line: int) -> tuple[str, str]:
+    match = _NARROW.fullmatch(value)
+    if not match:
+        raise QueryError("a narrow line reads 'narrow: VARIABLE by PARAM'", path=path, line=line)
+    return match.group("var"), match.group("param")
 
 
 def folders() -> list[Path]:
@@ -204,7 +251,8 @@ def get(name: str) -> NamedQuery:
 
 def _load(path: Path) -> NamedQuery:
     header = parse_header(read_query_file(path), path)
-    return NamedQuery(path.stem, path, header.title, header.description, header.params, header.examples)
+    return NamedQuery(path.stem, path, header.title, header.description, header.params, header.examples,
+                      header.keep, header.narrow)
 
 
 def is_reference(text: str) -> bool:

@@ -165,8 +165,12 @@ def query(
         # local worker is needed (one that may not open connections could not ask it anyway).
         return QueryResult(form, store.answer(final, timeout=timeout), store=store)
 
+    asked = final
+    if key is not None and as_of is None and named is not None and named.narrow is not None:
+        asked = narrowed(base, text, shape, bound, named.narrow) or final
+
     def evaluate() -> bytes:
-        return store.answer(final)
+        return store.answer(asked)
 
     payload = _guarded(evaluate, timeout, allow_network, source, memory)
     if key is not None and keep_answer(base, key, form, payload):
@@ -253,6 +257,25 @@ def keep_output(store: Any, key: str, text: bytes) -> bool:
         return False
     derived.trim(store, OUTPUTS, entries=MAX_KEPT, size=MAX_KEPT_BYTES)
     return True
+
+
+def narrowed(store: Any, text: str, shape: Any, bound: Mapping[str, list[Any]], narrow: tuple[str, str]) -> str | None:
+    """The query text with ``?VAR`` of its ``narrow: VAR by PARAM`` header also bound, to the
+    leaders of ``store``'s kept name index whose names may hold the value of ``PARAM``
+    (:func:`leadgraph.lookup.leaders_containing`, never fewer than the query answers), so the
+    engine looks up a handful of people instead of every name on disk. ``None`` when nothing is
+    gained (no index, or most leaders found)."""
+    from leadgraph import lookup
+    from leadgraph.terms import NamedNode
+
+    variable, param = narrow
+    values = bound.get(param)
+    if not values or variable in bound:
+        return None
+    found = lookup.leaders_containing(store, [value.value for value in values])
+    if found is None:
+        return None
+    return bind(text, shape, {**bound, variable: [NamedNode(iri) for iri in found]})
 
 
 def prepare(query: Any, params: Mapping[str, Any] | None = None) -> tuple[str, str]:
