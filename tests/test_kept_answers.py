@@ -50,6 +50,10 @@ def test_build_keeps_every_default_answer_and_the_validation_report(stores):
         assert derived.get(kept, ANSWERS, answer_key(form, final)) is not None, named.name
     assert derived.kinds(engine) == {}
     assert read_validation(kept.generation)["generation"] == kept.generation.name
+    # the date checks too, as judged the day of the build (so `validate` that day asks nothing)
+    from leadgraph.validation.dates import today_of
+
+    assert read_validation(kept.generation)["dates"]["today"] == today_of(None).isoformat()
     assert read_validation(engine.generation) is None
 
 
@@ -180,3 +184,19 @@ def test_a_key_does_not_depend_on_what_the_process_imported():
     keys = {subprocess.run([sys.executable, "-c", program.replace("FIRST", first)], capture_output=True, text=True,
                            check=True).stdout for first in ("", "import leadgraph.history, leadgraph.sparql.results")}
     assert len(keys) == 1 and keys != {""}
+
+
+def test_validate_the_day_of_the_build_reads_the_kept_date_checks(stores, tmp_path):
+    """The date checks judged at build are what `validate` reports that day: a planted result shows."""
+    from leadgraph.store.disk import write_validation
+
+    folder = tmp_path / "store"
+    shutil.copytree(stores / "kept", folder)
+    generation = open_store(folder).store.generation
+    report = read_validation(generation)
+    planted = {"focus_node": "lgd:planted", "path": "lg:asOf", "value": "2999-01-01", "message": "planted date",
+               "severity": "Warning", "source_shape": "lg:DateCheck"}
+    report["dates"]["results"] = [planted]
+    write_validation(generation, report)
+    out = subprocess.run([*LEADGRAPH, "--store", str(folder), "validate"], capture_output=True, text=True)
+    assert "planted date" in out.stdout + out.stderr

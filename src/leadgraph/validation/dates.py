@@ -17,7 +17,8 @@ when they are read, Turtle is caught here).
 
 Today comes from the clock unless the caller gives one (``validate(..., today=...)``,
 ``leadgraph validate --today DATE``), so tests never depend on when they run. The check reads
-the store each time (it is not kept with an on-disk generation: tomorrow the answer may differ).
+the store; an on-disk generation keeps the results with the day they were judged on (made at
+build for the day of the build), and another day judges them again.
 """
 
 from __future__ import annotations

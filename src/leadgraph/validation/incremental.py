@@ -185,7 +185,7 @@ def keep_report(graph: Any, store: DiskStore) -> None:
     result is about a blank node: those are named by the engine differently in memory and on
     disk, and the report would not match the generation (``validate`` then computes it)."""
     from leadgraph import resources
-    from leadgraph.validation import compiled, integrity
+    from leadgraph.validation import compiled, dates, integrity
 
     shapes_path = resources.shapes_path()
     memory = graph.store
@@ -200,8 +200,16 @@ def keep_report(graph: Any, store: DiskStore) -> None:
     entries = list({(e["key"], tuple(sorted(e["result"].items()))): e for e in entries}.values())
     found = integrity.run(memory)
     name = store.generation.name
-    write_validation(store.generation, {
+    report = {
         **stamp(shapes_path), "generation": name, "results": entries,
         "integrity": {"generation": name, "version": integrity.VERSION, "ontology": integrity.stamp(),
                       "results": [asdict(r) for r in found]},
-    })
+    }
+    # The date checks as judged today, so a `validate` the day of the build asks nothing either
+    # (another day judges them again: a date may have stopped being in the future).
+    day = dates.today_of(None).isoformat()
+    dated = dates.check(memory, day)
+    if not any(str(r.focus_node).startswith("_:") for r in dated):
+        report["dates"] = {"generation": name, "version": dates.VERSION, "today": day,
+                           "results": [asdict(r) for r in dated]}
+    write_validation(store.generation, report)
