@@ -200,3 +200,30 @@ def test_validate_the_day_of_the_build_reads_the_kept_date_checks(stores, tmp_pa
     write_validation(generation, report)
     out = subprocess.run([*LEADGRAPH, "--store", str(folder), "validate"], capture_output=True, text=True)
     assert "planted date" in out.stdout + out.stderr
+
+
+def _keep_pid(graph, store):
+    derived.put(store, "example", derived.entry_key("example", os.getpid()), {"pid": os.getpid(), "n": len(graph)})
+
+
+def _broken(graph, store):
+    from leadgraph.errors import DataError
+
+    raise DataError("this keeper broke")
+
+
+def test_keepers_run_side_by_side_and_a_failing_one_publishes_nothing(tmp_path):
+    from leadgraph.errors import DataError
+    from leadgraph.loading import build_store as build_with
+
+    build_with(tmp_path / "store", keepers=[_keep_pid, _keep_pid])
+    store = open_store(tmp_path / "store").store
+    entries = [p for p in (store.generation / "derived" / "example").glob("*.json.gz")]
+    pids = {derived.get(store, "example", p.name.split(".")[0])["pid"] for p in entries}
+    if len(os.sched_getaffinity(0)) > 1:  # each in a process of its own, beside the other
+        assert len(pids) == 2 and os.getpid() not in pids
+    else:
+        assert pids == {os.getpid()}
+    with pytest.raises(DataError, match="this keeper broke"):
+        build_with(tmp_path / "other", keepers=[_keep_pid, _broken])
+    assert not (tmp_path / "other" / "current").exists()

@@ -188,13 +188,14 @@ def keep_page(graph: LeadGraph, store: DiskStore) -> None:
 
 
 KEEPERS: dict[str, Keeper] = {
+    "page": keep_page,
     "query answers": keep_query_answers,
+    "validation": keep_validation,
     "answers for each value": keep_value_answers,
     "names": keep_names,
-    "validation": keep_validation,
-    "page": keep_page,
 }
-"""Every keeper ``store build`` / ``store update`` runs, by name (in this order)."""
+"""Every keeper ``store build`` / ``store update`` runs, by name; the longest first, because they
+run side by side on a machine with more than one CPU (:func:`leadgraph.loading.build_store`)."""
 
 
 def build_store(folder: str | os.PathLike[str], data: str | Path | Iterable[str | Path] | None = None, *,
