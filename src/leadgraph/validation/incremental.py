@@ -179,11 +179,12 @@ def _pointers(store: DiskStore, nodes: set[str], steps: set[Any]) -> dict[str, A
     return found
 
 
-def keep_report(graph: Any, store: DiskStore) -> None:
+def keep_report(graph: Any, store: DiskStore) -> bool:
     """Keep in ``store``'s generation the full validation report (shapes and integrity checks) of
-    ``graph``, the same triples loaded in memory, in the format this module reads back. Not kept when a
-    result is about a blank node: those are named by the engine differently in memory and on
-    disk, and the report would not match the generation (``validate`` then computes it)."""
+    ``graph``, the same triples loaded in memory, in the format this module reads back; whether it
+    was kept. Not kept when a result is about a blank node: those are named by the engine
+    differently in memory and on disk, and the report would not match the generation (``validate``
+    then computes it), nor when the generation cannot be written."""
     from leadgraph import resources
     from leadgraph.validation import compiled, integrity
 
@@ -192,15 +193,15 @@ def keep_report(graph: Any, store: DiskStore) -> None:
     try:
         checks, _ = checks_for(memory, shapes_path)
     except compiled.Unsupported:
-        return
+        return False
     namer = Namer(memory)
     entries = [entry(namer, f) for f in run_checks(memory, [*checks, *EXTRA_CHECKS])]
     if any(e["key"].startswith("_:") for e in entries):
-        return
+        return False
     entries = list({(e["key"], tuple(sorted(e["result"].items()))): e for e in entries}.values())
     found = integrity.run(memory)
     name = store.generation.name
-    write_validation(store.generation, {
+    return write_validation(store.generation, {
         **stamp(shapes_path), "generation": name, "results": entries,
         "integrity": {"generation": name, "version": integrity.VERSION, "ontology": integrity.stamp(),
                       "results": [asdict(r) for r in found]},
