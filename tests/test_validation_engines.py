@@ -425,6 +425,27 @@ def _changed_since_build(tmp_path: Path, folder: Path) -> tuple[Path, Path]:
     return tmp_path / "store", tmp_path / "disk"
 
 
+def test_load_store_copy_holds_what_the_store_holds(tmp_path):
+    from leadgraph.loading import load_store_copy
+    from leadgraph.store.memory import MemoryStore
+    from leadgraph.terms import BlankNode
+
+    store, _ = _changed_since_build(tmp_path, _broken_folder(tmp_path))
+    graph = open_store(store)
+    copy = load_store_copy(graph)
+    assert isinstance(copy.store, MemoryStore) and len(copy) == len(graph) > 0
+    assert (copy.ontology_paths, copy.data_paths) == (graph.ontology_paths, graph.data_paths)
+
+    def named(g):
+        return {t for t in g.store.triples() if not isinstance(t.subject, BlankNode) and not isinstance(t.object, BlankNode)}
+
+    blank = [t for t in graph.store.triples() if isinstance(t.subject, BlankNode)]
+    assert blank and named(copy) == named(graph)
+    assert sorted(str(t.predicate) for t in copy.store.triples() if isinstance(t.subject, BlankNode)) == \
+        sorted(str(t.predicate) for t in blank)
+    assert load_store_copy(load()) is None  # not an on-disk store
+
+
 def _over_rocksdb(monkeypatch, store: Path) -> ValidationReport:
     """The store validated the way it was before copies: every check over its RocksDB."""
     from leadgraph import loading

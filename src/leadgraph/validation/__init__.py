@@ -68,14 +68,19 @@ def validate(
     Raises:
         DataError: the shapes file is missing or unreadable.
     """
-    copy = None
+    copy, done = None, None
     if engine == "sparql" and shapes is None:
-        graph, copy = _in_memory(graph)
+        graph, copy, done = _in_memory(graph)
     before = _kept_report(graph)  # read first: the shapes' report replaces it
-    graph, results = _shape_results(graph, data, shapes, engine)
-    store = store_of(graph)
-    full = store if copy is None else copy.store  # where a check that is not kept runs in full
-    results = [*results, *_integrity(store, before, full), *_dates(store, before, today, full)]
+    if done is None:
+        graph, results = _shape_results(graph, data, shapes, engine)
+        store = store_of(graph)
+        full = store if copy is None else copy.store  # where a check that is not kept runs in full
+        results = [*results, *_integrity(store, before, full)]
+    else:
+        store, results = graph.store, [*done[0], *done[1]]
+        full = store
+    results = [*results, *_dates(store, before, today, full)]
     if results and isinstance(graph, LeadGraph):
         locator = Locator(graph.data_paths, graph.ontology_paths, store, results)
         results = [locator.place(r) for r in results]
@@ -84,33 +89,38 @@ def validate(
     return ValidationReport(conforms(results, strict), results, triples=len(store), files=files, strict=strict)
 
 
-def _in_memory(graph: Any) -> tuple[Any, LeadGraph | None]:
+def _in_memory(graph: Any) -> tuple[Any, LeadGraph | None, tuple[list[ValidationResult], list[ValidationResult]] | None]:
     """An on-disk store that keeps no report yet (built with ``--no-answers``, or its report
     lost) is validated over a copy in memory, never over its RocksDB: the store's files loaded
     when they still hold what the store holds (:func:`leadgraph.loading.load_store_files`), else
     the store's own triples copied (:func:`leadgraph.loading.load_store_copy`). At a million
-    triples that is about 20-35 s, the copy included, against 70-94 s over RocksDB.
+    triples that is about 30 s, the copy included, against 70-94 s over RocksDB.
 
-    Returns (the graph to validate, the copy the checks that are not kept run on). When the
-    report of the copy can be kept (:func:`leadgraph.validation.incremental.keep_report`) the
-    store is validated, reading it back, with the copy for the date checks; when it cannot (a
-    read-only folder, or results about blank nodes, whose labels differ in the copy) the copy is
-    validated, with the store's file lists, so results are placed in the same files."""
+    Returns (the graph to validate, the copy the checks that are not kept run on, the shapes' and
+    integrity checks' results already found). The report of the copy
+    (:func:`leadgraph.validation.incremental.report_of`) is kept when it can be: the store is then
+    validated, reading it back, with the copy for the date checks. When it cannot (a read-only
+    folder, or results about blank nodes, whose labels differ in the copy) the copy is validated,
+    with its results and the store's file lists, so results are placed in the same files."""
     from leadgraph.loading import load_store_copy, load_store_files
-    from leadgraph.store.disk import read_validation
+    from leadgraph.store.disk import read_validation, write_validation
     from leadgraph.validation import incremental
 
     if not isinstance(graph, LeadGraph) or not incremental.kept(graph.store):
-        return graph, None
+        return graph, None, None
     if read_validation(graph.store.generation) is not None:
-        return graph, None  # kept, or handed on by an update with what changed: cheaper than a full run
+        return graph, None, None  # kept, or handed on by an update with what changed: cheaper than a full run
     memory = load_store_files(graph) or load_store_copy(graph)
     if memory is None:
-        return graph, None  # no copy to be had: the checks run over the store, once
+        return graph, None, None  # no copy to be had: the checks run over the store, once
     copy = LeadGraph(memory.store, graph.ontology_paths, graph.data_paths)
-    if os.access(graph.store.generation, os.W_OK) and incremental.keep_report(copy, graph.store):
-        return graph, copy
-    return copy, None
+    report = incremental.report_of(copy, graph.store)
+    if report is None:
+        return copy, None, None  # shapes beyond the compiler: the reference engine, on the copy
+    if (incremental.keepable(report) and os.access(graph.store.generation, os.W_OK)
+            and write_validation(graph.store.generation, report)):
+        return graph, copy, None
+    return copy, None, incremental.results_of(report)
 
 
 def _kept_report(graph: Any) -> dict[str, Any]:
