@@ -205,14 +205,16 @@ def _keeping(keepers: list[Keeper], progress: bool) -> Callable[[DiskStore], Non
     return work
 
 
-def _progress(items: list[Keeper], show: bool, what: str) -> Iterable[Keeper]:
+def _progress(items: list[Any], show: bool, what: str, delay: float = 0) -> Iterable[Any]:
+    """``items``, with a bar on stderr when ``show`` and it is a terminal (drawn once ``delay``
+    seconds have passed)."""
     import sys
 
     if not show or not sys.stderr.isatty():
         return items
     from tqdm import tqdm
 
-    return tqdm(items, desc=what, unit="step", file=sys.stderr)
+    return tqdm(items, desc=what, unit="step", file=sys.stderr, delay=delay)
 
 
 PENDING_LIMIT = 200_000

@@ -47,6 +47,7 @@ def validate(
     engine: str = "sparql",
     strict: bool = False,
     today: dt.date | str | None = None,
+    progress: bool = False,
 ) -> ValidationReport:
     """Validate ``graph`` (or ``load(data)`` when no graph is given) against the shapes, then run
     the integrity checks of :mod:`leadgraph.validation.integrity` (closed vocabulary, dangling
@@ -65,12 +66,15 @@ def validate(
     Every result carries a ``fix`` and, when the graph was loaded from files, the ``file``,
     ``line`` and ``column`` it comes from (:mod:`leadgraph.validation.provenance`).
 
+    ``progress`` shows a bar on a terminal (stderr), after two seconds, while an on-disk store that
+    keeps no report is copied into memory and checked there (half a minute at a million triples).
+
     Raises:
         DataError: the shapes file is missing or unreadable.
     """
     copy, done = None, None
     if engine == "sparql" and shapes is None:
-        graph, copy, done = _in_memory(graph)
+        graph, copy, done = _in_memory(graph, progress)
     before = _kept_report(graph)  # read first: the shapes' report replaces it
     if done is None:
         graph, results = _shape_results(graph, data, shapes, engine)
@@ -89,7 +93,7 @@ def validate(
     return ValidationReport(conforms(results, strict), results, triples=len(store), files=files, strict=strict)
 
 
-def _in_memory(graph: Any) -> tuple[Any, LeadGraph | None, tuple[list[ValidationResult], list[ValidationResult]] | None]:
+def _in_memory(graph: Any, progress: bool = False) -> tuple[Any, LeadGraph | None, tuple[list[ValidationResult], list[ValidationResult]] | None]:
     """An on-disk store that keeps no report yet (built with ``--no-answers``, or its report
     lost) is validated over a copy in memory, never over its RocksDB: the store's files loaded
     when they still hold what the store holds (:func:`leadgraph.loading.load_store_files`), else
@@ -102,7 +106,7 @@ def _in_memory(graph: Any) -> tuple[Any, LeadGraph | None, tuple[list[Validation
     validated, reading it back, with the copy for the date checks. When it cannot (a read-only
     folder, or results about blank nodes, whose labels differ in the copy) the copy is validated,
     with its results and the store's file lists, so results are placed in the same files."""
-    from leadgraph.loading import load_store_copy, load_store_files
+    from leadgraph.loading import _progress, load_store_copy, load_store_files
     from leadgraph.store.disk import read_validation, write_validation
     from leadgraph.validation import incremental
 
@@ -110,11 +114,19 @@ def _in_memory(graph: Any) -> tuple[Any, LeadGraph | None, tuple[list[Validation
         return graph, None, None
     if read_validation(graph.store.generation) is not None:
         return graph, None, None  # kept, or handed on by an update with what changed: cheaper than a full run
-    memory = load_store_files(graph) or load_store_copy(graph)
-    if memory is None:
-        return graph, None, None  # no copy to be had: the checks run over the store, once
-    copy = LeadGraph(memory.store, graph.ontology_paths, graph.data_paths)
-    report = incremental.report_of(copy, graph.store)
+    bar = _progress(["copy", "check"], progress, "validating a copy in memory", delay=2)
+    steps = iter(bar)
+    try:
+        next(steps)
+        memory = load_store_files(graph) or load_store_copy(graph)
+        if memory is None:
+            return graph, None, None  # no copy to be had: the checks run over the store, once
+        copy = LeadGraph(memory.store, graph.ontology_paths, graph.data_paths)
+        next(steps)
+        report = incremental.report_of(copy, graph.store)
+        next(steps, None)
+    finally:
+        getattr(bar, "close", lambda: None)()
     if report is None:
         return copy, None, None  # shapes beyond the compiler: the reference engine, on the copy
     if (incremental.keepable(report) and os.access(graph.store.generation, os.W_OK)
