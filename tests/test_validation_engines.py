@@ -506,10 +506,7 @@ def test_blank_node_results_from_a_copy_are_right_but_not_kept(tmp_path, monkeyp
     assert read_validation(open_store(store).store.generation) is None
 
 
-def test_a_store_that_cannot_be_written_is_validated_over_a_copy(tmp_path, monkeypatch, cli):
-    import os
-    import stat
-
+def test_a_store_that_cannot_be_written_is_validated_over_a_copy(tmp_path, monkeypatch, cli, read_only):
     from leadgraph.store.disk import DiskStore
 
     folder = tmp_path / "data"
@@ -521,13 +518,7 @@ def test_a_store_that_cannot_be_written_is_validated_over_a_copy(tmp_path, monke
     # Read-only (not for root, who runs CI here): a folder where the report would go makes every
     # write of it fail the way a read-only medium does.
     (generation / "validation.json").mkdir()
-    modes = {}
-    if os.geteuid() != 0:
-        for path in [store, *store.rglob("*")]:
-            if path.is_dir():
-                modes[path] = path.stat().st_mode
-                path.chmod(stat.S_IRUSR | stat.S_IXUSR)
-    try:
+    with read_only(store):
         seen = _watch(monkeypatch)
         report = validate(open_store(store), today="2026-11-30")
         assert seen and DiskStore not in seen
@@ -538,9 +529,6 @@ def test_a_store_that_cannot_be_written_is_validated_over_a_copy(tmp_path, monke
 
             patch.setattr(loading, "load_store_copy", lambda graph: None)
             before = cli("--store", str(disk), "validate", "--today", "2026-11-30")
-    finally:
-        for path, mode in modes.items():
-            path.chmod(mode)
     assert (result.exit_code, result.stdout) == (before.exit_code, before.stdout) == (1, result.stdout)
     assert "typo.ttl:" in result.stdout
     assert (generation / "validation.json").is_dir() and not list(generation.glob(".validation.json.*"))
