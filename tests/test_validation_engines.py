@@ -506,6 +506,25 @@ def test_blank_node_results_from_a_copy_are_right_but_not_kept(tmp_path, monkeyp
     assert read_validation(open_store(store).store.generation) is None
 
 
+def test_a_copy_too_big_for_the_machine_is_not_made(tmp_path, monkeypatch):
+    # Memory stays bounded: on a machine too small for a copy (COPY_BYTES_PER_TRIPLE in half its
+    # memory), the checks run over the store's RocksDB as before, with the same results.
+    from leadgraph.sparql import sandbox
+    from leadgraph.store.disk import DiskStore
+    from leadgraph.validation import COPY_BYTES_PER_TRIPLE
+
+    store, disk = _changed_since_build(tmp_path, _broken_folder(tmp_path))
+    shutil.copytree(store, tmp_path / "roomy")
+    expected = _over_rocksdb(monkeypatch, disk)
+    needed = 2 * len(open_store(store)) * COPY_BYTES_PER_TRIPLE
+    seen = _watch(monkeypatch)
+    for machine, folder, over_rocksdb in ((needed - 2, store, True), (needed, tmp_path / "roomy", False)):
+        monkeypatch.setattr(sandbox, "physical_memory", lambda machine=machine: machine)
+        seen.clear()
+        assert validate(open_store(folder), today="2026-11-30").results == expected.results
+        assert (DiskStore in seen) == over_rocksdb
+
+
 def test_a_store_that_cannot_be_written_is_validated_over_a_copy(tmp_path, monkeypatch, cli, read_only):
     from leadgraph.store.disk import DiskStore
 
