@@ -98,9 +98,12 @@ def validate(
     return ValidationReport(conforms(results, strict), results, triples=len(store), files=files, strict=strict)
 
 
-def _in_memory(graph: Any, progress: bool = False) -> tuple[Any, LeadGraph | None, tuple[list[ValidationResult], list[ValidationResult]] | None]:
+_Found = tuple[list[ValidationResult], list[ValidationResult]]  # the shapes' results, the integrity checks'
+
+
+def _in_memory(graph: Any, progress: bool = False) -> tuple[Any, LeadGraph | None, _Found | None]:
     """An on-disk store that keeps no report yet (built with ``--no-answers``, or its report
-    lost) is validated over a copy in memory, never over its RocksDB: the store's files loaded
+    lost) is validated over a copy in memory, not over its RocksDB: the store's files loaded
     when they still hold what the store holds (:func:`leadgraph.loading.load_store_files`), else
     the store's own triples copied (:func:`leadgraph.loading.load_store_copy`). At a million
     triples that is about 30 s, the copy included, against 70-94 s over RocksDB. Only when the
@@ -126,7 +129,9 @@ def _in_memory(graph: Any, progress: bool = False) -> tuple[Any, LeadGraph | Non
     steps = iter(bar)
     try:
         next(steps)
-        memory = load_store_files(graph) or load_store_copy(graph)
+        memory = load_store_files(graph)
+        if memory is None:
+            memory = load_store_copy(graph)
         if memory is None:
             return graph, None, None  # no copy to be had: the checks run over the store, once
         copy = LeadGraph(memory.store, graph.ontology_paths, graph.data_paths)
