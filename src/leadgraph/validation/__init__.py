@@ -38,7 +38,7 @@ ENGINES = ("sparql", "pyshacl")
 
 COPY_BYTES_PER_TRIPLE = 600
 """What validating an on-disk store over a copy in memory may take per triple, the copy and the
-checks included (measured: a 558 MB peak at a million triples, the whole process). The copy is
+checks included (measured: a 557 MB peak at a million triples, the whole process). The copy is
 made only when that fits in half the machine's memory (or its container's limit)."""
 
 __all__ = ["ENGINES", "EXTRA_CHECKS", "ValidationReport", "ValidationResult", "validate"]
@@ -106,7 +106,7 @@ def _in_memory(graph: Any, progress: bool = False) -> tuple[Any, LeadGraph | Non
     lost) is validated over a copy in memory, not over its RocksDB: the store's files loaded
     when they still hold what the store holds (:func:`leadgraph.loading.load_store_files`), else
     the store's own triples copied (:func:`leadgraph.loading.load_store_copy`). At a million
-    triples that is about 30 s, the copy included, against 70-94 s over RocksDB. Only when the
+    triples that is 15-25 s, the copy included, against 65-94 s over RocksDB. Only when the
     copy fits in memory (:func:`_fits`); else over RocksDB, as before.
 
     Returns (the graph to validate, the copy the checks that are not kept run on, the shapes' and
