@@ -72,7 +72,7 @@ def validate(
     ``line`` and ``column`` it comes from (:mod:`leadgraph.validation.provenance`).
 
     ``progress`` shows a bar on a terminal (stderr), after two seconds, while an on-disk store that
-    keeps no report is copied into memory and checked there (half a minute at a million triples).
+    keeps no report is copied into memory and checked there (about 25 s at a million triples).
 
     Raises:
         DataError: the shapes file is missing or unreadable.
