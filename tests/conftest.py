@@ -7,6 +7,7 @@ same error handling as the console script applies; ``run_cli`` runs the real ins
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -40,6 +41,31 @@ def require_outside_file(path: Path) -> Path:
             pytest.fail(f"missing in CI: {reason}", pytrace=False)
         pytest.skip(reason)
     return path
+
+
+@pytest.fixture
+def read_only():
+    """:func:`folders_read_only`, for tests of stores that cannot be written."""
+    return folders_read_only
+
+
+@contextlib.contextmanager
+def folders_read_only(folder: Path):
+    """Every folder under ``folder`` (itself included) read-only while the block runs, for a user
+    who is not root; root writes anyway, so a test also blocks the write it means another way."""
+    import stat
+
+    modes = {}
+    if os.geteuid() != 0:
+        for path in [folder, *folder.rglob("*")]:
+            if path.is_dir():
+                modes[path] = path.stat().st_mode
+                path.chmod(stat.S_IRUSR | stat.S_IXUSR)
+    try:
+        yield
+    finally:
+        for path, mode in modes.items():
+            path.chmod(mode)
 
 
 @pytest.fixture(scope="session")

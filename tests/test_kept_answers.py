@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import stat
 import subprocess
 import sys
 
@@ -116,7 +115,7 @@ def test_an_update_never_serves_an_old_answer(tmp_path):
     assert derived.kinds(open_store(folder).store) == {}
 
 
-def test_a_store_that_cannot_be_written_answers_and_keeps_nothing(stores, tmp_path):
+def test_a_store_that_cannot_be_written_answers_and_keeps_nothing(stores, tmp_path, read_only):
     folder = tmp_path / "store"
     shutil.copytree(stores / "engine", folder)
     generation = open_store(folder).store.generation
@@ -124,18 +123,9 @@ def test_a_store_that_cannot_be_written_answers_and_keeps_nothing(stores, tmp_pa
     # folder would be makes every write fail the way a read-only medium does.
     shutil.rmtree(generation / "derived", ignore_errors=True)
     (generation / "derived").write_text("not a folder")
-    modes = {}
-    if os.geteuid() != 0:
-        for path in [folder, *folder.rglob("*")]:
-            if path.is_dir():
-                modes[path] = path.stat().st_mode
-                path.chmod(stat.S_IRUSR | stat.S_IXUSR)
-    try:
+    with read_only(folder):
         runs = [subprocess.run([*LEADGRAPH, "--store", str(folder), "query", "cio-roles", "-f", "csv"],
                                capture_output=True, text=True) for _ in range(2)]
-    finally:
-        for path, mode in modes.items():
-            path.chmod(mode)
     for run in runs:
         assert run.returncode == 0, run.stderr
         assert run.stdout.startswith("person,name")

@@ -382,7 +382,8 @@ def test_people_twice_after_an_update_equals_a_full_run(tmp_path, monkeypatch):
 def test_a_store_with_no_kept_report_is_validated_from_its_files_in_memory(tmp_path, monkeypatch):
     # A store built without answers keeps no report: validate makes it from the files loaded in
     # memory (when they still hold what the store holds) and keeps it, with the same findings as
-    # validating the files; once a file changed since the build, the checks run over the store.
+    # validating the files; once a file changed since the build, from a copy of the store's own
+    # triples in memory (see the tests below), never over the store's RocksDB.
     from leadgraph.loading import build_store, open_store
     from leadgraph.store.disk import DiskStore, read_validation
     from leadgraph.validation import integrity
@@ -405,5 +406,148 @@ def test_a_store_with_no_kept_report_is_validated_from_its_files_in_memory(tmp_p
                                      encoding="utf-8")
     stores.clear()
     again = validate(open_store(tmp_path / "again"))
-    assert DiskStore in stores
+    assert stores and DiskStore not in stores
     assert [(r.focus_node, r.message) for r in again.results] == [(r.focus_node, r.message) for r in report.results]
+
+
+# -- a store whose files changed since the build, or that cannot be written: validated over a copy
+# of its own triples in memory, with exactly the results of validating its RocksDB directly.
+
+
+def _changed_since_build(tmp_path: Path, folder: Path) -> tuple[Path, Path]:
+    """Two copies of one store (built with no report kept) whose data changed after the build, so
+    the files' hashes no longer match: one to validate as it now is, one over RocksDB as before."""
+    build_store(tmp_path / "store", [folder])
+    for path in sorted(folder.rglob("*.ttl"))[:1]:
+        path.write_text(path.read_text(encoding="utf-8") + "\n# edited after the build\n", encoding="utf-8")
+    shutil.copytree(tmp_path / "store", tmp_path / "disk")
+    assert read_validation(open_store(tmp_path / "store").store.generation) is None
+    return tmp_path / "store", tmp_path / "disk"
+
+
+def test_load_store_copy_holds_what_the_store_holds(tmp_path):
+    from leadgraph.loading import load_store_copy
+    from leadgraph.store.memory import MemoryStore
+    from leadgraph.terms import BlankNode
+
+    store, _ = _changed_since_build(tmp_path, _broken_folder(tmp_path))
+    graph = open_store(store)
+    copy = load_store_copy(graph)
+    assert isinstance(copy.store, MemoryStore) and len(copy) == len(graph) > 0
+    assert (copy.ontology_paths, copy.data_paths) == (graph.ontology_paths, graph.data_paths)
+
+    def named(g):
+        return {t for t in g.store.triples() if not isinstance(t.subject, BlankNode) and not isinstance(t.object, BlankNode)}
+
+    blank = [t for t in graph.store.triples() if isinstance(t.subject, BlankNode)]
+    assert blank and named(copy) == named(graph)
+    assert sorted(str(t.predicate) for t in copy.store.triples() if isinstance(t.subject, BlankNode)) == \
+        sorted(str(t.predicate) for t in blank)
+    assert load_store_copy(load()) is None  # not an on-disk store
+
+
+def _over_rocksdb(monkeypatch, store: Path) -> ValidationReport:
+    """The store validated the way it was before copies: every check over its RocksDB."""
+    from leadgraph import loading
+
+    with monkeypatch.context() as patch:
+        patch.setattr(loading, "load_store_copy", lambda graph: None)
+        return validate(open_store(store), today="2026-11-30")
+
+
+def _watch(monkeypatch) -> list[type]:
+    """The kind of store every full run of the integrity checks and the date checks reads."""
+    from leadgraph.validation import dates, integrity
+
+    seen: list[type] = []
+    for module in (integrity, dates):
+        name = "run" if module is integrity else "check"
+        original = getattr(module, name)
+        monkeypatch.setattr(module, name, lambda store, *a, _f=original, **k: seen.append(type(store)) or _f(store, *a, **k))
+    return seen
+
+
+def test_a_store_whose_files_changed_is_validated_over_a_copy_and_keeps_the_report(tmp_path, monkeypatch):
+    from leadgraph.store.disk import DiskStore
+    from leadgraph.validation import integrity
+
+    folder = tmp_path / "data"
+    shutil.copytree(FIXTURES.parent.parent / "data", folder)
+    shutil.copy(FIXTURES / "broken" / "ttl-jobtitle.ttl", folder / "typo.ttl")
+    store, disk = _changed_since_build(tmp_path, folder)
+    expected = _over_rocksdb(monkeypatch, disk)
+    seen = _watch(monkeypatch)
+    report = validate(open_store(store), today="2026-11-30")
+    assert seen and DiskStore not in seen
+    assert report.results == expected.results and report.results
+    assert all(r.file and r.file.endswith("typo.ttl") and r.line for r in report.results)  # placed as before
+    assert (report.triples, report.files, report.conforms) == (expected.triples, expected.files, expected.conforms)
+    kept = read_validation(open_store(store).store.generation)
+    assert kept["results"] == [] and kept["integrity"]["results"] and kept["dates"]["today"] == "2026-11-30"
+    seen.clear()
+    monkeypatch.setattr(integrity, "run", lambda store: pytest.fail("ran the integrity checks again"))
+    assert validate(open_store(store), today="2026-11-30").results == report.results  # read back
+    assert seen == []
+
+
+def test_blank_node_results_from_a_copy_are_right_but_not_kept(tmp_path, monkeypatch):
+    # The copy's blank nodes have other labels than the store's, so a report with results about
+    # blank nodes is not kept (the kept report keys results by node); the copy is validated.
+    from leadgraph.store.disk import DiskStore
+
+    store, disk = _changed_since_build(tmp_path, _broken_folder(tmp_path))
+    expected = _over_rocksdb(monkeypatch, disk)
+    assert any(r.focus_node.startswith("[") for r in expected.results)  # about blank nodes
+    seen = _watch(monkeypatch)
+    report = validate(open_store(store), today="2026-11-30")
+    assert seen and DiskStore not in seen
+    assert report.results == expected.results
+    assert (report.triples, report.files) == (expected.triples, expected.files)
+    assert read_validation(open_store(store).store.generation) is None
+
+
+def test_a_copy_too_big_for_the_machine_is_not_made(tmp_path, monkeypatch):
+    # Memory stays bounded: on a machine too small for a copy (COPY_BYTES_PER_TRIPLE in half its
+    # memory), the checks run over the store's RocksDB as before, with the same results.
+    from leadgraph.sparql import sandbox
+    from leadgraph.store.disk import DiskStore
+    from leadgraph.validation import COPY_BYTES_PER_TRIPLE
+
+    store, disk = _changed_since_build(tmp_path, _broken_folder(tmp_path))
+    shutil.copytree(store, tmp_path / "roomy")
+    expected = _over_rocksdb(monkeypatch, disk)
+    needed = 2 * len(open_store(store)) * COPY_BYTES_PER_TRIPLE
+    seen = _watch(monkeypatch)
+    for machine, folder, over_rocksdb in ((needed - 2, store, True), (needed, tmp_path / "roomy", False)):
+        monkeypatch.setattr(sandbox, "physical_memory", lambda machine=machine: machine)
+        seen.clear()
+        assert validate(open_store(folder), today="2026-11-30").results == expected.results
+        assert (DiskStore in seen) == over_rocksdb
+
+
+def test_a_store_that_cannot_be_written_is_validated_over_a_copy(tmp_path, monkeypatch, cli, read_only):
+    from leadgraph.store.disk import DiskStore
+
+    folder = tmp_path / "data"
+    shutil.copytree(FIXTURES.parent.parent / "data", folder)
+    shutil.copy(FIXTURES / "broken" / "ttl-jobtitle.ttl", folder / "typo.ttl")
+    store, disk = _changed_since_build(tmp_path, folder)
+    expected = _over_rocksdb(monkeypatch, disk)
+    generation = open_store(store).store.generation
+    # Read-only (not for root, who runs CI here): a folder where the report would go makes every
+    # write of it fail the way a read-only medium does.
+    (generation / "validation.json").mkdir()
+    with read_only(store):
+        seen = _watch(monkeypatch)
+        report = validate(open_store(store), today="2026-11-30")
+        assert seen and DiskStore not in seen
+        assert report.results == expected.results and report.results
+        result = cli("--store", str(store), "validate", "--today", "2026-11-30")
+        with monkeypatch.context() as patch:
+            from leadgraph import loading
+
+            patch.setattr(loading, "load_store_copy", lambda graph: None)
+            before = cli("--store", str(disk), "validate", "--today", "2026-11-30")
+    assert (result.exit_code, result.stdout) == (before.exit_code, before.stdout) == (1, result.stdout)
+    assert "typo.ttl:" in result.stdout
+    assert (generation / "validation.json").is_dir() and not list(generation.glob(".validation.json.*"))

@@ -74,7 +74,8 @@ def validate(ctx: click.Context, fmt: str, shapes: str | None, engine: str, stri
             raise click.BadParameter(f"{today!r} is not a date (YYYY-MM-DD)", param_hint="--today") from None
     graph = graph_of(ctx)
     try:
-        report = run_validation(graph, data=data_of(ctx), shapes=shapes, engine=engine, strict=strict, today=today)
+        report = run_validation(graph, data=data_of(ctx), shapes=shapes, engine=engine, strict=strict, today=today,
+                                progress=True)
     except DataError as exc:
         # Several broken files: each one's line, not only the first (each bad row, within a file).
         errors = [exc] if graph is not None else _reading_errors(ctx, exc)

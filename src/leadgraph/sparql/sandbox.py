@@ -329,11 +329,12 @@ def isolate_network() -> None:
 def default_max_memory() -> int:
     """The memory limit when none is given: a quarter of the machine's memory (or of the
     container's limit, if lower), at most :data:`MEMORY_CAP`."""
-    total = _physical_memory()
+    total = physical_memory()
     return MEMORY_CAP if total is None else max(64 * 2**20, min(MEMORY_CAP, total // MEMORY_SHARE))
 
 
-def _physical_memory() -> int | None:
+def physical_memory() -> int | None:
+    """The machine's memory in bytes, or its container's limit when lower; ``None`` if unknown."""
     try:
         total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     except (ValueError, OSError, AttributeError):

@@ -95,6 +95,31 @@ class DiskStore(OxigraphStore):
         """The source files of ``role`` (``ontology`` or ``data``) the store was built from."""
         return [Path(p) for p, entry in self.manifest["files"].items() if entry["role"] == role]
 
+    def in_memory(self) -> Any:
+        """The default graph (what queries read) copied into a new in-memory
+        :class:`~leadgraph.store.memory.MemoryStore`, through an N-Triples file in the temporary
+        folder (``TMPDIR``; about 166 bytes a triple while it exists). Blank nodes get new labels
+        in the copy (the engine's parser renames them), so only what names them by their links
+        compares with the store.
+
+        Measured at a million triples (pyoxigraph 0.5.13, 2 cores): 12.3 s wall (9 s of it the
+        dump) and a 464 MB peak, nearly all of it the copy itself; ``bulk_load`` instead of
+        ``load`` the same time and 690 MB; through a ``bytes`` dump 12.7 s and 848 MB; through
+        ``quads_for_pattern`` (which keeps blank-node labels) 17.0 s and 691 MB; a named pipe
+        between a dumping thread and the loader no faster (the two do not overlap). Raises
+        ``OSError`` (temporary folder full)."""
+        import tempfile
+
+        from leadgraph.store.memory import MemoryStore
+
+        copy = MemoryStore()
+        with tempfile.TemporaryDirectory(prefix="leadgraph-copy-") as folder:
+            path = os.path.join(folder, "default.nt")
+            self.oxigraph.dump(output=path, format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+            # The engine wrote it: checked when each file was read, hence lenient.
+            copy.oxigraph.load(path=path, format=ox.RdfFormat.N_TRIPLES, lenient=True)
+        return copy
+
 
 @dataclass
 class UpdateReport:

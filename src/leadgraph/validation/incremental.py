@@ -179,11 +179,18 @@ def _pointers(store: DiskStore, nodes: set[str], steps: set[Any]) -> dict[str, A
     return found
 
 
-def keep_report(graph: Any, store: DiskStore) -> None:
+def keep_report(graph: Any, store: DiskStore) -> bool:
     """Keep in ``store``'s generation the full validation report (shapes and integrity checks) of
-    ``graph``, the same triples loaded in memory, in the format this module reads back. Not kept when a
-    result is about a blank node: those are named by the engine differently in memory and on
-    disk, and the report would not match the generation (``validate`` then computes it)."""
+    ``graph``, the same triples loaded in memory (:func:`report_of`); whether it was kept. Not
+    kept when it cannot be (:func:`keepable`) or the generation cannot be written."""
+    report = report_of(graph, store)
+    return report is not None and keepable(report) and write_validation(store.generation, report)
+
+
+def report_of(graph: Any, store: DiskStore) -> dict[str, Any] | None:
+    """The full validation report (shapes and integrity checks) of ``graph``, the same triples as
+    ``store`` loaded in memory, in the format this module keeps in ``store``'s generation and
+    reads back; ``None`` when the shapes need the reference engine. :func:`results_of` reads it."""
     from leadgraph import resources
     from leadgraph.validation import compiled, dates, integrity
 
@@ -192,11 +199,9 @@ def keep_report(graph: Any, store: DiskStore) -> None:
     try:
         checks, _ = checks_for(memory, shapes_path)
     except compiled.Unsupported:
-        return
+        return None
     namer = Namer(memory)
     entries = [entry(namer, f) for f in run_checks(memory, [*checks, *EXTRA_CHECKS])]
-    if any(e["key"].startswith("_:") for e in entries):
-        return
     entries = list({(e["key"], tuple(sorted(e["result"].items()))): e for e in entries}.values())
     found = integrity.run(memory)
     name = store.generation.name
@@ -212,4 +217,17 @@ def keep_report(graph: Any, store: DiskStore) -> None:
     if not any(str(r.focus_node).startswith("_:") for r in dated):
         report["dates"] = {"generation": name, "version": dates.VERSION, "today": day,
                            "results": [asdict(r) for r in dated]}
-    write_validation(store.generation, report)
+    return report
+
+
+def keepable(report: dict[str, Any]) -> bool:
+    """Whether a report made in memory (:func:`report_of`) may be kept with the generation: not
+    when a result is about a blank node, which the engine labels differently in memory and on
+    disk, so the report would not match the generation (``validate`` then computes it)."""
+    return not any(e["key"].startswith("_:") for e in report["results"])
+
+
+def results_of(report: dict[str, Any]) -> tuple[list[ValidationResult], list[ValidationResult]]:
+    """The shapes' results and the integrity checks' results of a :func:`report_of` report."""
+    shapes = sort_results(ValidationResult(**e["result"]) for e in report["results"])
+    return shapes, [ValidationResult(**r) for r in report["integrity"]["results"]]
