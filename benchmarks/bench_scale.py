@@ -478,12 +478,18 @@ def main(argv: list[str] | None = None) -> int:
                 entry["validate"] = measure(["validate", str(path)])
                 entry["validate_built"] = measure(["validate-kept", str(store_dir)])  # cold, after store build
                 entry["validate_disk"] = measure(["validate-disk", str(store_dir)])
+                # A file changed since the build (a comment: same triples, another SHA-256), so the
+                # files cannot stand in for the store: validated over a copy of the store's own triples.
+                person.write_text(person.read_text(encoding="utf-8") + "\n# changed after the build\n",
+                                  encoding="utf-8")
+                entry["validate_changed"] = measure(["validate-disk", str(store_dir)])
                 if size <= args.pyshacl_max:
                     entry["validate_pyshacl"] = measure(["validate-pyshacl", str(path)], cap=args.pyshacl_cap)
                 print(f"  validate: in memory {secs(entry['validate']['seconds'])} "
                       f"({entry['validate']['peak_mb']:.0f} MB), on disk after store build "
                       f"{secs(entry['validate_built']['seconds'])}, on disk with no report "
-                      f"{secs(entry['validate_disk']['seconds'])} ({entry['validate_disk']['peak_mb']:.0f} MB)"
+                      f"{secs(entry['validate_disk']['seconds'])} ({entry['validate_disk']['peak_mb']:.0f} MB), a file changed "
+                      f"since {secs(entry['validate_changed']['seconds'])} ({entry['validate_changed']['peak_mb']:.0f} MB)"
                       + (f", pyshacl {secs(entry['validate_pyshacl'].get('seconds'))}" if "validate_pyshacl" in entry
                          else ""), flush=True)
                 if size == max(sizes):
@@ -533,7 +539,10 @@ def main(argv: list[str] | None = None) -> int:
                         "; ".join(failures) or "all within", "engine's lookup baseline, same run", not failures))
     if "validate" in at:
         for what, key in (("in memory", "validate"), ("on disk after `store build`", "validate_built"),
-                          ("on disk with no kept report", "validate_disk")):
+                          ("on disk with no kept report", "validate_disk"),
+                          ("on disk with no kept report, a file changed since the build", "validate_changed")):
+            if key not in at:
+                continue
             spent = at[key][clock_key]
             targets.append((f"validate 1M triples {what} <= {VALIDATE_TARGET:.0f} s",
                             f"{secs(spent)}, {at[key]['peak_mb']:.0f} MB", "pyshacl: see table",
@@ -575,7 +584,9 @@ def write_docs(figures: dict, sizes: list[int]) -> None:
         ("store build --no-answers", "build_no_answers"),
         ("baseline: raw pyoxigraph `bulk_load` to disk", "build_raw"), ("validate, in memory", "validate"),
         ("validate, on disk after store build (report kept)", "validate_built"),
-        ("validate, on disk with no kept report", "validate_disk"), ("baseline: pyshacl", "validate_pyshacl"),
+        ("validate, on disk with no kept report", "validate_disk"),
+        ("validate, on disk with no kept report, a file changed since the build", "validate_changed"),
+        ("baseline: pyshacl", "validate_pyshacl"),
         ("store update, one person's file changed", "update"),
         ("store update --no-answers, one person's file changed", "update_no_answers"),
     ]
