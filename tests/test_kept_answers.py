@@ -217,3 +217,42 @@ def test_keepers_run_side_by_side_and_a_failing_one_publishes_nothing(tmp_path):
     with pytest.raises(DataError, match="this keeper broke"):
         build_with(tmp_path / "other", keepers=[_keep_pid, _broken])
     assert not (tmp_path / "other" / "current").exists()
+
+
+class _Stop(Exception):
+    pass
+
+
+def test_an_interrupted_build_leaves_no_keeper_running(tmp_path):
+    """Keepers still working when the build is interrupted are stopped and reaped: none goes on
+    writing into a generation that will not be published."""
+    import signal
+    import time
+
+    from leadgraph.loading import _run_keepers
+
+    def slow(name):
+        def keeper(graph, store):
+            (tmp_path / f"started-{os.getpid()}").touch()
+            time.sleep(1.5)
+            (tmp_path / f"done-{name}").touch()
+        return keeper
+
+    def stop(signum, frame):
+        raise _Stop()
+
+    before = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, 0.3)
+    try:
+        with pytest.raises(_Stop):
+            _run_keepers([slow("a"), slow("b")], None, None, False)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, before)
+    time.sleep(2)
+    assert not list(tmp_path.glob("done-*"))
+    for started in tmp_path.glob("started-*"):
+        pid = int(started.name.split("-")[1])
+        if pid != os.getpid():  # a child: gone, and reaped (a zombie still answers kill 0)
+            with pytest.raises(ProcessLookupError):
+                os.kill(pid, 0)

@@ -36,6 +36,11 @@ lgd:x-alt a lg:Leader ; foaf:name "Ann Alt" ; schema:alternateName "Nickname\\tW
 lgd:x-given a lg:Leader ; foaf:name "G Given" ; foaf:givenName "Sigrún" ; foaf:familyName "STRAßE" .
 lgd:x-greek a lg:Leader ; foaf:name "ΟΔΥΣΣΕΥΣ Παπας" .
 lgd:x-turkish a lg:Leader ; foaf:name "İsmail Öz" .
+lgd:x-salish a lg:Leader ; foaf:name "\uA7DCam Smith" ; foaf:familyName "\u1C89an" .
+<urn:x:https://w3id.org/leadgraph/id/bob> a lg:Leader ; foaf:name "Robert Urn" .
+lgd:tie-a a lg:Leader ; foaf:name "Tie Same" .
+lgd:tie-b a lg:Leader ; foaf:name "Tie Same" .
+lgd:tie-c a lg:Leader ; foaf:name "Tie Same" ; rdfs:label "Tie Same" .
 """
 
 
@@ -107,7 +112,11 @@ def _texts(memory) -> list[str]:
     chance = random.Random(7)
     texts = ["", " ", "\t", "zzz", "lgd:ayesha-rahim", "lgd:x-greek", "https://w3id.org/leadgraph/id/x-alt",
              "lgd:", "ς", "σσ", "ΣΕΥΣ", "strasse", "straße", "STRASSE", "i̇smail", "ismail", "İSMAIL", "öz",
-             "nickname with spaces", "  NICKNAME\twith ", "with  spaces", "labelled only", "sigrún"]
+             "nickname with spaces", "  NICKNAME\twith ", "with  spaces", "labelled only", "sigrún",
+             # lowercased by the engine's newer Unicode tables, not Python 3.11's (found in review)
+             "\uA7DC", "\uA7DCAM", "\u1C89AN", "\u1C8Aan", "\u0264",
+             # the lgd: form the query makes with STRAFTER, wherever the namespace sits in the IRI
+             "lgd:bob", "urn:x:https://w3id.org/leadgraph/id/bob", "tie same"]
     for name in names:
         start = chance.randrange(len(name) + 1)
         part = name[start:start + chance.randrange(1, 9)]
@@ -146,6 +155,19 @@ def test_a_leader_without_an_iri_turns_narrowing_off(tmp_path):
     assert leaders_containing(disk.store, ["Anon"]) is None
     rows = query("name-search", {"name": "anon"}, graph=disk, timeout=None).rows
     assert [r["fullName"] for r in rows] == ["Anon Ymous"]
+
+
+def test_every_space_the_engine_collapses_is_one_folded_drops():
+    """name-search collapses the engine's whitespace (regex \\s) before LCASE and CONTAINS; the
+    index may ignore that only if folded() drops every one of those characters."""
+    import pyoxigraph as ox
+
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
+    row = next(iter(ox.Store().query('SELECT ?t (REPLACE(?t, "\\\\S", "") AS ?w) WHERE {}',
+                                     substitutions={ox.Variable("t"): ox.Literal(every)})))
+    spaces = row["w"].value
+    assert " " in spaces and "\u3000" in spaces and len(spaces) >= 25
+    assert folded(spaces) == ""
 
 
 def test_folded_keeps_containment():

@@ -215,6 +215,8 @@ def _run_keepers(keepers: list[Keeper], graph: LeadGraph, store: DiskStore, prog
         for keeper in _progress(keepers, progress, "keeping answers"):
             keeper(graph, store)
         return
+    import contextlib
+    import signal
     import sys
     import time
 
@@ -235,6 +237,9 @@ def _run_keepers(keepers: list[Keeper], graph: LeadGraph, store: DiskStore, prog
                         keeper(graph, store)
                         code = 0
                     finally:
+                        for stream in (sys.stdout, sys.stderr):
+                            with contextlib.suppress(Exception):
+                                stream.flush()
                         os._exit(code)
                 running[pid] = keeper
             done = []
@@ -250,6 +255,15 @@ def _run_keepers(keepers: list[Keeper], graph: LeadGraph, store: DiskStore, prog
                     failed.append(keeper)
                 if bar is not None:
                     bar.update(1)
+    except BaseException:
+        # Interrupted (or a fork failed): no keeper may go on writing into a generation that
+        # will not be published, nor be left a zombie.
+        for pid in running:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+        raise
     finally:
         if bar is not None:
             bar.close()

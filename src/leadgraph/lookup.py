@@ -215,9 +215,11 @@ LEADER_NAMES = "leader-names"
 def folded(text: str) -> str:
     """``text`` case-folded with every space taken out, one character at a time.
 
-    Taken character by character, it keeps containment: if the engine's ``LCASE(a)`` contains
-    ``LCASE(b)``, whatever spaces the query collapsed first, ``folded(a)`` contains
-    ``folded(b)``. So the leaders it finds are never fewer than a ``CONTAINS`` filter finds.
+    Taken character by character, it keeps containment: if ``a`` contains ``b``, ``folded(a)``
+    contains ``folded(b)``, whatever spaces either had. Applied to the engine's own ``LCASE``
+    of both sides (:func:`engine_lowercase`: Python's and the engine's Unicode tables differ
+    for a few dozen recent characters), a leader whose name the query's
+    ``CONTAINS(LCASE(...), LCASE(...))`` finds is always found here too.
 
     >>> folded("Gary  HARRIS"), "ryha" in folded("Garry Harris")
     ('garyharris', True)
@@ -225,22 +227,38 @@ def folded(text: str) -> str:
     return "".join(c.casefold() for c in text if not c.isspace())
 
 
+def engine_lowercase(store, texts: list[str]) -> list[str]:
+    """``LCASE`` of each of ``texts`` as the engine of ``store`` computes it (one query; the texts
+    bound as escaped literals, never pasted)."""
+    from leadgraph.sparql.params import serialize_term
+    from leadgraph.terms import Literal
+
+    if not texts:
+        return []
+    rows = " ".join(f"({n} {serialize_term(Literal(t))})" for n, t in enumerate(texts))
+    found = {int(row["n"].value): row["l"].value
+             for row in store.select(f"SELECT ?n (LCASE(?t) AS ?l) WHERE {{ VALUES (?n ?t) {{ {rows} }} }}")}
+    return [found[n] for n in range(len(texts))]
+
+
 def leader_name_table(store) -> dict[str, list[str]]:
     """Every leader (``a lg:Leader``) with its names (:data:`NAME_PREDICATES`, given and family
     names, any value) and IRI, as ``{"leaders": [iri, ...], "folded": [text, ...]}``: the
-    :func:`folded` forms of one leader joined by newlines (which :func:`folded` never leaves in
-    a text, so a match never spans two names)."""
+    :func:`folded` forms of the engine's ``LCASE`` of each, one leader's joined by newlines
+    (which :func:`folded` never leaves in a text, so a match never spans two names)."""
     predicates = " ".join(f"<{p}>" for p in (*NAME_PREDICATES, *GIVEN_NAME_PREDICATES, *FAMILY_NAME_PREDICATES))
+    lgd = PREFIXES["lgd"]
     texts: dict[str, list[str]] = {}
-    for row in store.select(f"SELECT DISTINCT ?n WHERE {{ ?n a <{LG}Leader> }}"):
+    # The IRI and its lgd: form as the query spells them (STRAFTER finds the namespace anywhere).
+    for row in store.select(f"SELECT DISTINCT ?n (LCASE(STR(?n)) AS ?i) (LCASE(CONCAT(\"lgd:\", "
+                            f"STRAFTER(STR(?n), \"{lgd}\"))) AS ?l) WHERE {{ ?n a <{LG}Leader> }}"):
         if not isinstance(row["n"], NamedNode):
             return {"leaders": [], "folded": [], "blank": True}  # no VALUES can name it: never narrow
-        iri = row["n"].value
-        local = iri[len(PREFIXES["lgd"]):] if iri.startswith(PREFIXES["lgd"]) else ""
-        texts[iri] = [iri, f"lgd:{local}"]
-    for row in store.select(f"SELECT ?n ?v WHERE {{ ?n a <{LG}Leader> . VALUES ?p {{ {predicates} }} ?n ?p ?v }}"):
-        if row["n"].value in texts:
-            texts[row["n"].value].append(row["v"].value)
+        texts[row["n"].value] = [row["i"].value, row["l"].value]
+    for row in store.select(f"SELECT ?n (LCASE(STR(?v)) AS ?l) WHERE {{ ?n a <{LG}Leader> . "
+                            f"VALUES ?p {{ {predicates} }} ?n ?p ?v }}"):
+        if row["n"].value in texts and "l" in row:
+            texts[row["n"].value].append(row["l"].value)
     leaders = sorted(texts)
     return {"leaders": leaders, "folded": ["\n".join(folded(t) for t in texts[iri]) for iri in leaders]}
 
@@ -273,9 +291,12 @@ def leaders_containing(store, texts: Iterable[str]) -> list[str] | None:
     if not (isinstance(table, dict) and isinstance(table.get("leaders"), list)
             and isinstance(table.get("folded"), list) and len(table["leaders"]) == len(table["folded"])):
         table = leader_name_table(store)
-        derived.put(store, LEADER_NAMES, _names_key(), table)
+        if not derived.put(store, LEADER_NAMES, _names_key(), table):
+            return None  # made over the store and not kept: next time would read every name again
     if table.get("blank"):
         return None
-    wanted = [folded(t) for t in texts]
+    from leadgraph.store.memory import MemoryStore
+
+    wanted = [folded(t) for t in engine_lowercase(MemoryStore(), list(texts))]
     found = [iri for iri, names in zip(table["leaders"], table["folded"]) if any(w in names for w in wanted)]
     return None if len(found) * 2 > len(table["leaders"]) else found
