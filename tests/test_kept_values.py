@@ -62,7 +62,8 @@ def test_keep_and_narrow_header_fields():
     assert header.narrow == ("who", "name")
     for bad, message in [("# keep: org\n", "a keep line reads"), ("# narrow: who\n", "a narrow line reads"),
                          ("# keep: nope SELECT ?nope {}\n", "'keep:' names 'nope'"),
-                         ("# narrow: who by nope\n", "'narrow:' names 'nope'")]:
+                         ("# narrow: who by nope\n", "'narrow:' names 'nope'"),
+                         ("# narrow: who by org\n", "'narrow:' needs a text parameter; 'org' is iri")]:
         with pytest.raises(QueryError, match=message):
             parse_header("# title: T\n# param: org (iri) O.\n" + bad + "SELECT * {}\n")
 

@@ -539,7 +539,14 @@ def test_a_store_that_cannot_be_written_is_validated_over_a_copy(tmp_path, monke
     (generation / "validation.json").mkdir()
     with read_only(store):
         seen = _watch(monkeypatch)
+        from leadgraph.validation import dates
+
+        judged = []  # the date checks run once, on the copy, for the day asked (not the clock's too)
+        real = dates.check
+        monkeypatch.setattr(dates, "check", lambda s, today=None, nodes=None: judged.append(today) or real(s, today, nodes))
         report = validate(open_store(store), today="2026-11-30")
+        monkeypatch.setattr(dates, "check", real)
+        assert judged == ["2026-11-30"]
         assert seen and DiskStore not in seen
         assert report.results == expected.results and report.results
         result = cli("--store", str(store), "validate", "--today", "2026-11-30")

@@ -84,7 +84,8 @@ def keep_query_answers(graph: LeadGraph, store: DiskStore) -> None:
 
 MAX_VALUES = 1000
 """Values of one parameter whose answers are kept at build at most (a named query's ``keep:``
-SELECT lists them, the ones it lists first winning)."""
+SELECT lists them, the ones it lists first winning); all queries' together keep at most half of
+:data:`leadgraph.sparql.run.MAX_KEPT`, so they never push out the default answers."""
 
 VALUES_CHUNK = 50
 """Answers computed per forked worker; a chunk that takes longer than :data:`KEEP_TIMEOUT` per
@@ -101,11 +102,12 @@ def keep_value_answers(graph: LeadGraph, store: DiskStore) -> None:
 
     from leadgraph.errors import QueryError, UsageError
     from leadgraph.sparql.named import named_queries
-    from leadgraph.sparql.run import answer_key, keep_answer, prepare
+    from leadgraph.sparql.run import MAX_KEPT, answer_key, keep_answer, prepare
     from leadgraph.sparql.sandbox import WorkFailed, parse_size, run_limited
 
+    room = MAX_KEPT // 2  # the rest stays for default answers and those kept when asked
     for named in named_queries().values():
-        if named.keep is None:
+        if named.keep is None or room <= 0:
             continue
         param, select = named.keep
         if any(p.required and p.name != param for p in named.params):
@@ -115,7 +117,7 @@ def keep_value_answers(graph: LeadGraph, store: DiskStore) -> None:
         except (QueryError, WorkFailed, ValueError):
             continue
         questions = []
-        for value in values:
+        for value in values[:room]:
             try:
                 questions.append(prepare(named, {param: value}))
             except (QueryError, UsageError):
@@ -133,8 +135,8 @@ def keep_value_answers(graph: LeadGraph, store: DiskStore) -> None:
             except (QueryError, WorkFailed, UnicodeDecodeError):
                 break
             for (form, final), payload in zip(chunk, payloads):
-                if payload is not None:
-                    keep_answer(store, answer_key(form, final), form, payload.encode("utf-8"))
+                if payload is not None and keep_answer(store, answer_key(form, final), form, payload.encode("utf-8")):
+                    room -= 1
 
 
 def _listed(graph: LeadGraph, select: str, param: str) -> list[Any]:

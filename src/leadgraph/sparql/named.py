@@ -140,6 +140,10 @@ def parse_header(text: str, path: Path | None = None) -> Header:
         if wanted is not None and wanted not in names:
             raise QueryError(f"'{field_name}:' names {wanted!r}, which is not a declared parameter",
                              path=path, line=1)
+    if header.narrow is not None:
+        kind = next(p.type for p in header.params if p.name == header.narrow[1])
+        if kind not in ("string", "any"):
+            raise QueryError(f"'narrow:' needs a text parameter; {header.narrow[1]!r} is {kind}", path=path, line=1)
     return header
 
 

@@ -187,7 +187,7 @@ def keep_report(graph: Any, store: DiskStore) -> bool:
     return report is not None and keepable(report) and write_validation(store.generation, report)
 
 
-def report_of(graph: Any, store: DiskStore) -> dict[str, Any] | None:
+def report_of(graph: Any, store: DiskStore, today: Any = None) -> dict[str, Any] | None:
     """The full validation report (shapes and integrity checks) of ``graph``, the same triples as
     ``store`` loaded in memory, in the format this module keeps in ``store``'s generation and
     reads back; ``None`` when the shapes need the reference engine. :func:`results_of` reads it."""
@@ -210,13 +210,11 @@ def report_of(graph: Any, store: DiskStore) -> dict[str, Any] | None:
         "integrity": {"generation": name, "version": integrity.VERSION, "ontology": integrity.stamp(),
                       "results": [asdict(r) for r in found]},
     }
-    # The date checks as judged today, so a `validate` the day of the build asks nothing either
-    # (another day judges them again: a date may have stopped being in the future).
-    day = dates.today_of(None).isoformat()
-    dated = dates.check(memory, day)
-    if not any(str(r.focus_node).startswith("_:") for r in dated):
-        report["dates"] = {"generation": name, "version": dates.VERSION, "today": day,
-                           "results": [asdict(r) for r in dated]}
+    # The date checks as judged ``today`` (the clock's day by default), so a `validate` that day
+    # asks nothing either (another day judges them again: a date may have stopped being in the future).
+    day = dates.today_of(today).isoformat()
+    report["dates"] = {"generation": name, "version": dates.VERSION, "today": day,
+                       "results": [asdict(r) for r in dates.check(memory, day)]}
     return report
 
 
@@ -227,7 +225,9 @@ def keepable(report: dict[str, Any]) -> bool:
     return not any(e["key"].startswith("_:") for e in report["results"])
 
 
-def results_of(report: dict[str, Any]) -> tuple[list[ValidationResult], list[ValidationResult]]:
-    """The shapes' results and the integrity checks' results of a :func:`report_of` report."""
+def results_of(report: dict[str, Any]) -> tuple[list[ValidationResult], list[ValidationResult],
+                                                list[ValidationResult]]:
+    """The shapes', the integrity checks' and the date checks' results of a :func:`report_of` report."""
     shapes = sort_results(ValidationResult(**e["result"]) for e in report["results"])
-    return shapes, [ValidationResult(**r) for r in report["integrity"]["results"]]
+    return (shapes, [ValidationResult(**r) for r in report["integrity"]["results"]],
+            [ValidationResult(**r) for r in report["dates"]["results"]])
