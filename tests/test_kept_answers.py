@@ -259,3 +259,18 @@ def test_an_interrupted_build_leaves_no_keeper_running(tmp_path):
         if pid != os.getpid():  # a child: gone, and reaped (a zombie still answers kill 0)
             with pytest.raises(ProcessLookupError):
                 os.kill(pid, 0)
+
+
+def _killed(graph, store):
+    os.kill(os.getpid(), 9)
+
+
+def test_a_keeper_killed_stops_the_build_and_publishes_nothing(tmp_path):
+    from leadgraph.errors import LeadgraphError
+    from leadgraph.loading import build_store as build_with
+
+    if len(os.sched_getaffinity(0)) < 2:
+        pytest.skip("keepers run in processes of their own only with more than one CPU")
+    with pytest.raises(LeadgraphError, match="_killed was killed by signal 9"):
+        build_with(tmp_path / "store", keepers=[_keep_pid, _killed])
+    assert not (tmp_path / "store" / "current").exists()

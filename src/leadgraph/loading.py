@@ -209,7 +209,7 @@ def _run_keepers(keepers: list[Keeper], graph: LeadGraph, store: DiskStore, prog
     """Every keeper, side by side in forked processes when the machine has more than one CPU (they
     read the same graph, shared copy-on-write, and keep different things: at a million triples a
     build's keepers take 30 s instead of 58 s on two CPUs). A keeper whose process fails runs
-    again here, so its error is the one a caller sees."""
+    again here, so its error is the one a caller sees; one whose process was killed stops the build."""
     workers = min(len(keepers), len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
     if workers < 2 or not hasattr(os, "fork"):
         for keeper in _progress(keepers, progress, "keeping answers"):
@@ -251,6 +251,13 @@ def _run_keepers(keepers: list[Keeper], graph: LeadGraph, store: DiskStore, prog
                 time.sleep(0.02)  # waiting on these children only: the caller may have others
             for pid, status in done:
                 keeper = running.pop(pid)
+                if os.WIFSIGNALED(status):  # killed (out of memory, say): running it here could kill the build
+                    from leadgraph.errors import LeadgraphError
+
+                    name = getattr(keeper, "__name__", repr(keeper))
+                    raise LeadgraphError(f"keeping answers failed: {name} was killed by signal "
+                                         f"{os.WTERMSIG(status)} (out of memory?); nothing was published "
+                                         f"(--no-answers builds the store without keeping answers)")
                 if not (os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0):
                     failed.append(keeper)
                 if bar is not None:
