@@ -217,28 +217,14 @@ def folded(text: str) -> str:
 
     Taken character by character, it keeps containment: if ``a`` contains ``b``, ``folded(a)``
     contains ``folded(b)``, whatever spaces either had. Applied to the engine's own ``LCASE``
-    of both sides (:func:`engine_lowercase`: Python's and the engine's Unicode tables differ
-    for a few dozen recent characters), a leader whose name the query's
+    of both sides (Python's and the engine's Unicode tables differ for a few dozen recent
+    characters; :func:`leadgraph.sparql.run.narrowed` asks the engine), a leader whose name the query's
     ``CONTAINS(LCASE(...), LCASE(...))`` finds is always found here too.
 
     >>> folded("Gary  HARRIS"), "ryha" in folded("Garry Harris")
     ('garyharris', True)
     """
     return "".join(c.casefold() for c in text if not c.isspace())
-
-
-def engine_lowercase(store, texts: list[str]) -> list[str]:
-    """``LCASE`` of each of ``texts`` as the engine of ``store`` computes it (one query; the texts
-    bound as escaped literals, never pasted)."""
-    from leadgraph.sparql.params import serialize_term
-    from leadgraph.terms import Literal
-
-    if not texts:
-        return []
-    rows = " ".join(f"({n} {serialize_term(Literal(t))})" for n, t in enumerate(texts))
-    found = {int(row["n"].value): row["l"].value
-             for row in store.select(f"SELECT ?n (LCASE(?t) AS ?l) WHERE {{ VALUES (?n ?t) {{ {rows} }} }}")}
-    return [found[n] for n in range(len(texts))]
 
 
 def leader_name_table(store) -> dict[str, list[str]]:
@@ -280,7 +266,8 @@ def keep_leader_names(source, store) -> bool:
 
 def leaders_containing(store, texts: Iterable[str]) -> list[str] | None:
     """The leaders of an on-disk ``store`` whose names or IRI may contain one of ``texts``
-    (ignoring case and spaces): never fewer than ``name-search`` finds. From the generation's
+    (ignoring case and spaces; each text as the engine's ``LCASE`` gives it): never fewer than
+    ``name-search`` finds. From the generation's
     kept index (made now, and kept, when there is none). ``None`` when ``store`` keeps nothing,
     or when most leaders would be found (binding them gains nothing)."""
     from leadgraph.store import derived
@@ -295,8 +282,6 @@ def leaders_containing(store, texts: Iterable[str]) -> list[str] | None:
             return None  # made over the store and not kept: next time would read every name again
     if table.get("blank"):
         return None
-    from leadgraph.store.memory import MemoryStore
-
-    wanted = [folded(t) for t in engine_lowercase(MemoryStore(), list(texts))]
+    wanted = [folded(t) for t in texts]
     found = [iri for iri, names in zip(table["leaders"], table["folded"]) if any(w in names for w in wanted)]
     return None if len(found) * 2 > len(table["leaders"]) else found

@@ -272,10 +272,23 @@ def narrowed(store: Any, text: str, shape: Any, bound: Mapping[str, list[Any]], 
     values = bound.get(param)
     if not values or variable in bound:
         return None
-    found = lookup.leaders_containing(store, [value.value for value in values])
+    found = lookup.leaders_containing(store, _lowercase([value.value for value in values]))
     if found is None:
         return None
     return bind(text, shape, {**bound, variable: [NamedNode(iri) for iri in found]})
+
+
+def _lowercase(texts: list[str]) -> list[str]:
+    """``LCASE`` of each of ``texts`` as the engine computes it (the texts bound, never pasted):
+    the name index folds what the engine lowercased, whatever Unicode tables Python has."""
+    from leadgraph.sparql.params import serialize_term
+    from leadgraph.store.memory import MemoryStore
+    from leadgraph.terms import Literal
+
+    rows = " ".join(f"({n} {serialize_term(Literal(t))})" for n, t in enumerate(texts))
+    found = {int(row["n"].value): row["l"].value
+             for row in MemoryStore().select(f"SELECT ?n (LCASE(?t) AS ?l) WHERE {{ VALUES (?n ?t) {{ {rows} }} }}")}
+    return [found[n] for n in range(len(texts))]
 
 
 def prepare(query: Any, params: Mapping[str, Any] | None = None) -> tuple[str, str]:
