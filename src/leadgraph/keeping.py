@@ -56,30 +56,12 @@ def keep_query_answers(graph: LeadGraph, store: DiskStore) -> None:
     parameter has no default answer: it is kept the first time someone asks it), each computed
     in a forked worker within :data:`KEEP_TIMEOUT` and the default memory limit, and its text in
     :data:`BUILD_FORMATS`; none larger than :data:`KEEP_MAX_BYTES`."""
-    from leadgraph.errors import QueryError
     from leadgraph.sparql.named import named_queries
-    from leadgraph.sparql.results import QueryResult
-    from leadgraph.sparql.run import answer_key, keep_answer, keep_output, output_key, prepare
-    from leadgraph.tabular import MAX_WIDTH
-    from leadgraph.sparql.sandbox import WorkFailed, parse_size, run_limited
+    from leadgraph.sparql.run import prepare
 
-    for named in named_queries().values():
-        if any(param.required for param in named.params):
-            continue
-        form, final = prepare(named)
-        try:
-            payload = run_limited(lambda: graph.store.answer(final), timeout=KEEP_TIMEOUT,
-                                  max_memory=parse_size("auto"), allow_network=False)
-        except (QueryError, WorkFailed):
-            continue
-        if len(payload) > KEEP_MAX_BYTES:
-            continue
-        key = answer_key(form, final)
-        if not keep_answer(store, key, form, payload):
-            continue
-        result = QueryResult(form, payload)
-        for fmt in BUILD_FORMATS.get(form, ()):
-            keep_output(store, output_key(key, fmt, False, MAX_WIDTH), result.serialize(fmt))
+    questions = [prepare(named) for named in named_queries().values()
+                 if not any(param.required for param in named.params)]
+    _keep_answers(graph, store, questions, chunk=1, formats=True)
 
 
 MAX_VALUES = 1000
@@ -98,12 +80,9 @@ def keep_value_answers(graph: LeadGraph, store: DiskStore) -> None:
     :data:`KEEP_MAX_BYTES`): asking ``leaders-at-organisation`` about any organisation someone
     works at is then a file read on disk, where the engine takes up to a second at a million
     triples. Only the answer is kept; its text in a format is kept the first time it is asked."""
-    import json
-
     from leadgraph.errors import QueryError, UsageError
     from leadgraph.sparql.named import named_queries
-    from leadgraph.sparql.run import MAX_KEPT, answer_key, keep_answer, prepare
-    from leadgraph.sparql.sandbox import WorkFailed, parse_size, run_limited
+    from leadgraph.sparql.run import MAX_KEPT, prepare
 
     room = MAX_KEPT // 2  # the rest stays for default answers and those kept when asked
     for named in named_queries().values():
@@ -114,7 +93,7 @@ def keep_value_answers(graph: LeadGraph, store: DiskStore) -> None:
             continue  # another required parameter: no value of this one alone makes a question
         try:
             values = _listed(graph, select, param)[:MAX_VALUES]
-        except (QueryError, WorkFailed, ValueError):
+        except (QueryError, ValueError):
             continue
         questions = []
         for value in values[:room]:
@@ -122,44 +101,73 @@ def keep_value_answers(graph: LeadGraph, store: DiskStore) -> None:
                 questions.append(prepare(named, {param: value}))
             except (QueryError, UsageError):
                 continue
-        for start in range(0, len(questions), VALUES_CHUNK):
-            chunk = questions[start:start + VALUES_CHUNK]
+        room -= _keep_answers(graph, store, questions, chunk=VALUES_CHUNK)
 
-            def answers(chunk: list[tuple[str, str]] = chunk) -> bytes:
-                found = [graph.store.answer(final) for _, final in chunk]
-                return json.dumps([a.decode("utf-8") if len(a) <= KEEP_MAX_BYTES else None for a in found]).encode()
 
-            try:
-                payloads = json.loads(run_limited(answers, timeout=KEEP_TIMEOUT * len(chunk),
-                                                  max_memory=parse_size("auto"), allow_network=False))
-            except (QueryError, WorkFailed, UnicodeDecodeError):
+def _keep_answers(graph: LeadGraph, store: DiskStore, questions: list[tuple[str, str]], *, chunk: int,
+                  formats: bool = False) -> int:
+    """Keep the answer to each ``(form, final text)`` of ``questions``, ``chunk`` of them per forked
+    worker (within :data:`KEEP_TIMEOUT` each and the default memory limit; a chunk that fails
+    stops the rest when ``chunk`` > 1, else only that question is left out), none larger than
+    :data:`KEEP_MAX_BYTES`, with its text in :data:`BUILD_FORMATS` when ``formats``. Returns how
+    many were kept."""
+    import json
+
+    from leadgraph.errors import QueryError
+    from leadgraph.sparql.results import QueryResult
+    from leadgraph.sparql.run import answer_key, keep_answer, keep_output, output_key
+    from leadgraph.tabular import MAX_WIDTH
+
+    kept = 0
+    for start in range(0, len(questions), chunk):
+        group = questions[start:start + chunk]
+
+        def answers(group: list[tuple[str, str]] = group) -> bytes:
+            found = [graph.store.answer(final) for _, final in group]
+            return json.dumps([a.decode("utf-8") if len(a) <= KEEP_MAX_BYTES else None for a in found]).encode()
+
+        try:
+            payloads = json.loads(_in_worker(answers, KEEP_TIMEOUT * len(group)))
+        except (QueryError, UnicodeDecodeError):
+            if chunk > 1:
                 break
-            for (form, final), payload in zip(chunk, payloads):
-                if payload is not None and keep_answer(store, answer_key(form, final), form, payload.encode("utf-8")):
-                    room -= 1
+            continue
+        for (form, final), payload in zip(group, payloads):
+            if payload is None:
+                continue
+            key = answer_key(form, final)
+            if not keep_answer(store, key, form, payload.encode("utf-8")):
+                continue
+            kept += 1
+            if formats:
+                result = QueryResult(form, payload.encode("utf-8"))
+                for fmt in BUILD_FORMATS.get(form, ()):
+                    keep_output(store, output_key(key, fmt, False, MAX_WIDTH), result.serialize(fmt))
+    return kept
+
+
+def _in_worker(work: Any, timeout: float) -> bytes:
+    """``work()`` in a forked worker within ``timeout`` and the default memory limit, with no
+    network; any failure a :class:`~leadgraph.errors.QueryError`."""
+    from leadgraph.sparql.sandbox import parse_size, run_limited
+
+    return run_limited(work, timeout=timeout, max_memory=parse_size("auto"), allow_network=False)
 
 
 def _listed(graph: LeadGraph, select: str, param: str) -> list[Any]:
-    """The values of ``?param`` a ``keep:`` SELECT lists, in its order, without repeats."""
+    """The values of ``?param`` (IRIs) a ``keep:`` SELECT lists, in its order, without repeats."""
     from leadgraph.sparql.run import prepare
-    from leadgraph.sparql.sandbox import parse_size, run_limited
+    from leadgraph.store.rdf import parse_solutions
+    from leadgraph.terms import NamedNode
 
     form, final = prepare(select)
     if form != "select":
         raise ValueError("a keep: query is a SELECT")
-    payload = run_limited(lambda: graph.store.answer(final), timeout=KEEP_TIMEOUT,
-                          max_memory=parse_size("auto"), allow_network=False)
-    import json
-
-    rows = json.loads(payload)["results"]["bindings"]
-    seen: dict[str, Any] = {}
-    for row in rows:
-        cell = row.get(param)
-        if cell is not None and cell.get("type") == "uri":
-            seen.setdefault(cell["value"], None)
-    from leadgraph.terms import NamedNode
-
-    return [NamedNode(iri) for iri in seen]
+    names, rows = parse_solutions(_in_worker(lambda: graph.store.answer(final), KEEP_TIMEOUT))
+    if param not in names:
+        return []
+    at = names.index(param)
+    return list(dict.fromkeys(row[at] for row in rows if isinstance(row[at], NamedNode)))
 
 
 def keep_names(graph: LeadGraph, store: DiskStore) -> None:

@@ -409,6 +409,14 @@ def load_store_copy(graph: LeadGraph) -> LeadGraph | None:
     return LeadGraph(memory, graph.ontology_paths, graph.data_paths)
 
 
+def load_store_in_memory(graph: LeadGraph) -> LeadGraph | None:
+    """What an on-disk store holds, in memory: its files when they still hold what the store holds
+    (:func:`load_store_files`), else a copy of the store's own triples (:func:`load_store_copy`);
+    ``None`` when ``graph`` is not an on-disk store or neither can be had. Whole-graph work (a
+    validation, the page's projection) runs several times faster over it than over RocksDB."""
+    return load_store_files(graph) or load_store_copy(graph)
+
+
 def open_endpoint(url: str, *, timeout: float | None = None) -> LeadGraph:
     """A remote SPARQL 1.1 endpoint (its query URL) as a :class:`LeadGraph` with no files; see
     :mod:`leadgraph.store.remote` for credentials, time limits and retries."""

@@ -281,14 +281,13 @@ def narrowed(store: Any, text: str, shape: Any, bound: Mapping[str, list[Any]], 
 def _lowercase(texts: list[str]) -> list[str]:
     """``LCASE`` of each of ``texts`` as the engine computes it (the texts bound, never pasted):
     the name index folds what the engine lowercased, whatever Unicode tables Python has."""
-    from leadgraph.sparql.params import serialize_term
     from leadgraph.store.memory import MemoryStore
     from leadgraph.terms import Literal
 
-    rows = " ".join(f"({n} {serialize_term(Literal(t))})" for n, t in enumerate(texts))
-    found = {int(row["n"].value): row["l"].value
-             for row in MemoryStore().select(f"SELECT ?n (LCASE(?t) AS ?l) WHERE {{ VALUES (?n ?t) {{ {rows} }} }}")}
-    return [found[n] for n in range(len(texts))]
+    ask = "SELECT ?t (LCASE(?t) AS ?l) WHERE { }"
+    found = {row["t"].value: row["l"].value
+             for row in MemoryStore().select(bind(ask, analyse(ask), {"t": [Literal(t) for t in texts]}))}
+    return [found[t] for t in texts]
 
 
 def prepare(query: Any, params: Mapping[str, Any] | None = None) -> tuple[str, str]:

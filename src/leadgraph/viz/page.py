@@ -283,9 +283,8 @@ def build_page(
 
     For a graph opened from an on-disk store (:func:`leadgraph.loading.open_store`) the page's
     data is kept beside the store's generation (:mod:`leadgraph.viz.kept`): the first page with
-    given options computes it (from the store's files loaded into memory when they still hold
-    what the store holds: :func:`leadgraph.loading.load_store_files`), later ones with the same
-    options read it back.
+    given options computes it (over the store loaded into memory:
+    :func:`leadgraph.loading.load_store_in_memory`), later ones with the same options read it back.
     """
     from leadgraph.viz import kept
 
@@ -297,10 +296,10 @@ def build_page(
         return _page(*found)
     source = graph_or_nx
     if key is not None:
-        from leadgraph.loading import load_store_files
+        from leadgraph.loading import load_store_in_memory
 
         # The projection runs several times faster over memory than over the store's RocksDB.
-        source = load_store_files(graph_or_nx) or graph_or_nx
+        source = load_store_in_memory(graph_or_nx) or graph_or_nx
     made = page_data(source, data=data, **options)
     kept.keep(graph_or_nx, key, *made)
     return _page(*made)
