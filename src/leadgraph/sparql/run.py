@@ -208,10 +208,7 @@ def keep_answer(store: Any, key: str, form: str, payload: bytes) -> bool:
         text = payload.decode("utf-8")
     except UnicodeDecodeError:
         return False
-    if not derived.put(store, ANSWERS, key, {"form": form, "payload": text}):
-        return False
-    derived.trim(store, ANSWERS, entries=MAX_KEPT, size=MAX_KEPT_BYTES)
-    return True
+    return derived.put(store, ANSWERS, key, {"form": form, "payload": text}, entries=MAX_KEPT, size=MAX_KEPT_BYTES)
 
 
 OUTPUTS = "query-output"
@@ -253,10 +250,7 @@ def keep_output(store: Any, key: str, text: bytes) -> bool:
         value = text.decode("utf-8")
     except UnicodeDecodeError:
         return False
-    if not derived.put(store, OUTPUTS, key, value):
-        return False
-    derived.trim(store, OUTPUTS, entries=MAX_KEPT, size=MAX_KEPT_BYTES)
-    return True
+    return derived.put(store, OUTPUTS, key, value, entries=MAX_KEPT, size=MAX_KEPT_BYTES)
 
 
 def narrowed(store: Any, text: str, shape: Any, bound: Mapping[str, list[Any]], narrow: tuple[str, str]) -> str | None:

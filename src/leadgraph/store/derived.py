@@ -114,9 +114,10 @@ def get(store: Any, kind: str, key: str) -> Any:
         return None
 
 
-def put(store: Any, kind: str, key: str, value: Any) -> bool:
+def put(store: Any, kind: str, key: str, value: Any, *, entries: int | None = None, size: int | None = None) -> bool:
     """Keep ``value`` (anything JSON can write) as the answer ``kind``/``key``; ``False`` when
-    the store keeps none or its folder cannot be written."""
+    the store keeps none or its folder cannot be written. With ``entries`` and ``size``, the
+    oldest answers of ``kind`` beyond them are dropped afterwards (:func:`trim`)."""
     from leadgraph.errors import LeadgraphError
     from leadgraph.fileio import atomic_write
 
@@ -128,6 +129,8 @@ def put(store: Any, kind: str, key: str, value: Any) -> bool:
         atomic_write(path, gzip.compress(data, compresslevel=1, mtime=0))
     except (OSError, LeadgraphError):  # atomic_write names a folder it cannot write as a LeadgraphError
         return False
+    if entries is not None and size is not None:
+        trim(store, kind, entries=entries, size=size)
     return True
 
 

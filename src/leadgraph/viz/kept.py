@@ -93,11 +93,8 @@ def keep(graph: Any, name: str | None, title: str, data: str, compressed: bool) 
 
     if name is None:
         return False
-    store = _store(graph)
-    if not derived.put(store, KIND, name, {"title": title, "data": data, "compressed": compressed}):
-        return False
-    derived.trim(store, KIND, entries=MAX_KEPT, size=MAX_KEPT_BYTES)
-    return True
+    return derived.put(_store(graph), KIND, name, {"title": title, "data": data, "compressed": compressed},
+                       entries=MAX_KEPT, size=MAX_KEPT_BYTES)
 
 
 DEFAULTS: dict[str, Any] = {"title": None, "seed": 1, "criteria": None, "view": "auto", "communities": True,
