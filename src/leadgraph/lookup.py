@@ -41,6 +41,8 @@ NAME_PREDICATES = (
 GIVEN_NAME_PREDICATES = (FOAF + "givenName", SCHEMA + "givenName")
 FAMILY_NAME_PREDICATES = (FOAF + "familyName", SCHEMA + "familyName")
 VARIANT_PREDICATES = (SCHEMA + "alternateName", SKOS + "altLabel")
+ALL_NAME_PREDICATES = (*NAME_PREDICATES, *GIVEN_NAME_PREDICATES, *FAMILY_NAME_PREDICATES)
+"""Every predicate a name is read from."""
 
 NAME, VARIANT, GIVEN, FAMILY = "name", "variant", "given", "family"
 """What a name row says: a name (label, full name, ODS code), a variant, a given or a family name."""
@@ -201,7 +203,7 @@ def _what(predicate: str) -> str:
 
 
 def _name_rows(store) -> Iterable[tuple[str, str, str]]:
-    values = " ".join(f"<{p}>" for p in (*NAME_PREDICATES, *GIVEN_NAME_PREDICATES, *FAMILY_NAME_PREDICATES))
+    values = " ".join(f"<{p}>" for p in ALL_NAME_PREDICATES)
     for row in store.select(f"SELECT ?n ?p ?v WHERE {{ VALUES ?p {{ {values} }} ?n ?p ?v FILTER(isLiteral(?v)) }}"):
         yield term_id(row["n"]), _what(row["p"].value), row["v"].value
 
@@ -232,7 +234,7 @@ def leader_name_table(store) -> dict[str, list[str]]:
     names, any value) and IRI, as ``{"leaders": [iri, ...], "folded": [text, ...]}``: the
     :func:`folded` forms of the engine's ``LCASE`` of each, one leader's joined by newlines
     (which :func:`folded` never leaves in a text, so a match never spans two names)."""
-    predicates = " ".join(f"<{p}>" for p in (*NAME_PREDICATES, *GIVEN_NAME_PREDICATES, *FAMILY_NAME_PREDICATES))
+    predicates = " ".join(f"<{p}>" for p in ALL_NAME_PREDICATES)
     lgd = PREFIXES["lgd"]
     texts: dict[str, list[str]] = {}
     # The IRI and its lgd: form as the query spells them (STRAFTER finds the namespace anywhere).
@@ -252,8 +254,7 @@ def leader_name_table(store) -> dict[str, list[str]]:
 def _names_key() -> str:
     from leadgraph.store import derived
 
-    return derived.entry_key(LEADER_NAMES, {"predicates": [*NAME_PREDICATES, *GIVEN_NAME_PREDICATES,
-                                                           *FAMILY_NAME_PREDICATES]})
+    return derived.entry_key(LEADER_NAMES, {"predicates": list(ALL_NAME_PREDICATES)})
 
 
 def keep_leader_names(source, store) -> bool:
